@@ -1,0 +1,24 @@
+//! # wealthscore
+//!
+//! Client-churn analytics for wealth management and retail banking: tier clients, weigh
+//! criteria with the Analytic Hierarchy Process, evaluate satisfaction by fuzzy
+//! comprehensive evaluation, predict churn, raise early warnings, explain them and rank
+//! retention actions.
+//!
+//! Modules follow the data flow: [`client`] records → features → segments, satisfaction
+//! and churn → retention → scoring. Every fallible function returns [`Result`] with the
+//! one [`Error`] type, whose variants name the field at fault.
+//!
+//! ```
+//! use wealthscore::ClientRecord;
+//! let client = ClientRecord::example();
+//! client.validate()?;
+//! # Ok::<(), wealthscore::Error>(())
+//! ```
+#![warn(missing_docs)]
+
+pub mod client;
+pub mod error;
+
+pub use client::ClientRecord;
+pub use error::{Error, Result};
