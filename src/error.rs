@@ -124,6 +124,7 @@ pub enum Error {
 /// `Result` with [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
 
+#[allow(dead_code)] // constructors used as modules land
 impl Error {
     /// Shorthand for [`Error::InvalidInput`].
     pub(crate) fn invalid(
