@@ -240,8 +240,8 @@ impl ClientRecord {
     /// ```
     pub fn example() -> Self {
         let aum_history = vec![
-            520_000.0, 518_000.0, 525_000.0, 530_000.0, 512_000.0, 498_000.0, 480_000.0,
-            470_000.0, 455_000.0, 440_000.0, 420_000.0, 400_000.0,
+            520_000.0, 518_000.0, 525_000.0, 530_000.0, 512_000.0, 498_000.0, 480_000.0, 470_000.0,
+            455_000.0, 440_000.0, 420_000.0, 400_000.0,
         ];
         ClientRecord {
             id: "C-000001".into(),
@@ -682,4 +682,59 @@ pub fn read_json<R: std::io::Read>(reader: R) -> Result<Vec<Result<ClientRecord>
             Ok(rec)
         })
         .collect())
+}
+
+/// Why clients leave: the causes named by the domain, used by reason codes, retention
+/// actions and the synthetic generator's ground truth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChurnCause {
+    /// Poor service: slow, impersonal, complaints, low satisfaction.
+    Service,
+    /// Homogeneous or ill-fitting products.
+    Product,
+    /// Weak relationship upkeep: no contact, falling activity, long silence.
+    Relationship,
+    /// Market and regulatory shocks.
+    Market,
+    /// Poor investment performance against the benchmark.
+    Performance,
+    /// Loss of trust.
+    Trust,
+    /// Fees and rates.
+    Fees,
+    /// Life events: retirement, relocation, inheritance.
+    LifeEvent,
+    /// Competitors' offers: money moving out to another institution.
+    Competitor,
+}
+
+impl ChurnCause {
+    /// All causes.
+    pub const ALL: [ChurnCause; 9] = [
+        ChurnCause::Service,
+        ChurnCause::Product,
+        ChurnCause::Relationship,
+        ChurnCause::Market,
+        ChurnCause::Performance,
+        ChurnCause::Trust,
+        ChurnCause::Fees,
+        ChurnCause::LifeEvent,
+        ChurnCause::Competitor,
+    ];
+
+    /// A short lowercase name, the same as its serde form.
+    pub fn name(self) -> &'static str {
+        match self {
+            ChurnCause::Service => "service",
+            ChurnCause::Product => "product",
+            ChurnCause::Relationship => "relationship",
+            ChurnCause::Market => "market",
+            ChurnCause::Performance => "performance",
+            ChurnCause::Trust => "trust",
+            ChurnCause::Fees => "fees",
+            ChurnCause::LifeEvent => "life_event",
+            ChurnCause::Competitor => "competitor",
+        }
+    }
 }

@@ -19,6 +19,7 @@
 
 pub mod client;
 pub mod error;
+pub mod synth;
 
-pub use client::ClientRecord;
+pub use client::{ChurnCause, ClientRecord};
 pub use error::{Error, Result};
