@@ -133,8 +133,10 @@ fn statistics_match_the_documented_promises() {
 fn churn_logit_of_the_example_client_by_hand() {
     // Terms from the module docs, applied by hand to ClientRecord::example():
     let service = 0.70 * 2.0 + 0.40 * (3.0 - 3.0); // 2 complaints, survey mean 15/5
-    let relationship = 0.15 * 21.0 / 30.0 // 21 days inactive, one advisor contact
-        - 0.8 * (((4.0 + 3.0 + 2.0) / 3.0 + 0.5) / ((9.0 + 7.0 + 6.0 + 6.0 + 5.0 + 4.0) / 6.0 + 0.5) as f64).ln();
+    // 21 days inactive, one advisor contact, last 3 months 4,3,2 vs the 6 before 9,7,6,6,5,4.
+    let ratio: f64 =
+        ((4.0 + 3.0 + 2.0) / 3.0 + 0.5) / ((9.0 + 7.0 + 6.0 + 6.0 + 5.0 + 4.0) / 6.0 + 0.5);
+    let relationship = 0.15 * 21.0 / 30.0 - 0.8 * ratio.ln();
     let competitor = -6.0 * (400_000.0 / 455_000.0 - 1.0) + 4.0 * (60_000.0 / 460_000.0);
     let performance = -10.0 * -0.025;
     let fees = 80.0 * (0.012 - 0.01);
