@@ -19,6 +19,8 @@
 
 pub mod client;
 pub mod error;
+pub mod retention;
+pub mod segment;
 pub mod synth;
 
 pub use client::{ChurnCause, ClientRecord};

@@ -1,0 +1,453 @@
+//! Retention actions: a catalogue as data, choosing and ranking actions for a client, and
+//! allocating a limited budget across a portfolio.
+//!
+//! An action addresses some churn causes and some asset tiers, costs a fixed amount per
+//! client and, when it addresses the reasons behind a client's risk, cuts the client's
+//! churn probability by its `effect` (a relative reduction). For a client with churn
+//! probability `p`, lifetime value `CLV` and reasons `r` (cause, contribution), the
+//! **expected value saved** by action `a` is
+//!
+//! `p × CLV × effect_a × fit_a(r) − cost_a`,
+//!
+//! where `fit_a(r)` is the share of the client's positive reason contributions whose
+//! causes the action addresses (1 for actions that address every cause; 1 when the
+//! client has no positive reason, so general actions still rank).
+//!
+//! ```
+//! use wealthscore::retention::{ActionCatalogue, ClientRisk, ActionKind};
+//! use wealthscore::segment::AssetTier;
+//! use wealthscore::ChurnCause;
+//!
+//! let catalogue = ActionCatalogue::default();
+//! let reasons = [(ChurnCause::Service, 1.2), (ChurnCause::Fees, 0.3)];
+//! let client = ClientRisk {
+//!     probability: 0.4,
+//!     clv: 20_000.0,
+//!     aum: 400_000.0,
+//!     reasons: &reasons,
+//!     tier: AssetTier::Mass,
+//!     dedicated_advisor: false,
+//! };
+//! let ranked = catalogue.rank(&client)?;
+//! assert_eq!(ranked[0].unwrap().kind, ActionKind::ServiceRemediation);
+//! # Ok::<(), wealthscore::Error>(())
+//! ```
+
+use crate::client::ChurnCause;
+use crate::error::{Error, Result, check};
+use crate::segment::AssetTier;
+use serde::{Deserialize, Serialize};
+
+/// How many ranked actions [`ActionCatalogue::rank`] returns.
+pub const TOP_ACTIONS: usize = 3;
+/// Most actions a catalogue may hold (keeps ranking allocation-free and bounded).
+pub const MAX_ACTIONS: usize = 64;
+
+/// The retention actions the domain names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    /// A personalised financial plan built with the client.
+    PersonalisedPlan,
+    /// Fix the service failure: apologise, resolve the complaint, speed up.
+    ServiceRemediation,
+    /// Review whether the products fit the client's goals and risk tolerance.
+    ProductFitReview,
+    /// Regular contact and care from the advisor.
+    RegularContact,
+    /// Fee waivers, rate offers and loyalty points.
+    OffersAndPoints,
+    /// Offer products the client does not hold yet.
+    CrossSelling,
+    /// A visit to win back a client who is moving money out.
+    WinBackVisit,
+    /// Assign a dedicated relationship manager.
+    DedicatedAdvisor,
+}
+
+/// One action of the catalogue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RetentionAction {
+    /// Which action.
+    pub kind: ActionKind,
+    /// What a relationship manager reads.
+    pub description: String,
+    /// Causes the action addresses; empty means every cause.
+    pub addresses: Vec<ChurnCause>,
+    /// Tiers the action is offered to; empty means every tier.
+    pub tiers: Vec<AssetTier>,
+    /// Cost per client, in the portfolio's currency.
+    pub cost: f64,
+    /// Relative cut in churn probability when the action fits the reasons, in `[0, 1]`.
+    pub effect: f64,
+}
+
+impl RetentionAction {
+    fn offered_to(&self, tier: AssetTier) -> bool {
+        self.tiers.is_empty() || self.tiers.contains(&tier)
+    }
+
+    /// Share of positive reason contributions whose cause this action addresses.
+    fn fit(&self, reasons: &[(ChurnCause, f64)]) -> f64 {
+        if self.addresses.is_empty() {
+            return 1.0;
+        }
+        let (mut hit, mut total) = (0.0, 0.0);
+        for &(cause, v) in reasons {
+            if v > 0.0 {
+                total += v;
+                if self.addresses.contains(&cause) {
+                    hit += v;
+                }
+            }
+        }
+        if total > 0.0 { hit / total } else { 1.0 }
+    }
+}
+
+/// The catalogue of actions a firm offers. Replace it with your own; `validate` runs on
+/// construction through [`ActionCatalogue::new`] and on deserialisation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActionCatalogue {
+    actions: Vec<RetentionAction>,
+}
+
+impl<'de> Deserialize<'de> for ActionCatalogue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Raw {
+            actions: Vec<RetentionAction>,
+        }
+        let raw = Raw::deserialize(d)?;
+        ActionCatalogue::new(raw.actions).map_err(serde::de::Error::custom)
+    }
+}
+
+impl Default for ActionCatalogue {
+    /// The domain's eight actions. Costs are in the portfolio's currency per client and
+    /// effects are planning assumptions of a retention team (relative cuts in churn
+    /// probability), to be replaced by the firm's own measured figures.
+    fn default() -> Self {
+        use ActionKind::*;
+        use ChurnCause::*;
+        let a = |kind, description: &str, addresses: Vec<ChurnCause>, tiers, cost, effect| {
+            RetentionAction {
+                kind,
+                description: description.to_string(),
+                addresses,
+                tiers,
+                cost,
+                effect,
+            }
+        };
+        let actions = vec![
+            a(
+                PersonalisedPlan,
+                "build a personalised plan with the client around their goals",
+                vec![],
+                vec![AssetTier::Mid, AssetTier::HighNetWorth],
+                400.0,
+                0.15,
+            ),
+            a(
+                ServiceRemediation,
+                "resolve open complaints and fix the service failure within a week",
+                vec![Service, Trust],
+                vec![],
+                150.0,
+                0.35,
+            ),
+            a(
+                ProductFitReview,
+                "review product fit and performance against the client's risk profile",
+                vec![Product, Performance, Market],
+                vec![],
+                120.0,
+                0.25,
+            ),
+            a(
+                RegularContact,
+                "schedule regular advisor contact and care calls",
+                vec![Relationship],
+                vec![],
+                60.0,
+                0.25,
+            ),
+            a(
+                OffersAndPoints,
+                "offer a fee waiver, a better rate or loyalty points",
+                vec![Fees, Competitor],
+                vec![],
+                200.0,
+                0.20,
+            ),
+            a(
+                CrossSelling,
+                "propose products the client does not hold yet",
+                vec![Product],
+                vec![],
+                80.0,
+                0.10,
+            ),
+            a(
+                WinBackVisit,
+                "visit the client to understand and stop the transfers out",
+                vec![Competitor, LifeEvent, Trust],
+                vec![AssetTier::Mid, AssetTier::HighNetWorth],
+                500.0,
+                0.30,
+            ),
+            a(
+                DedicatedAdvisor,
+                "assign a dedicated relationship manager",
+                vec![Relationship, Service],
+                vec![AssetTier::Mid, AssetTier::HighNetWorth],
+                1_500.0,
+                0.30,
+            ),
+        ];
+        ActionCatalogue { actions }
+    }
+}
+
+/// What ranking needs to know about one client.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClientRisk<'a> {
+    /// Churn probability in `[0, 1]`.
+    pub probability: f64,
+    /// Client lifetime value (≥ 0).
+    pub clv: f64,
+    /// Assets under management (≥ 0).
+    pub aum: f64,
+    /// Reasons behind the risk: cause and its (positive = risk-raising) contribution.
+    pub reasons: &'a [(ChurnCause, f64)],
+    /// Asset tier.
+    pub tier: AssetTier,
+    /// Whether the client already has a dedicated advisor (that action is then skipped).
+    pub dedicated_advisor: bool,
+}
+
+impl ClientRisk<'_> {
+    fn validate(&self) -> Result<()> {
+        check::probability("probability", self.probability)?;
+        check::non_negative("clv", self.clv)?;
+        check::non_negative("aum", self.aum)?;
+        for (i, (_, v)) in self.reasons.iter().enumerate() {
+            check::finite(&format!("reasons[{i}]"), *v)?;
+        }
+        Ok(())
+    }
+}
+
+/// One recommended action with its expected value.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RankedAction {
+    /// Which action.
+    pub kind: ActionKind,
+    /// Expected value saved, net of cost.
+    pub value_saved: f64,
+    /// Expected cut in churn probability (absolute).
+    pub probability_cut: f64,
+    /// Cost of the action.
+    pub cost: f64,
+}
+
+impl ActionCatalogue {
+    /// Builds a catalogue after checking it: 1 to [`MAX_ACTIONS`] actions, finite
+    /// non-negative costs, effects in `[0, 1]`, no action kind twice.
+    ///
+    /// ```
+    /// use wealthscore::retention::ActionCatalogue;
+    /// let mut actions = ActionCatalogue::default().actions().to_vec();
+    /// actions[0].effect = 1.5;
+    /// assert!(ActionCatalogue::new(actions).is_err());
+    /// ```
+    pub fn new(actions: Vec<RetentionAction>) -> Result<Self> {
+        check::non_empty("actions", &actions)?;
+        if actions.len() > MAX_ACTIONS {
+            return Err(Error::config(
+                "actions",
+                format!(
+                    "{} actions exceed the limit of {MAX_ACTIONS}",
+                    actions.len()
+                ),
+            ));
+        }
+        for (i, a) in actions.iter().enumerate() {
+            check::non_negative(&format!("actions[{i}].cost"), a.cost)?;
+            check::probability(&format!("actions[{i}].effect"), a.effect)?;
+            if actions[..i].iter().any(|b| b.kind == a.kind) {
+                return Err(Error::config(
+                    format!("actions[{i}].kind"),
+                    format!("{:?} appears twice", a.kind),
+                ));
+            }
+        }
+        Ok(ActionCatalogue { actions })
+    }
+
+    /// The actions.
+    pub fn actions(&self) -> &[RetentionAction] {
+        &self.actions
+    }
+
+    /// The action of a given kind, if the catalogue has it.
+    pub fn get(&self, kind: ActionKind) -> Option<&RetentionAction> {
+        self.actions.iter().find(|a| a.kind == kind)
+    }
+
+    /// The best [`TOP_ACTIONS`] actions for a client with positive expected value saved,
+    /// best first; allocates nothing.
+    ///
+    /// ```
+    /// use wealthscore::retention::{ActionCatalogue, ClientRisk};
+    /// use wealthscore::segment::AssetTier;
+    /// // A client at no risk: no action is worth its cost.
+    /// let c = ClientRisk { probability: 0.0, clv: 1e4, aum: 1e5, reasons: &[],
+    ///                      tier: AssetTier::Mass, dedicated_advisor: false };
+    /// assert!(ActionCatalogue::default().rank(&c)?.iter().all(Option::is_none));
+    /// # Ok::<(), wealthscore::Error>(())
+    /// ```
+    pub fn rank(&self, client: &ClientRisk<'_>) -> Result<[Option<RankedAction>; TOP_ACTIONS]> {
+        client.validate()?;
+        let mut top: [Option<RankedAction>; TOP_ACTIONS] = [None; TOP_ACTIONS];
+        for a in &self.actions {
+            if !a.offered_to(client.tier)
+                || (a.kind == ActionKind::DedicatedAdvisor && client.dedicated_advisor)
+            {
+                continue;
+            }
+            let cut = client.probability * a.effect * a.fit(client.reasons);
+            let value = cut * client.clv - a.cost;
+            if value <= 0.0 {
+                continue;
+            }
+            let candidate = RankedAction {
+                kind: a.kind,
+                value_saved: value,
+                probability_cut: cut,
+                cost: a.cost,
+            };
+            insert_top(&mut top, candidate);
+        }
+        Ok(top)
+    }
+
+    /// Allocates a budget across clients, at most one action per client, for the most
+    /// expected value saved.
+    ///
+    /// Each client's candidate is its best action by value saved per unit cost; candidates
+    /// are taken greedily by that ratio while the budget lasts (the classic greedy for the
+    /// knapsack problem: within one action's value of the optimum). Clients whose record
+    /// is invalid are reported in [`BudgetPlan::rejected`], never dropped silently.
+    ///
+    /// ```
+    /// use wealthscore::retention::{ActionCatalogue, ClientRisk};
+    /// use wealthscore::segment::AssetTier;
+    /// use wealthscore::ChurnCause;
+    /// let r = [(ChurnCause::Relationship, 1.0)];
+    /// let c = ClientRisk { probability: 0.5, clv: 10_000.0, aum: 200_000.0, reasons: &r,
+    ///                      tier: AssetTier::Mass, dedicated_advisor: false };
+    /// let plan = ActionCatalogue::default().allocate_budget(&[c, c, c], 130.0)?;
+    /// assert_eq!(plan.chosen.len(), 2); // regular contact costs 60
+    /// assert!(plan.spent <= 130.0);
+    /// # Ok::<(), wealthscore::Error>(())
+    /// ```
+    pub fn allocate_budget(&self, clients: &[ClientRisk<'_>], budget: f64) -> Result<BudgetPlan> {
+        check::non_negative("budget", budget)?;
+        let mut rejected = Vec::new();
+        let mut candidates = Vec::new();
+        for (i, c) in clients.iter().enumerate() {
+            match self.best_by_ratio(c) {
+                Ok(Some(a)) => candidates.push((i, a)),
+                Ok(None) => {}
+                Err(e) => rejected.push((i, e)),
+            }
+        }
+        let ratio = |a: &RankedAction| {
+            if a.cost > 0.0 {
+                a.value_saved / a.cost
+            } else {
+                f64::INFINITY
+            }
+        };
+        candidates.sort_by(|x, y| ratio(&y.1).total_cmp(&ratio(&x.1)).then(x.0.cmp(&y.0)));
+        let mut plan = BudgetPlan {
+            budget,
+            ..BudgetPlan::default()
+        };
+        for (i, a) in candidates {
+            if plan.spent + a.cost > budget {
+                continue;
+            }
+            plan.spent += a.cost;
+            plan.value_saved += a.value_saved;
+            let c = &clients[i];
+            plan.retained_aum += a.probability_cut * c.aum;
+            plan.chosen.push(Assignment {
+                client: i,
+                action: a,
+            });
+        }
+        plan.rejected = rejected;
+        Ok(plan)
+    }
+
+    fn best_by_ratio(&self, c: &ClientRisk<'_>) -> Result<Option<RankedAction>> {
+        let top = self.rank(c)?;
+        let ratio = |a: &RankedAction| {
+            if a.cost > 0.0 {
+                a.value_saved / a.cost
+            } else {
+                f64::INFINITY
+            }
+        };
+        Ok(top
+            .into_iter()
+            .flatten()
+            .max_by(|a, b| ratio(a).total_cmp(&ratio(b))))
+    }
+}
+
+fn insert_top(top: &mut [Option<RankedAction>; TOP_ACTIONS], c: RankedAction) {
+    let mut item = Some(c);
+    for slot in top.iter_mut() {
+        match (*slot, item) {
+            (None, _) => {
+                *slot = item;
+                return;
+            }
+            (Some(s), Some(x)) if x.value_saved > s.value_saved => {
+                *slot = Some(x);
+                item = Some(s);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// One client's assigned action in a [`BudgetPlan`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Assignment {
+    /// Index of the client in the input slice.
+    pub client: usize,
+    /// The action and its expected value.
+    pub action: RankedAction,
+}
+
+/// The result of [`ActionCatalogue::allocate_budget`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BudgetPlan {
+    /// The budget given.
+    pub budget: f64,
+    /// Sum of the chosen actions' costs (≤ budget).
+    pub spent: f64,
+    /// Expected value saved, net of cost.
+    pub value_saved: f64,
+    /// Expected AUM kept: Σ probability cut × AUM over chosen clients.
+    pub retained_aum: f64,
+    /// Chosen clients and actions, best value per cost first.
+    pub chosen: Vec<Assignment>,
+    /// Clients whose input was invalid, with the error.
+    pub rejected: Vec<(usize, Error)>,
+}
