@@ -25,3 +25,8 @@ pub mod synth;
 
 pub use client::{ChurnCause, ClientRecord};
 pub use error::{Error, Result};
+
+/// The README's code samples, compiled and run as doc tests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
