@@ -19,8 +19,7 @@ for t in $targets; do
     -max_len=65536 >"logs/$t.log" 2>&1
   rc=$?
   set -e
-  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "logs/$t.log" | grep -o '[0-9]*$' | tail -1)
-  [ -z "$execs" ] && execs=$(grep -oE '^#[0-9]+' "logs/$t.log" | tail -1 | tr -d '#')
+  execs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "logs/$t.log" | tail -1)
   result=$([ $rc -eq 0 ] && echo "no crash" || echo "CRASH (see logs/$t.log, artifacts/$t)")
   printf '%-16s %12s %10s %s\n' "$t" "${execs:-?}" "$secs" "$result" | tee -a logs/summary.txt
 done
