@@ -9,7 +9,7 @@ pub enum AssetTier {
     /// Mass market.
     Mass,
     /// Mid net worth.
-    Mid,
+    MidNetWorth,
     /// High net worth.
     HighNetWorth,
 }
