@@ -17,8 +17,10 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod ahp;
 pub mod client;
 pub mod error;
 
+pub use ahp::{PairwiseMatrix, Priorities, PriorityMethod};
 pub use client::ClientRecord;
 pub use error::{Error, Result};
