@@ -305,15 +305,6 @@ impl PairwiseMatrix {
         self.a[j * self.n + i] = 1.0 / value;
         Ok(())
     }
-
-    /// Name of item `i`: its label, or its index.
-    #[allow(dead_code)]
-    pub(crate) fn name(&self, i: usize) -> String {
-        match &self.labels {
-            Some(l) => l.get(i).cloned().unwrap_or_else(|| i.to_string()),
-            None => i.to_string(),
-        }
-    }
 }
 
 pub(crate) fn check_labels(field: &str, labels: &[String]) -> Result<()> {
