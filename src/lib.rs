@@ -17,12 +17,14 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod ahp;
 pub mod client;
 pub mod error;
 pub mod retention;
 pub mod segment;
 pub mod synth;
 
+pub use ahp::{PairwiseMatrix, Priorities, PriorityMethod};
 pub use client::{ChurnCause, ClientRecord};
 pub use error::{Error, Result};
 

@@ -1,0 +1,483 @@
+//! Incomplete pairwise judgments: Harker's method and the λmax-optimal completion.
+//!
+//! * Harker (1987), "Alternative modes of questioning in the analytic hierarchy process",
+//!   Mathematical Modelling 9: weights are the Perron vector of `C`, where a missing
+//!   `a_ij` becomes 0 and each diagonal entry becomes `1 + (missing judgments in its row)`;
+//!   the completed matrix carries `w_i / w_j` in the gaps and has the same λmax.
+//! * Bozóki, Fülöp & Rónyai (2010), "On optimal completion of incomplete pairwise
+//!   comparison matrices", Mathematical and Computer Modelling 52: the gaps take the values
+//!   that minimise λmax of the completed matrix, found by cyclic coordinates (λmax is a
+//!   convex function of the logarithms of the missing entries, so each one-dimensional
+//!   step is a convex line search).
+//!
+//! A comparison graph that is not connected leaves the relative weight of its parts
+//! undetermined; it is an [`Error::Disconnected`], never silently filled.
+
+use super::matrix::{PairwiseMatrix, check_labels};
+use super::priority::{Priorities, PriorityMethod, finish, perron};
+use super::random_index::ConsistencyConfig;
+use crate::error::{Error, Result, check};
+use serde::{Deserialize, Serialize};
+
+/// Stop cyclic coordinates when no missing entry's logarithm moves more than this.
+const BFR_TOL: f64 = 1e-9;
+/// Sweeps over the missing entries before giving up.
+const BFR_MAX_SWEEPS: usize = 10_000;
+
+/// A pairwise matrix with some judgments missing.
+///
+/// ```
+/// use wealthscore::ahp::{IncompleteMatrix, CompletionMethod};
+/// // a[0][2] unknown; 0 ≻ 1 twice, 1 ≻ 2 three times.
+/// let m = IncompleteMatrix::from_upper_triangle(3, &[Some(2.0), None, Some(3.0)])?;
+/// let done = m.complete(CompletionMethod::LambdaMax)?;
+/// // The consistent fill is 2 · 3 = 6.
+/// assert!((done.matrix.get(0, 2).unwrap() - 6.0).abs() < 1e-6);
+/// # Ok::<(), wealthscore::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IncompleteMatrix {
+    n: usize,
+    /// Above-diagonal judgments row by row; `None` = missing.
+    upper: Vec<Option<f64>>,
+    labels: Option<Vec<String>>,
+}
+
+/// How missing judgments are filled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CompletionMethod {
+    /// Harker's eigenvector method: gaps get `w_i / w_j`.
+    Harker,
+    /// Bozóki–Fülöp–Rónyai: gaps minimise λmax (default).
+    #[default]
+    LambdaMax,
+}
+
+/// A judgment filled in by a completion.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FilledJudgment {
+    /// Row (0-based), `< col`.
+    pub row: usize,
+    /// Column (0-based).
+    pub col: usize,
+    /// The value given to `a[row][col]`.
+    pub value: f64,
+}
+
+/// A completed matrix and what was filled.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Completion {
+    /// Method used.
+    pub method: CompletionMethod,
+    /// The complete matrix (labels kept).
+    pub matrix: PairwiseMatrix,
+    /// The filled judgments, above the diagonal, row by row.
+    pub filled: Vec<FilledJudgment>,
+    /// Sweeps of cyclic coordinates (0 for Harker).
+    pub sweeps: usize,
+}
+
+fn idx(n: usize, i: usize, j: usize) -> usize {
+    // Position of (i, j), i < j, in the row-by-row upper triangle.
+    i * n - i * (i + 1) / 2 + (j - i - 1)
+}
+
+impl IncompleteMatrix {
+    /// From the above-diagonal judgments row by row (`None` = missing).
+    ///
+    /// # Errors
+    /// [`Error::Empty`] for n = 0, [`Error::DimensionMismatch`] for a wrong count,
+    /// [`Error::NonFinite`] / [`Error::InvalidInput`] naming the cell.
+    pub fn from_upper_triangle(n: usize, values: &[Option<f64>]) -> Result<Self> {
+        if n == 0 {
+            return Err(Error::Empty {
+                what: "pairwise matrix".into(),
+            });
+        }
+        check::same_len("upper triangle n(n-1)/2", n * (n - 1) / 2, values.len())?;
+        let mut k = 0;
+        for i in 0..n {
+            for j in i + 1..n {
+                if let Some(v) = values[k] {
+                    check::positive(&format!("a[{i}][{j}]"), v)?;
+                }
+                k += 1;
+            }
+        }
+        Ok(IncompleteMatrix {
+            n,
+            upper: values.to_vec(),
+            labels: None,
+        })
+    }
+
+    /// From full rows, `None` for a missing judgment. A pair given on one side only is taken
+    /// from that side; a pair given on both sides must be reciprocal within
+    /// [`super::RECIPROCAL_TOLERANCE`]. The diagonal may be `None` or 1.
+    ///
+    /// # Errors
+    /// As [`IncompleteMatrix::from_upper_triangle`], naming the cell.
+    #[allow(clippy::needless_range_loop)] // (i, j) and (j, i) are read together
+    pub fn from_rows(rows: &[Vec<Option<f64>>]) -> Result<Self> {
+        let n = rows.len();
+        if n == 0 {
+            return Err(Error::Empty {
+                what: "pairwise matrix".into(),
+            });
+        }
+        for (i, r) in rows.iter().enumerate() {
+            check::same_len(&format!("row {i} of pairwise matrix"), n, r.len())?;
+        }
+        let mut upper = Vec::with_capacity(n * (n - 1) / 2);
+        for i in 0..n {
+            if let Some(d) = rows[i][i] {
+                check::finite(&format!("a[{i}][{i}]"), d)?;
+                if (d - 1.0).abs() > super::RECIPROCAL_TOLERANCE {
+                    return Err(Error::invalid(
+                        format!("a[{i}][{i}]"),
+                        d,
+                        "diagonal judgments must be 1",
+                    ));
+                }
+            }
+            for j in i + 1..n {
+                let v = match (rows[i][j], rows[j][i]) {
+                    (Some(u), Some(l)) => {
+                        check::positive(&format!("a[{i}][{j}]"), u)?;
+                        check::positive(&format!("a[{j}][{i}]"), l)?;
+                        if (u * l - 1.0).abs() > super::RECIPROCAL_TOLERANCE {
+                            return Err(Error::invalid(
+                                format!("a[{j}][{i}]"),
+                                l,
+                                format!("must be the reciprocal of a[{i}][{j}] = {u}"),
+                            ));
+                        }
+                        Some(u)
+                    }
+                    (Some(u), None) => Some(check::positive(&format!("a[{i}][{j}]"), u)?),
+                    (None, Some(l)) => Some(1.0 / check::positive(&format!("a[{j}][{i}]"), l)?),
+                    (None, None) => None,
+                };
+                upper.push(v);
+            }
+        }
+        Ok(IncompleteMatrix {
+            n,
+            upper,
+            labels: None,
+        })
+    }
+
+    /// Names the items.
+    ///
+    /// # Errors
+    /// [`Error::DimensionMismatch`] or [`Error::InvalidInput`] as for
+    /// [`PairwiseMatrix::with_labels`].
+    pub fn with_labels<I, S>(mut self, labels: I) -> Result<Self>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let labels: Vec<String> = labels.into_iter().map(Into::into).collect();
+        check::same_len("labels", self.n, labels.len())?;
+        check_labels("labels", &labels)?;
+        self.labels = Some(labels);
+        Ok(self)
+    }
+
+    /// Number of items.
+    pub fn n(&self) -> usize {
+        self.n
+    }
+
+    /// The judgment `a[i][j]` if given (`Some(1.0)` on the diagonal).
+    pub fn get(&self, i: usize, j: usize) -> Option<f64> {
+        if i >= self.n || j >= self.n {
+            return None;
+        }
+        match i.cmp(&j) {
+            std::cmp::Ordering::Equal => Some(1.0),
+            std::cmp::Ordering::Less => self.upper[idx(self.n, i, j)],
+            std::cmp::Ordering::Greater => self.upper[idx(self.n, j, i)].map(|v| 1.0 / v),
+        }
+    }
+
+    /// The missing cells `(i, j)`, `i < j`, row by row.
+    pub fn missing(&self) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for i in 0..self.n {
+            for j in i + 1..self.n {
+                if self.upper[idx(self.n, i, j)].is_none() {
+                    out.push((i, j));
+                }
+            }
+        }
+        out
+    }
+
+    fn name(&self, i: usize) -> String {
+        match &self.labels {
+            Some(l) => l.get(i).cloned().unwrap_or_else(|| i.to_string()),
+            None => i.to_string(),
+        }
+    }
+
+    /// Checks that the given judgments connect every item.
+    ///
+    /// # Errors
+    /// [`Error::Disconnected`] listing the items cut off from item 0.
+    pub fn check_connected(&self) -> Result<()> {
+        let n = self.n;
+        let mut seen = vec![false; n];
+        let mut stack = vec![0usize];
+        seen[0] = true;
+        while let Some(i) = stack.pop() {
+            for (j, s) in seen.iter_mut().enumerate() {
+                if !*s && i != j && self.get(i, j).is_some() {
+                    *s = true;
+                    stack.push(j);
+                }
+            }
+        }
+        let cut: Vec<String> = (0..n).filter(|&i| !seen[i]).map(|i| self.name(i)).collect();
+        if cut.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Disconnected {
+                what: "incomplete pairwise matrix".into(),
+                detail: format!(
+                    "{} not linked by any chain of judgments to {}",
+                    cut.join(", "),
+                    self.name(0)
+                ),
+            })
+        }
+    }
+
+    /// Harker's weights and consistency: the Perron vector and root of Harker's `C`
+    /// (equal to λmax of the Harker-completed matrix), CR against `config`.
+    ///
+    /// # Errors
+    /// [`Error::Disconnected`]; errors of the random index table.
+    pub fn harker(&self, config: &ConsistencyConfig) -> Result<Priorities> {
+        config.validate()?;
+        self.check_connected()?;
+        let n = self.n;
+        let ri = config.random_index.value(n)?;
+        let (w, lambda, it) = self.harker_raw()?;
+        Ok(finish(
+            PriorityMethod::Eigenvector,
+            w,
+            self.labels.as_deref(),
+            lambda,
+            it,
+            ri,
+            config,
+            n,
+        ))
+    }
+
+    fn harker_raw(&self) -> Result<(Vec<f64>, f64, usize)> {
+        let n = self.n;
+        let mut c = vec![0.0; n * n];
+        for i in 0..n {
+            let mut diag = 1.0;
+            for j in 0..n {
+                if i == j {
+                    continue;
+                }
+                match self.get(i, j) {
+                    Some(v) => c[i * n + j] = v,
+                    None => diag += 1.0,
+                }
+            }
+            c[i * n + i] = diag;
+        }
+        let mut w = vec![1.0 / n as f64; n];
+        let mut y = vec![0.0; n];
+        let (lambda, it) = perron(&c, n, &mut w, &mut y)?;
+        Ok((w, lambda, it))
+    }
+
+    /// Fills the missing judgments.
+    ///
+    /// # Errors
+    /// [`Error::Disconnected`]; [`Error::NotConverged`] if cyclic coordinates stall.
+    pub fn complete(&self, method: CompletionMethod) -> Result<Completion> {
+        self.check_connected()?;
+        let n = self.n;
+        let missing = self.missing();
+        let mut a = vec![1.0; n * n];
+        for i in 0..n {
+            for j in i + 1..n {
+                let v = self.upper[idx(n, i, j)].unwrap_or(1.0);
+                a[i * n + j] = v;
+                a[j * n + i] = 1.0 / v;
+            }
+        }
+        let sweeps = match method {
+            CompletionMethod::Harker => {
+                let (w, _, _) = self.harker_raw()?;
+                for &(i, j) in &missing {
+                    a[i * n + j] = w[i] / w[j];
+                    a[j * n + i] = w[j] / w[i];
+                }
+                0
+            }
+            CompletionMethod::LambdaMax => {
+                let mut ws = Scratch::new(n);
+                let mut done = 0;
+                for sweep in 1..=BFR_MAX_SWEEPS {
+                    let mut moved = 0.0f64;
+                    for &(i, j) in &missing {
+                        let t0 = a[i * n + j].ln();
+                        let (t, _) = minimise_entry(&mut a, n, i, j, &mut ws)?;
+                        moved = moved.max((t - t0).abs());
+                    }
+                    if moved <= BFR_TOL {
+                        done = sweep;
+                        break;
+                    }
+                }
+                if done == 0 && !missing.is_empty() {
+                    return Err(Error::NotConverged {
+                        method: "lambda-max completion (cyclic coordinates)".into(),
+                        iterations: BFR_MAX_SWEEPS,
+                        detail: "missing judgments still moving".into(),
+                    });
+                }
+                done
+            }
+        };
+        let upper: Vec<f64> = (0..n)
+            .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+            .map(|(i, j)| a[i * n + j])
+            .collect();
+        let mut matrix = PairwiseMatrix::from_upper_triangle(n, &upper)?;
+        if let Some(l) = &self.labels {
+            matrix = matrix.with_labels(l.clone())?;
+        }
+        let filled = missing
+            .iter()
+            .map(|&(i, j)| FilledJudgment {
+                row: i,
+                col: j,
+                value: a[i * n + j],
+            })
+            .collect();
+        Ok(Completion {
+            method,
+            matrix,
+            filled,
+            sweeps,
+        })
+    }
+}
+
+/// Work vectors for repeated λmax evaluations.
+pub(crate) struct Scratch {
+    w: Vec<f64>,
+    y: Vec<f64>,
+}
+
+impl Scratch {
+    pub(crate) fn new(n: usize) -> Self {
+        Scratch {
+            w: vec![1.0 / n as f64; n],
+            y: vec![0.0; n],
+        }
+    }
+}
+
+/// λmax of `a` with `a[i][j] = e^t`, warm-starting power iteration from the last vector.
+fn lambda_at(a: &mut [f64], n: usize, i: usize, j: usize, t: f64, s: &mut Scratch) -> Result<f64> {
+    a[i * n + j] = t.exp();
+    a[j * n + i] = (-t).exp();
+    Ok(perron(a, n, &mut s.w, &mut s.y)?.0)
+}
+
+/// Sets `a[i][j]` (and its reciprocal) to the value minimising λmax with every other entry
+/// fixed, by a bracketing step then golden-section search on `t = ln a[i][j]` (λmax is
+/// convex in `t`). Returns `(t, λmax)`.
+pub(crate) fn minimise_entry(
+    a: &mut [f64],
+    n: usize,
+    i: usize,
+    j: usize,
+    s: &mut Scratch,
+) -> Result<(f64, f64)> {
+    const MAX_T: f64 = 50.0; // e^50: far beyond any meaningful judgment
+    let t0 = a[i * n + j].ln();
+    let f0 = lambda_at(a, n, i, j, t0, s)?;
+    let mut step = 0.5;
+    let fp = lambda_at(a, n, i, j, t0 + step, s)?;
+    let (mut lo, mut hi);
+    if fp < f0 {
+        // Walk right until λmax rises.
+        let (mut x_prev, mut x, mut fx) = (t0, t0 + step, fp);
+        loop {
+            step *= 2.0;
+            let x_next = (x + step).min(MAX_T);
+            let f_next = lambda_at(a, n, i, j, x_next, s)?;
+            if f_next >= fx || x_next >= MAX_T {
+                lo = x_prev;
+                hi = x_next;
+                break;
+            }
+            x_prev = x;
+            x = x_next;
+            fx = f_next;
+        }
+    } else {
+        let fm = lambda_at(a, n, i, j, t0 - step, s)?;
+        if fm < f0 {
+            let (mut x_prev, mut x, mut fx) = (t0, t0 - step, fm);
+            loop {
+                step *= 2.0;
+                let x_next = (x - step).max(-MAX_T);
+                let f_next = lambda_at(a, n, i, j, x_next, s)?;
+                if f_next >= fx || x_next <= -MAX_T {
+                    lo = x_next;
+                    hi = x_prev;
+                    break;
+                }
+                x_prev = x;
+                x = x_next;
+                fx = f_next;
+            }
+        } else {
+            lo = t0 - step;
+            hi = t0 + step;
+        }
+    }
+    let g = 0.5 * (5f64.sqrt() - 1.0);
+    let mut c = hi - g * (hi - lo);
+    let mut d = lo + g * (hi - lo);
+    let mut fc = lambda_at(a, n, i, j, c, s)?;
+    let mut fd = lambda_at(a, n, i, j, d, s)?;
+    while hi - lo > 1e-10 {
+        if fc <= fd {
+            hi = d;
+            d = c;
+            fd = fc;
+            c = hi - g * (hi - lo);
+            fc = lambda_at(a, n, i, j, c, s)?;
+        } else {
+            lo = c;
+            c = d;
+            fc = fd;
+            d = lo + g * (hi - lo);
+            fd = lambda_at(a, n, i, j, d, s)?;
+        }
+    }
+    let t = 0.5 * (lo + hi);
+    let f = lambda_at(a, n, i, j, t, s)?;
+    // Never return a worse point than the start (flat λmax near the optimum).
+    if f <= f0 {
+        Ok((t, f))
+    } else {
+        let f = lambda_at(a, n, i, j, t0, s)?;
+        Ok((t0, f))
+    }
+}
