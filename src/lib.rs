@@ -19,6 +19,7 @@
 
 pub mod client;
 pub mod error;
+pub mod fuzzy;
 
 pub use client::ClientRecord;
 pub use error::{Error, Result};
