@@ -20,6 +20,7 @@
 pub mod ahp;
 pub mod client;
 pub mod error;
+pub mod fuzzy;
 pub mod retention;
 pub mod segment;
 pub mod synth;
