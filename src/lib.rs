@@ -17,6 +17,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod churn;
 pub mod client;
 pub mod error;
 
