@@ -18,6 +18,7 @@
 #![warn(missing_docs)]
 
 pub mod ahp;
+pub mod churn;
 pub mod client;
 pub mod error;
 pub mod fuzzy;
