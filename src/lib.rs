@@ -19,7 +19,9 @@
 
 pub mod client;
 pub mod error;
+pub mod segment;
 pub mod synth;
 
 pub use client::{ChurnCause, ClientRecord};
 pub use error::{Error, Result};
+pub use segment::{StrategyCatalogue, Tiering, TieringPolicy};
