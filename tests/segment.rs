@@ -725,3 +725,74 @@ fn clusters_on_a_synthetic_portfolio() {
         assert!(BEHAVIOUR_FEATURES.contains(&prof.distinctive[0].feature.as_str()));
     }
 }
+
+#[test]
+fn clustering_degenerate_data_does_not_panic() {
+    // Constant data: every point identical. Either a clustering or an error, never a panic.
+    let x = Array2::from_elem((20, 2), 3.0);
+    let r = fit_clusters(
+        &x,
+        &["a", "b"],
+        &ClusterParams {
+            k_max: 3,
+            ..Default::default()
+        },
+    );
+    if let Ok(c) = r {
+        assert_eq!(c.labels.len(), 20);
+    }
+    // Just more rows than k_max, with duplicates.
+    let x = Array2::from_shape_vec((4, 1), vec![1.0, 1.0, 2.0, 2.0]).unwrap();
+    let c = fit_clusters(
+        &x,
+        &["a"],
+        &ClusterParams {
+            k_max: 3,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(c.k(), 2);
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn any_f64() -> impl proptest::strategy::Strategy<Value = f64> {
+        prop_oneof![
+            -1e7..1e10f64,
+            Just(f64::NAN),
+            Just(f64::INFINITY),
+            Just(0.0),
+            Just(500_000.0)
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Whatever the numbers, classify returns a tiering or an error, never panics;
+        /// a tiering's composite score is in [0, 1] and matches its tier.
+        #[test]
+        fn classify_is_total(
+            aum in any_f64(),
+            hist in proptest::collection::vec(any_f64(), 0..15),
+            tx in proptest::collection::vec(0u32..50, 0..15),
+            tenure in 0u32..400,
+            complaints in 0u32..5,
+            prob in proptest::option::of(any_f64()),
+        ) {
+            let mut c = client(1_000.0);
+            c.aum = aum;
+            c.aum_history = hist;
+            c.monthly_transactions = tx;
+            c.tenure_months = tenure;
+            c.complaints_12m = complaints;
+            let p = TieringPolicy::default();
+            if let Ok(t) = p.classify(&c, prob) {
+                prop_assert!((0.0..=1.0).contains(&t.composite_score));
+                prop_assert_eq!(t.composite, p.composite_tier(t.composite_score));
+            }
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! chosen by silhouette or the elbow, and a profile per cluster saying what is
 //! distinctive about it. Also the silhouette coefficient and the adjusted Rand index.
 
+use super::in_range_lazy;
 use crate::client::ClientRecord;
 use crate::error::{Error, Result, check};
 use ndarray::{Array1, Array2, ArrayView2};
@@ -37,14 +38,19 @@ pub fn behaviour_features(clients: &[ClientRecord]) -> Result<Array2<f64>> {
     let d = BEHAVIOUR_FEATURES.len();
     let mut x = Array2::zeros((clients.len(), d));
     for (i, c) in clients.iter().enumerate() {
-        check::non_negative(&format!("clients[{i}].aum"), c.aum)?;
-        check::non_negative(
-            &format!("clients[{i}].transfer_out_amount_90d"),
-            c.transfer_out_amount_90d,
-        )?;
-        check::probability(&format!("clients[{i}].digital_share"), c.digital_share)?;
+        in_range_lazy(c.aum, 0.0, f64::MAX, || format!("clients[{i}].aum"))?;
+        in_range_lazy(c.transfer_out_amount_90d, 0.0, f64::MAX, || {
+            format!("clients[{i}].transfer_out_amount_90d")
+        })?;
+        in_range_lazy(c.digital_share, 0.0, 1.0, || {
+            format!("clients[{i}].digital_share")
+        })?;
         let h = &c.aum_history;
-        check::all_finite(&format!("clients[{i}].aum_history"), h)?;
+        for (t, &v) in h.iter().enumerate() {
+            in_range_lazy(v, 0.0, f64::MAX, || {
+                format!("clients[{i}].aum_history[{t}]")
+            })?;
+        }
         let n = h.len();
         let trend = if n >= 2 {
             let then = h[n - 1 - 6.min(n - 1)];
@@ -465,11 +471,20 @@ pub fn fit_clusters(
         fits.push(labels);
     }
     let chosen = match params.selection {
-        KSelection::Silhouette => candidates
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.silhouette.total_cmp(&b.1.silhouette))
-            .map_or(0, |(i, _)| i),
+        // The smallest k among equal silhouettes.
+        KSelection::Silhouette => {
+            candidates
+                .iter()
+                .enumerate()
+                .fold((0, f64::NEG_INFINITY), |best, (i, c)| {
+                    if c.silhouette > best.1 {
+                        (i, c.silhouette)
+                    } else {
+                        best
+                    }
+                })
+                .0
+        }
         KSelection::Elbow => elbow(&candidates),
     };
     let labels = fits.swap_remove(chosen);
@@ -522,8 +537,10 @@ fn elbow(c: &[KCandidate]) -> usize {
             let y = (cand.inertia - i1) / span;
             (i, chord - y)
         })
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map_or(0, |(i, _)| i)
+        .fold((0, f64::NEG_INFINITY), |best, (i, g)| {
+            if g > best.1 { (i, g) } else { best }
+        })
+        .0
 }
 
 fn sample_indices(n: usize, m: usize, seed: u64) -> Vec<usize> {
