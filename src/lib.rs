@@ -29,6 +29,7 @@ pub mod synth;
 pub use ahp::{PairwiseMatrix, Priorities, PriorityMethod};
 pub use client::{ChurnCause, ClientRecord};
 pub use error::{Error, Result};
+pub use segment::{StrategyCatalogue, Tiering, TieringPolicy};
 
 /// The README's code samples, compiled and run as doc tests.
 #[doc = include_str!("../README.md")]

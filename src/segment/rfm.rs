@@ -1,0 +1,374 @@
+//! Recency–frequency–monetary (RFM) scores by quintiles and the named RFM segments.
+//!
+//! - **Recency** = days since the last activity (lower is better), **frequency** =
+//!   transactions over the last 12 months, **monetary** = AUM.
+//! - **Quintile edges** are the 20/40/60/80 % quantiles of the portfolio, by linear
+//!   interpolation between order statistics (numpy's and pandas' default method).
+//! - **Scores 1–5.** A value's bin is `1 + (number of edges strictly below it)`, i.e.
+//!   right-closed bins `(e_{k−1}, e_k]` as in `pandas.qcut(x, 5, labels=[1, 2, 3, 4, 5])`;
+//!   frequency and monetary take the bin as score, recency takes `6 − bin` (as
+//!   `pandas.qcut(recency, 5, labels=[5, 4, 3, 2, 1])`).
+//! - **Tie rule:** equal values always get equal scores. When ties make edges coincide
+//!   (where `pandas.qcut` would raise "Bin edges must be unique"), the empty bins are
+//!   simply skipped: e.g. a frequency column of mostly zeros gives all zeros score 1.
+//!   This differs from the other common practice, `qcut(x.rank(method="first"))`,
+//!   which splits ties by row order; ours does not depend on row order.
+//!
+//! **Segments** follow the standard R–F grid (the map of recency and frequency scores
+//! used by most RFM tutorials and tools, e.g. the `seg_map` of regular expressions over
+//! the two-digit RF code):
+//!
+//! | R \ F | 1 | 2 | 3 | 4 | 5 |
+//! |---|---|---|---|---|---|
+//! | 5 | new | potential loyalist | potential loyalist | champions | champions |
+//! | 4 | promising | potential loyalist | potential loyalist | loyal | loyal |
+//! | 3 | about to sleep | about to sleep | need attention | loyal | loyal |
+//! | 2 | hibernating | hibernating | at risk | at risk | can't lose |
+//! | 1 | **lost** | hibernating | at risk | at risk | can't lose |
+//!
+//! The grid has ten segments; the eleventh, *lost*, is the grid's worst cell (R = 1,
+//! F = 1: least recent and least frequent), carved out of *hibernating* as in tools
+//! that list lost separately. Monetary is reported but, as in the grid, does not move
+//! the segment.
+//!
+//! ```
+//! use wealthscore::segment::{RfmModel, RfmValues, RfmSegment};
+//!
+//! // Ten clients: recency days, transactions in 12 months, AUM.
+//! let v: Vec<RfmValues> = (0..10)
+//!     .map(|i| RfmValues { recency_days: 10.0 * i as f64, frequency: 50.0 - 5.0 * i as f64, monetary: 1000.0 * (i + 1) as f64 })
+//!     .collect();
+//! let model = RfmModel::fit(&v)?;
+//! let best = model.score(&v[0])?;
+//! assert_eq!((best.recency, best.frequency), (5, 5));
+//! assert_eq!(best.segment, RfmSegment::Champions);
+//! assert_eq!(model.score(&v[9])?.segment, RfmSegment::Lost);
+//! # Ok::<(), wealthscore::Error>(())
+//! ```
+
+use crate::client::ClientRecord;
+use crate::error::{Error, Result, check};
+use serde::{Deserialize, Serialize};
+
+/// Months of transactions counted as frequency.
+pub const FREQUENCY_MONTHS: usize = 12;
+
+/// The raw recency, frequency and monetary values of one client.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RfmValues {
+    /// Days since the last activity (`>= 0`).
+    pub recency_days: f64,
+    /// Transactions over the last 12 months (`>= 0`).
+    pub frequency: f64,
+    /// Assets under management (`>= 0`).
+    pub monetary: f64,
+}
+
+impl RfmValues {
+    /// Values of a client record: `days_since_last_activity`, transactions over the
+    /// last [`FREQUENCY_MONTHS`] months, and `aum`.
+    pub fn from_client(c: &ClientRecord) -> Self {
+        RfmValues {
+            recency_days: f64::from(c.days_since_last_activity),
+            frequency: f64::from(c.recent_transactions(FREQUENCY_MONTHS)),
+            monetary: c.aum,
+        }
+    }
+
+    /// Checks the three values; names are built only on failure (scoring must not
+    /// allocate).
+    fn check(&self, i: Option<usize>) -> Result<()> {
+        for (f, v) in [
+            ("recency_days", self.recency_days),
+            ("frequency", self.frequency),
+            ("monetary", self.monetary),
+        ] {
+            if !(v.is_finite() && v >= 0.0) {
+                let name = match i {
+                    Some(i) => format!("rfm[{i}].{f}"),
+                    None => f.to_string(),
+                };
+                return Err(if v.is_finite() {
+                    Error::invalid(name, v, "must be >= 0")
+                } else {
+                    Error::NonFinite { field: name }
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The named RFM segments (see the module docs for the grid).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RfmSegment {
+    /// Recent and very frequent (R 5, F 4–5).
+    Champions,
+    /// Frequent, fairly recent (R 3–4, F 4–5).
+    Loyal,
+    /// Recent, moderately frequent (R 4–5, F 2–3).
+    PotentialLoyalist,
+    /// Most recent, least frequent (R 5, F 1).
+    New,
+    /// Recent, infrequent (R 4, F 1).
+    Promising,
+    /// Middling on both (R 3, F 3).
+    NeedAttention,
+    /// Slipping, infrequent (R 3, F 1–2).
+    AboutToSleep,
+    /// Were frequent, not recent (R 1–2, F 3–4).
+    AtRisk,
+    /// Were the most frequent, not recent (R 1–2, F 5).
+    CantLose,
+    /// Neither recent nor frequent (R 1–2, F 1–2, except the lost cell).
+    Hibernating,
+    /// Least recent and least frequent (R 1, F 1).
+    Lost,
+}
+
+impl RfmSegment {
+    /// All segments, best first.
+    pub const ALL: [RfmSegment; 11] = [
+        RfmSegment::Champions,
+        RfmSegment::Loyal,
+        RfmSegment::PotentialLoyalist,
+        RfmSegment::New,
+        RfmSegment::Promising,
+        RfmSegment::NeedAttention,
+        RfmSegment::AboutToSleep,
+        RfmSegment::AtRisk,
+        RfmSegment::CantLose,
+        RfmSegment::Hibernating,
+        RfmSegment::Lost,
+    ];
+
+    /// The segment of a recency and a frequency score (each 1–5).
+    ///
+    /// ```
+    /// use wealthscore::segment::RfmSegment;
+    /// assert_eq!(RfmSegment::from_scores(2, 5)?, RfmSegment::CantLose);
+    /// assert!(RfmSegment::from_scores(0, 3).is_err());
+    /// # Ok::<(), wealthscore::Error>(())
+    /// ```
+    pub fn from_scores(recency: u8, frequency: u8) -> Result<Self> {
+        if !(1..=5).contains(&recency) {
+            return Err(Error::invalid(
+                "recency score",
+                recency,
+                "must lie in 1..=5",
+            ));
+        }
+        if !(1..=5).contains(&frequency) {
+            return Err(Error::invalid(
+                "frequency score",
+                frequency,
+                "must lie in 1..=5",
+            ));
+        }
+        use RfmSegment::*;
+        Ok(match (recency, frequency) {
+            (1, 1) => Lost,
+            (1..=2, 1..=2) => Hibernating,
+            (1..=2, 3..=4) => AtRisk,
+            (1..=2, _) => CantLose,
+            (3, 1..=2) => AboutToSleep,
+            (3, 3) => NeedAttention,
+            (3..=4, 4..=5) => Loyal,
+            (4, 1) => Promising,
+            (5, 1) => New,
+            (4..=5, 2..=3) => PotentialLoyalist,
+            _ => Champions,
+        })
+    }
+
+    /// A display name, e.g. `can't lose`.
+    pub fn name(self) -> &'static str {
+        match self {
+            RfmSegment::Champions => "champions",
+            RfmSegment::Loyal => "loyal",
+            RfmSegment::PotentialLoyalist => "potential loyalist",
+            RfmSegment::New => "new",
+            RfmSegment::Promising => "promising",
+            RfmSegment::NeedAttention => "need attention",
+            RfmSegment::AboutToSleep => "about to sleep",
+            RfmSegment::AtRisk => "at risk",
+            RfmSegment::CantLose => "can't lose",
+            RfmSegment::Hibernating => "hibernating",
+            RfmSegment::Lost => "lost",
+        }
+    }
+}
+
+/// One client's RFM scores and segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RfmScore {
+    /// Recency score, 5 = most recent.
+    pub recency: u8,
+    /// Frequency score, 5 = most frequent.
+    pub frequency: u8,
+    /// Monetary score, 5 = largest AUM.
+    pub monetary: u8,
+    /// Segment from the R–F grid.
+    pub segment: RfmSegment,
+}
+
+impl RfmScore {
+    /// The three-digit RFM code, e.g. 545.
+    pub fn code(&self) -> u16 {
+        100 * u16::from(self.recency) + 10 * u16::from(self.frequency) + u16::from(self.monetary)
+    }
+}
+
+/// Linear-interpolation quantile of sorted data (numpy's default, type 7).
+fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
+    let n = sorted.len();
+    if n == 0 {
+        return 0.0;
+    }
+    let h = (n - 1) as f64 * p;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(n - 1);
+    let (a, b) = (sorted[lo.min(n - 1)], sorted[hi]);
+    // numpy's `_lerp`, so that edges agree with numpy/pandas to the last bit.
+    let t = h - lo as f64;
+    let diff = b - a;
+    if t >= 0.5 {
+        b - diff * (1.0 - t)
+    } else {
+        a + diff * t
+    }
+}
+
+/// The inner quintile edges (20, 40, 60, 80 %) of finite data, by linear interpolation.
+///
+/// ```
+/// let e = wealthscore::segment::quintile_edges(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0])?;
+/// // numpy.quantile([1..6], [.2, .4, .6, .8]) = [2.0, 3.0, 4.0, 5.0]
+/// assert_eq!(e, [2.0, 3.0, 4.0, 5.0]);
+/// # Ok::<(), wealthscore::Error>(())
+/// ```
+pub fn quintile_edges(xs: &[f64]) -> Result<[f64; 4]> {
+    check::non_empty("quintile data", xs)?;
+    check::all_finite("quintile data", xs)?;
+    let mut v = xs.to_vec();
+    v.sort_by(f64::total_cmp);
+    Ok([0.2, 0.4, 0.6, 0.8].map(|p| quantile_sorted(&v, p)))
+}
+
+/// `1 + (number of edges strictly below x)`: the right-closed quintile bin.
+fn bin(edges: &[f64; 4], x: f64) -> u8 {
+    1 + edges.iter().filter(|&&e| e < x).count() as u8
+}
+
+/// Quintile edges fitted on a portfolio; scores any client against them.
+///
+/// Plain serde data, validated on load (edges finite and non-decreasing), so a model
+/// fitted on one portfolio can score clients elsewhere.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawRfm", into = "RawRfm")]
+pub struct RfmModel {
+    /// Quintile edges of recency days.
+    pub recency_edges: [f64; 4],
+    /// Quintile edges of frequency.
+    pub frequency_edges: [f64; 4],
+    /// Quintile edges of monetary value.
+    pub monetary_edges: [f64; 4],
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRfm {
+    recency_edges: [f64; 4],
+    frequency_edges: [f64; 4],
+    monetary_edges: [f64; 4],
+}
+
+impl From<RfmModel> for RawRfm {
+    fn from(m: RfmModel) -> Self {
+        RawRfm {
+            recency_edges: m.recency_edges,
+            frequency_edges: m.frequency_edges,
+            monetary_edges: m.monetary_edges,
+        }
+    }
+}
+
+impl TryFrom<RawRfm> for RfmModel {
+    type Error = Error;
+    fn try_from(r: RawRfm) -> Result<Self> {
+        let m = RfmModel {
+            recency_edges: r.recency_edges,
+            frequency_edges: r.frequency_edges,
+            monetary_edges: r.monetary_edges,
+        };
+        m.validate()?;
+        Ok(m)
+    }
+}
+
+impl RfmModel {
+    /// Fits the quintile edges of each of the three values.
+    pub fn fit(values: &[RfmValues]) -> Result<Self> {
+        check::non_empty("rfm values", values)?;
+        for (i, v) in values.iter().enumerate() {
+            v.check(Some(i))?;
+        }
+        let col = |f: fn(&RfmValues) -> f64| values.iter().map(f).collect::<Vec<f64>>();
+        Ok(RfmModel {
+            recency_edges: quintile_edges(&col(|v| v.recency_days))?,
+            frequency_edges: quintile_edges(&col(|v| v.frequency))?,
+            monetary_edges: quintile_edges(&col(|v| v.monetary))?,
+        })
+    }
+
+    /// Checks the edges: finite and non-decreasing.
+    pub fn validate(&self) -> Result<()> {
+        for (name, e) in [
+            ("recency_edges", &self.recency_edges),
+            ("frequency_edges", &self.frequency_edges),
+            ("monetary_edges", &self.monetary_edges),
+        ] {
+            if e.iter().any(|x| !x.is_finite()) {
+                return Err(Error::model(format!("{name} must be finite")));
+            }
+            if e.windows(2).any(|w| w[1] < w[0]) {
+                return Err(Error::model(format!("{name} must be non-decreasing")));
+            }
+        }
+        Ok(())
+    }
+
+    /// Scores one client's values (allocation-free).
+    pub fn score(&self, v: &RfmValues) -> Result<RfmScore> {
+        v.check(None)?;
+        let recency = 6 - bin(&self.recency_edges, v.recency_days);
+        let frequency = bin(&self.frequency_edges, v.frequency);
+        let monetary = bin(&self.monetary_edges, v.monetary);
+        Ok(RfmScore {
+            recency,
+            frequency,
+            monetary,
+            segment: RfmSegment::from_scores(recency, frequency)?,
+        })
+    }
+}
+
+/// Fits RFM quintiles on a portfolio of clients and scores each of them.
+///
+/// ```
+/// use wealthscore::synth::{generate, PortfolioConfig};
+/// let p = generate(&PortfolioConfig { clients: 200, ..Default::default() })?;
+/// let (_model, scores) = wealthscore::segment::rfm(&p.clients)?;
+/// assert_eq!(scores.len(), 200);
+/// # Ok::<(), wealthscore::Error>(())
+/// ```
+pub fn rfm(clients: &[ClientRecord]) -> Result<(RfmModel, Vec<RfmScore>)> {
+    let values: Vec<RfmValues> = clients.iter().map(RfmValues::from_client).collect();
+    let model = RfmModel::fit(&values)?;
+    let scores = values
+        .iter()
+        .map(|v| model.score(v))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((model, scores))
+}
