@@ -17,9 +17,11 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod churn;
 pub mod client;
 pub mod error;
 pub mod synth;
 
+pub use churn::{ChurnModel, Classifier, Fit};
 pub use client::{ChurnCause, ClientRecord};
 pub use error::{Error, Result};
