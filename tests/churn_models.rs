@@ -150,7 +150,10 @@ fn corrupt_model_files_are_errors_not_panics() {
     // A node whose child is itself would loop forever.
     let mut v = rf_json.clone();
     let left = v["model"]["left"].as_array_mut().unwrap();
-    let i = left.iter().position(|l| l.as_u64() != Some(0)).unwrap();
+    // (skip the root: a root pointing at 0 just becomes a leaf)
+    let i = (1..left.len())
+        .find(|&k| left[k].as_u64() != Some(0))
+        .unwrap();
     left[i] = (i as u64).into();
     assert!(is_invalid_model(ChurnModel::from_json(&v.to_string())));
     // A split on a feature the schema does not have.
