@@ -239,6 +239,34 @@ impl ForestModel {
         s / self.data.roots.len() as f64
     }
 
+    /// Share of trees whose leaf has a churn majority (`value > 0.5`): the hard-vote
+    /// score, for comparison with libraries that vote (smartcore's trees give one-hot
+    /// leaf probabilities). [`Classifier::predict_one`] gives the leaf-frequency average,
+    /// which ranks and calibrates better.
+    ///
+    /// ```
+    /// # use wealthscore::churn::{Fit, forest::{ForestModel, ForestParams}};
+    /// # use ndarray::array;
+    /// let x = array![[0.0], [1.0], [2.0], [3.0]];
+    /// let params = ForestParams { n_trees: 3, min_samples_leaf: 1, bootstrap: false, ..Default::default() };
+    /// let m = ForestModel::fit(&params, x.view(), &[false, false, true, true])?;
+    /// assert_eq!(m.vote_share(&[3.0])?, 1.0);
+    /// # Ok::<(), wealthscore::Error>(())
+    /// ```
+    pub fn vote_share(&self, x: &[f64]) -> Result<f64> {
+        check::same_len("features", self.n_features(), x.len())?;
+        if x.iter().any(|v| !v.is_finite()) {
+            check_row(x, 0)?;
+        }
+        let votes = self
+            .data
+            .roots
+            .iter()
+            .filter(|&&r| self.data.value[self.leaf(r, x)] > 0.5)
+            .count();
+        Ok(votes as f64 / self.n_trees() as f64)
+    }
+
     /// Probabilities of a row-major slice of rows into `out`, allocating nothing.
     pub fn predict_into(&self, x: &[f64], out: &mut [f64]) -> Result<()> {
         let p = self.n_features();
