@@ -27,6 +27,7 @@ pub mod segment;
 pub mod synth;
 
 pub use ahp::{PairwiseMatrix, Priorities, PriorityMethod};
+pub use churn::{ChurnModel, Classifier, Fit};
 pub use client::{ChurnCause, ClientRecord};
 pub use error::{Error, Result};
 pub use segment::{StrategyCatalogue, Tiering, TieringPolicy};

@@ -1,0 +1,462 @@
+//! L2-penalised logistic regression, fitted by Newton's method.
+//!
+//! The objective is scikit-learn's and smartcore's: on standardised features `z`,
+//! minimise `Σ_i [ln(1 + e^{η_i}) − y_i η_i] + (λ/2)‖w‖²` with `η_i = b + w·z_i`, the
+//! intercept `b` unpenalised; `λ = 1/C` in scikit-learn's terms (default `λ = 1`, i.e.
+//! `C = 1`).
+//!
+//! Why our own solver and not smartcore's fit: smartcore minimises the same objective,
+//! but its L-BFGS stops on fixed internal tolerances without reporting convergence, and
+//! took 569 ms on 100,000 × 16 rows. With ~25 features Newton's method (Cholesky on the
+//! `(p+1)²` Hessian) converges to machine precision in under ten passes, reports its
+//! iterations, and so matches scikit-learn's coefficients to 1e-6. smartcore's fit is kept
+//! as a cross-check in the tests.
+//!
+//! Probabilities are computed from the coefficients in our own loop, folded back to the
+//! raw feature scale so that scoring a row is one dot product and one `exp`.
+//!
+//! ```
+//! use wealthscore::churn::{Classifier, Fit, logistic::{LogisticModel, LogisticParams}};
+//! use wealthscore::synth::{generate, PortfolioConfig};
+//!
+//! let p = generate(&PortfolioConfig { clients: 3_000, seed: 1, ..Default::default() })?;
+//! let model = LogisticModel::fit_records(&LogisticParams::default(), &p.clients)?;
+//! let prob = model.predict_records(&p.clients[..5])?;
+//! assert!(prob.iter().all(|q| *q > 0.0 && *q < 1.0));
+//! # Ok::<(), wealthscore::Error>(())
+//! ```
+
+use super::features::Standardiser;
+use super::{Classifier, FeatureSchema, Fit, check_row, sigmoid};
+use crate::error::{Error, Result};
+use ndarray::{Array1, ArrayView2};
+use serde::{Deserialize, Serialize};
+
+/// Settings of the logistic fit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LogisticParams {
+    /// L2 penalty `λ` on the standardised coefficients (`1/C` in scikit-learn); default 1.
+    pub l2: f64,
+    /// Maximum Newton iterations (default 100).
+    pub max_iterations: usize,
+    /// Stop when the largest Newton step component falls below this (default 1e-10).
+    pub tolerance: f64,
+}
+
+impl Default for LogisticParams {
+    fn default() -> Self {
+        LogisticParams {
+            l2: 1.0,
+            max_iterations: 100,
+            tolerance: 1e-10,
+        }
+    }
+}
+
+impl LogisticParams {
+    /// Checks the settings.
+    ///
+    /// ```
+    /// let p = wealthscore::churn::logistic::LogisticParams { l2: -1.0, ..Default::default() };
+    /// assert!(p.validate().is_err());
+    /// ```
+    pub fn validate(&self) -> Result<()> {
+        crate::error::check::non_negative("l2", self.l2)?;
+        crate::error::check::positive("tolerance", self.tolerance)?;
+        if self.max_iterations == 0 || self.max_iterations > 10_000 {
+            return Err(Error::config("max_iterations", "must lie in 1..=10000"));
+        }
+        Ok(())
+    }
+}
+
+/// The serialised form; loading goes through [`LogisticModel::try_from`] which validates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct LogisticData {
+    schema: FeatureSchema,
+    standardiser: Standardiser,
+    coefficients: Vec<f64>,
+    intercept: f64,
+    l2: f64,
+    iterations: usize,
+}
+
+/// A fitted logistic regression: coefficients on standardised features plus the
+/// standardiser, validated on construction and on load.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "LogisticData", into = "LogisticData")]
+pub struct LogisticModel {
+    data: LogisticData,
+    /// Coefficients on the raw scale, `w_j / s_j`.
+    raw_coef: Vec<f64>,
+    /// Intercept on the raw scale, `b − Σ w_j m_j / s_j`.
+    raw_intercept: f64,
+}
+
+impl TryFrom<LogisticData> for LogisticModel {
+    type Error = Error;
+    fn try_from(d: LogisticData) -> Result<Self> {
+        let p = d.schema.names.len();
+        d.schema.validate()?;
+        d.standardiser.validate(p)?;
+        if d.coefficients.len() != p {
+            return Err(Error::model(format!(
+                "{} coefficients for {p} features",
+                d.coefficients.len()
+            )));
+        }
+        if d.coefficients.iter().any(|c| !c.is_finite()) || !d.intercept.is_finite() {
+            return Err(Error::model("coefficients must be finite"));
+        }
+        let raw_coef: Vec<f64> = d
+            .coefficients
+            .iter()
+            .zip(&d.standardiser.scale)
+            .map(|(w, s)| w / s)
+            .collect();
+        let raw_intercept = d.intercept
+            - raw_coef
+                .iter()
+                .zip(&d.standardiser.mean)
+                .map(|(c, m)| c * m)
+                .sum::<f64>();
+        if !raw_intercept.is_finite() {
+            return Err(Error::model("intercept overflows on the raw scale"));
+        }
+        Ok(LogisticModel {
+            data: d,
+            raw_coef,
+            raw_intercept,
+        })
+    }
+}
+
+impl From<LogisticModel> for LogisticData {
+    fn from(m: LogisticModel) -> Self {
+        m.data
+    }
+}
+
+impl LogisticModel {
+    /// Builds a model from coefficients on standardised features (validated).
+    pub fn from_parts(
+        schema: FeatureSchema,
+        standardiser: Standardiser,
+        coefficients: Vec<f64>,
+        intercept: f64,
+    ) -> Result<Self> {
+        LogisticModel::try_from(LogisticData {
+            schema,
+            standardiser,
+            coefficients,
+            intercept,
+            l2: 0.0,
+            iterations: 0,
+        })
+    }
+
+    /// Coefficients on standardised features.
+    pub fn coefficients(&self) -> &[f64] {
+        &self.data.coefficients
+    }
+    /// Intercept on standardised features (the logit at the training mean).
+    pub fn intercept(&self) -> f64 {
+        self.data.intercept
+    }
+    /// Coefficients on the raw feature scale.
+    pub fn raw_coefficients(&self) -> &[f64] {
+        &self.raw_coef
+    }
+    /// Intercept on the raw feature scale.
+    pub fn raw_intercept(&self) -> f64 {
+        self.raw_intercept
+    }
+    /// The standardiser fitted on the training data.
+    pub fn standardiser(&self) -> &Standardiser {
+        &self.data.standardiser
+    }
+    /// The L2 penalty used in the fit.
+    pub fn l2(&self) -> f64 {
+        self.data.l2
+    }
+    /// Newton iterations the fit took.
+    pub fn iterations(&self) -> usize {
+        self.data.iterations
+    }
+
+    /// The logit of one row, unchecked length (callers check).
+    #[inline]
+    fn logit(&self, x: &[f64]) -> f64 {
+        let mut z = self.raw_intercept;
+        for (c, v) in self.raw_coef.iter().zip(x) {
+            z += c * v;
+        }
+        z
+    }
+
+    /// Probabilities of a row-major slice of rows (`x.len() = n × p`) into `out`,
+    /// allocating nothing: the tight loop a batch scorer calls.
+    ///
+    /// ```
+    /// # use wealthscore::churn::{Fit, logistic::{LogisticModel, LogisticParams}};
+    /// # use ndarray::array;
+    /// let x = array![[0.0], [1.0], [2.0], [3.0]];
+    /// let m = LogisticModel::fit(&LogisticParams::default(), x.view(), &[false, true, false, true])?;
+    /// let mut out = [0.0; 2];
+    /// m.predict_into(&[0.5, 2.5], &mut out)?;
+    /// assert!(out[0] < out[1]);
+    /// # Ok::<(), wealthscore::Error>(())
+    /// ```
+    pub fn predict_into(&self, x: &[f64], out: &mut [f64]) -> Result<()> {
+        let p = self.raw_coef.len();
+        if p == 0 || x.len() != out.len() * p {
+            return Err(Error::dims("x (rows × features)", out.len() * p, x.len()));
+        }
+        for (i, (row, o)) in x.chunks_exact(p).zip(out.iter_mut()).enumerate() {
+            let z = self.logit(row);
+            if !z.is_finite() {
+                check_row(row, i)?;
+            }
+            *o = sigmoid(z);
+        }
+        Ok(())
+    }
+}
+
+impl Classifier for LogisticModel {
+    fn schema(&self) -> &FeatureSchema {
+        &self.data.schema
+    }
+
+    fn predict_one(&self, x: &[f64]) -> Result<f64> {
+        crate::error::check::same_len("features", self.raw_coef.len(), x.len())?;
+        let z = self.logit(x);
+        if !z.is_finite() {
+            check_row(x, 0)?;
+        }
+        Ok(sigmoid(z))
+    }
+
+    /// Exact for a linear model: `contrib_j = β_j (x_j − mean_j)` on the raw scale, in
+    /// logit units; they add up with [`LogisticModel::intercept`] to the logit.
+    fn contributions(&self, x: &[f64], contrib: &mut [f64]) -> Result<f64> {
+        crate::error::check::same_len("features", self.raw_coef.len(), x.len())?;
+        crate::error::check::same_len("contributions", self.raw_coef.len(), contrib.len())?;
+        if x.iter().any(|v| !v.is_finite()) {
+            check_row(x, 0)?;
+        }
+        let mut z = self.data.intercept;
+        for (((c, v), m), out) in self
+            .raw_coef
+            .iter()
+            .zip(x)
+            .zip(&self.data.standardiser.mean)
+            .zip(contrib.iter_mut())
+        {
+            *out = c * (v - m);
+            z += *out;
+        }
+        Ok(sigmoid(z))
+    }
+
+    fn base_value(&self) -> f64 {
+        self.data.intercept
+    }
+
+    fn predict_proba(&self, x: ArrayView2<f64>) -> Result<Array1<f64>> {
+        let (n, p) = x.dim();
+        crate::error::check::same_len("features", self.raw_coef.len(), p)?;
+        let mut out = Array1::zeros(n);
+        if let (Some(xs), Some(o)) = (x.as_slice(), out.as_slice_mut()) {
+            self.predict_into(xs, o)?;
+            return Ok(out);
+        }
+        for (i, (row, o)) in x.rows().into_iter().zip(out.iter_mut()).enumerate() {
+            let z = self.raw_intercept
+                + self
+                    .raw_coef
+                    .iter()
+                    .zip(row)
+                    .map(|(c, v)| c * v)
+                    .sum::<f64>();
+            if !z.is_finite() {
+                check_row(&row.to_vec(), i)?;
+            }
+            *o = sigmoid(z);
+        }
+        Ok(out)
+    }
+}
+
+/// `ln(1 + e^η)` without overflow.
+fn log1pexp(eta: f64) -> f64 {
+    if eta > 0.0 {
+        eta + (-eta).exp().ln_1p()
+    } else {
+        eta.exp().ln_1p()
+    }
+}
+
+/// In-place Cholesky solve of `a x = b` (`a` is `k × k` row-major, symmetric positive
+/// definite); returns `false` if `a` is not positive definite.
+fn cholesky_solve(a: &mut [f64], b: &mut [f64], k: usize) -> bool {
+    for j in 0..k {
+        let mut d = a[j * k + j];
+        for m in 0..j {
+            d -= a[j * k + m] * a[j * k + m];
+        }
+        if d <= 0.0 || !d.is_finite() {
+            return false;
+        }
+        let d = d.sqrt();
+        a[j * k + j] = d;
+        for i in j + 1..k {
+            let mut s = a[i * k + j];
+            for m in 0..j {
+                s -= a[i * k + m] * a[j * k + m];
+            }
+            a[i * k + j] = s / d;
+        }
+    }
+    for i in 0..k {
+        let mut s = b[i];
+        for m in 0..i {
+            s -= a[i * k + m] * b[m];
+        }
+        b[i] = s / a[i * k + i];
+    }
+    for i in (0..k).rev() {
+        let mut s = b[i];
+        for m in i + 1..k {
+            s -= a[m * k + i] * b[m];
+        }
+        b[i] = s / a[i * k + i];
+    }
+    true
+}
+
+impl Fit for LogisticModel {
+    type Params = LogisticParams;
+
+    fn fit_with_schema(
+        params: &LogisticParams,
+        x: ArrayView2<f64>,
+        y: &[bool],
+        schema: FeatureSchema,
+    ) -> Result<Self> {
+        params.validate()?;
+        let (n, p) = x.dim();
+        crate::error::check::same_len("labels vs rows", n, y.len())?;
+        crate::error::check::same_len("schema vs columns", schema.names.len(), p)?;
+        super::check_two_classes("logistic regression", y)?;
+        let std = Standardiser::fit(x)?;
+        // Standardised design, row-major, with a trailing 1 for the intercept.
+        let k = p + 1;
+        let mut z = vec![0.0; n * k];
+        for (row, dst) in x.rows().into_iter().zip(z.chunks_exact_mut(k)) {
+            for (j, &v) in row.iter().enumerate() {
+                dst[j] = (v - std.mean[j]) / std.scale[j];
+            }
+            dst[p] = 1.0;
+        }
+        let lam = params.l2;
+        let yf: Vec<f64> = y.iter().map(|&b| f64::from(u8::from(b))).collect();
+        let objective = |w: &[f64]| -> f64 {
+            let mut f = 0.0;
+            for (row, &yi) in z.chunks_exact(k).zip(&yf) {
+                let eta: f64 = row.iter().zip(w).map(|(a, b)| a * b).sum();
+                f += log1pexp(eta) - yi * eta;
+            }
+            f + 0.5 * lam * w[..p].iter().map(|v| v * v).sum::<f64>()
+        };
+        let mut w = vec![0.0; k];
+        let mut f = objective(&w);
+        let mut grad = vec![0.0; k];
+        let mut hess = vec![0.0; k * k];
+        let mut converged = false;
+        let mut iterations = 0;
+        for it in 1..=params.max_iterations {
+            iterations = it;
+            grad.iter_mut().for_each(|g| *g = 0.0);
+            hess.iter_mut().for_each(|h| *h = 0.0);
+            for (row, &yi) in z.chunks_exact(k).zip(&yf) {
+                let eta: f64 = row.iter().zip(&w).map(|(a, b)| a * b).sum();
+                let pi = sigmoid(eta);
+                let r = pi - yi;
+                let d = pi * (1.0 - pi);
+                for a in 0..k {
+                    grad[a] += r * row[a];
+                    let da = d * row[a];
+                    let h = &mut hess[a * k..a * k + a + 1];
+                    for (hb, rb) in h.iter_mut().zip(row) {
+                        *hb += da * rb;
+                    }
+                }
+            }
+            for a in 0..p {
+                grad[a] += lam * w[a];
+                hess[a * k + a] += lam;
+            }
+            for a in 0..k {
+                for b in a + 1..k {
+                    hess[a * k + b] = hess[b * k + a];
+                }
+            }
+            let mut step = grad.clone();
+            if !cholesky_solve(&mut hess, &mut step, k) {
+                return Err(Error::Fit {
+                    model: "logistic regression".into(),
+                    reason: "the Hessian is singular (constant or collinear features with l2 = 0)"
+                        .into(),
+                });
+            }
+            let decrement: f64 = grad.iter().zip(&step).map(|(g, s)| g * s).sum();
+            // Backtracking line search (Armijo); a full step is taken near the optimum.
+            let mut t = 1.0;
+            let mut accepted = false;
+            for _ in 0..40 {
+                let trial: Vec<f64> = w.iter().zip(&step).map(|(a, s)| a - t * s).collect();
+                let ft = objective(&trial);
+                if ft <= f - 1e-4 * t * decrement || (ft - f).abs() <= 1e-14 * f.abs() {
+                    w = trial;
+                    f = ft;
+                    accepted = true;
+                    break;
+                }
+                t *= 0.5;
+            }
+            if !accepted {
+                // No decrease possible: at the optimum to rounding, or stuck.
+                converged = decrement <= 1e-10 * (1.0 + f.abs());
+                break;
+            }
+            let max_step = step.iter().fold(0.0f64, |m, s| m.max((t * s).abs()));
+            if max_step < params.tolerance {
+                converged = true;
+                break;
+            }
+        }
+        if !converged {
+            return Err(Error::NotConverged {
+                method: "logistic regression (Newton)".into(),
+                iterations,
+                detail: format!(
+                    "objective {f}; data may be separable (raise l2 from {})",
+                    params.l2
+                ),
+            });
+        }
+        let intercept = w[p];
+        w.truncate(p);
+        let data = LogisticData {
+            schema,
+            standardiser: std,
+            coefficients: w,
+            intercept,
+            l2: params.l2,
+            iterations,
+        };
+        LogisticModel::try_from(data)
+    }
+}
