@@ -20,6 +20,7 @@
 pub mod churn;
 pub mod client;
 pub mod error;
+pub mod metrics;
 
 pub use client::ClientRecord;
 pub use error::{Error, Result};
