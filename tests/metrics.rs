@@ -71,7 +71,7 @@ fn period_flow_rejects_bad_input() {
 fn retention_clv_is_the_geometric_series() {
     // Closed form: Σ_{t>=0} m r^t / (1+d)^t = m (1+d) / (1+d-r).
     for (m, r, d) in [
-        (100.0, 0.8, 0.1),
+        (100.0_f64, 0.8_f64, 0.1_f64),
         (250.0, 0.95, 0.08),
         (1.0, 0.0, 0.0),
         (40.0, 0.5, 0.0),
