@@ -22,6 +22,7 @@ pub mod churn;
 pub mod client;
 pub mod error;
 pub mod fuzzy;
+pub mod metrics;
 pub mod retention;
 pub mod segment;
 pub mod synth;

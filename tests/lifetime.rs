@@ -327,13 +327,11 @@ fn sbg_projections_match_closed_forms() {
         close(m.survival(t), s, 1e-10, "S(t)");
     }
     for renewals in [0u32, 1, 4, 10] {
-        let n = f64::from(renewals);
         let direct: f64 = (0..20_000)
             .map(|k| {
                 m.survival(renewals + 1 + k) / m.survival(renewals) / 1.1f64.powf(f64::from(k))
             })
             .sum();
-        let _ = n;
         close(
             m.discounted_expected_residual_lifetime(0.1, renewals)
                 .unwrap(),
@@ -343,7 +341,7 @@ fn sbg_projections_match_closed_forms() {
         );
     }
     let proj = m.project_survivors(1000.0, 7).unwrap();
-    // Fitted curve against the data it was fitted to (Fader and Hardie 2007, fig. 3): within 2 %.
+    // Fitted curve against the data it was fitted to (Fader and Hardie 2007, fig. 3): within 5 %.
     let regular = [1000.0, 631.0, 468.0, 382.0, 326.0, 289.0, 262.0, 241.0];
     for (p, d) in proj.iter().zip(regular) {
         assert!((p - d).abs() / d < 0.05, "{p} vs {d}");
