@@ -16,7 +16,7 @@
 //! ```
 
 /// Everything that can go wrong in `wealthscore`.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, serde::Serialize)]
 #[non_exhaustive]
 pub enum Error {
     /// A value is NaN or infinite.

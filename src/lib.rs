@@ -24,6 +24,7 @@ pub mod error;
 pub mod fuzzy;
 pub mod metrics;
 pub mod retention;
+pub mod scorer;
 pub mod segment;
 pub mod synth;
 
