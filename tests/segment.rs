@@ -796,3 +796,28 @@ mod props {
         }
     }
 }
+
+#[test]
+fn classify_equals_classify_inputs_on_a_portfolio() {
+    let p = wealthscore::synth::generate(&wealthscore::synth::PortfolioConfig {
+        clients: 2_000,
+        seed: 3,
+        ..Default::default()
+    })
+    .unwrap();
+    let policy = TieringPolicy::default();
+    for (c, t) in p.clients.iter().zip(&p.truth) {
+        let a = policy.classify(c, Some(t.probability)).unwrap();
+        let b = policy
+            .classify_inputs(&policy.inputs(c).unwrap(), Some(t.probability))
+            .unwrap();
+        assert_eq!(a, b);
+        // The asset tier agrees with the tier the generator drew the client in.
+        let want = match t.tier {
+            wealthscore::synth::GeneratedTier::Mass => AssetTier::Mass,
+            wealthscore::synth::GeneratedTier::Mid => AssetTier::MidNetWorth,
+            wealthscore::synth::GeneratedTier::HighNetWorth => AssetTier::HighNetWorth,
+        };
+        assert_eq!(a.asset, want, "{}", c.id);
+    }
+}
