@@ -627,6 +627,11 @@ fn kmeans_recovers_separated_blobs() {
         // New points are assigned like their blob.
         let model = &c.model;
         model.validate().unwrap();
+        let json = serde_json::to_string(model).unwrap();
+        let back: ClusterModel = serde_json::from_str(&json).unwrap();
+        assert_eq!(&back, model);
+        let broken = json.replacen("\"scale\":[", "\"scale\":[-1.0,", 1);
+        assert!(serde_json::from_str::<ClusterModel>(&broken).is_err());
         let row: Vec<f64> = x.row(0).to_vec();
         assert_eq!(model.assign(&row).unwrap(), c.labels[0]);
     }
