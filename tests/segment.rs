@@ -627,6 +627,11 @@ fn kmeans_recovers_separated_blobs() {
         // New points are assigned like their blob.
         let model = &c.model;
         model.validate().unwrap();
+        let json = serde_json::to_string(model).unwrap();
+        let back: ClusterModel = serde_json::from_str(&json).unwrap();
+        assert_eq!(&back, model);
+        let broken = json.replacen("\"scale\":[", "\"scale\":[-1.0,", 1);
+        assert!(serde_json::from_str::<ClusterModel>(&broken).is_err());
         let row: Vec<f64> = x.row(0).to_vec();
         assert_eq!(model.assign(&row).unwrap(), c.labels[0]);
     }
@@ -795,4 +800,65 @@ mod props {
             }
         }
     }
+}
+
+#[test]
+fn classify_equals_classify_inputs_on_a_portfolio() {
+    let p = wealthscore::synth::generate(&wealthscore::synth::PortfolioConfig {
+        clients: 2_000,
+        seed: 3,
+        ..Default::default()
+    })
+    .unwrap();
+    let policy = TieringPolicy::default();
+    for (c, t) in p.clients.iter().zip(&p.truth) {
+        let a = policy.classify(c, Some(t.probability)).unwrap();
+        let b = policy
+            .classify_inputs(&policy.inputs(c).unwrap(), Some(t.probability))
+            .unwrap();
+        assert_eq!(a, b);
+        // The asset tier agrees with the tier the generator drew the client in.
+        let want = match t.tier {
+            wealthscore::synth::GeneratedTier::Mass => AssetTier::Mass,
+            wealthscore::synth::GeneratedTier::Mid => AssetTier::MidNetWorth,
+            wealthscore::synth::GeneratedTier::HighNetWorth => AssetTier::HighNetWorth,
+        };
+        assert_eq!(a.asset, want, "{}", c.id);
+    }
+}
+
+#[test]
+fn kmeans_matches_sklearn_on_blobs() {
+    // tests/data/segment_blobs.csv and segment_blobs_k.json: sklearn make_blobs (5 centres,
+    // 4 features), StandardScaler, KMeans(n_init=4) for k = 2..8, silhouette_score.
+    let path = format!(
+        "{}/tests/data/segment_blobs.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let (mut xs, mut truth, mut sk) = (Vec::new(), Vec::new(), Vec::new());
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        for i in 0..4 {
+            xs.push(rec[i].parse::<f64>().unwrap());
+        }
+        truth.push(rec[4].parse::<usize>().unwrap());
+        sk.push(rec[5].parse::<usize>().unwrap());
+    }
+    let x = Array2::from_shape_vec((truth.len(), 4), xs).unwrap();
+    let reference = json_file("segment_blobs_k.json");
+    let c = fit_clusters(&x, &["x0", "x1", "x2", "x3"], &ClusterParams::default()).unwrap();
+    assert_eq!(c.k() as u64, reference["best_k"].as_u64().unwrap());
+    assert!(adjusted_rand_index(&truth, &c.labels).unwrap() > 0.99);
+    let same = adjusted_rand_index(&sk, &c.labels).unwrap();
+    assert!(same > 0.99, "ARI vs sklearn {same}");
+    // The same partition as sklearn's at the chosen k, hence the same silhouette.
+    let chosen = c.candidates.iter().find(|k| k.k == c.k()).unwrap();
+    let want = reference["silhouette"][c.k().to_string()].as_f64().unwrap();
+    assert_eq!(same, 1.0);
+    assert!(
+        (chosen.silhouette - want).abs() < 1e-9,
+        "{} vs {want}",
+        chosen.silhouette
+    );
 }

@@ -178,7 +178,10 @@ pub struct KCandidate {
 }
 
 /// A fitted clustering that can assign new rows: standardisation plus centroids.
+///
+/// Plain serde data; deserialisation runs [`ClusterModel::validate`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawClusterModel", into = "RawClusterModel")]
 pub struct ClusterModel {
     /// Feature names, one per column.
     pub feature_names: Vec<String>,
@@ -190,8 +193,42 @@ pub struct ClusterModel {
     pub centroids: Vec<Vec<f64>>,
 }
 
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClusterModel {
+    feature_names: Vec<String>,
+    mean: Vec<f64>,
+    scale: Vec<f64>,
+    centroids: Vec<Vec<f64>>,
+}
+
+impl From<ClusterModel> for RawClusterModel {
+    fn from(m: ClusterModel) -> Self {
+        RawClusterModel {
+            feature_names: m.feature_names,
+            mean: m.mean,
+            scale: m.scale,
+            centroids: m.centroids,
+        }
+    }
+}
+
+impl TryFrom<RawClusterModel> for ClusterModel {
+    type Error = Error;
+    fn try_from(r: RawClusterModel) -> Result<Self> {
+        let m = ClusterModel {
+            feature_names: r.feature_names,
+            mean: r.mean,
+            scale: r.scale,
+            centroids: r.centroids,
+        };
+        m.validate()?;
+        Ok(m)
+    }
+}
+
 impl ClusterModel {
-    /// Checks shapes and finiteness (run this after loading a model).
+    /// Checks shapes and finiteness (deserialisation runs it).
     pub fn validate(&self) -> Result<()> {
         let d = self.feature_names.len();
         if d == 0 {

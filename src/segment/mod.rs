@@ -50,7 +50,7 @@ pub use cluster::{
 };
 pub use policy::{
     ActivityTier, AssetTier, CompositeTier, Lifecycle, Loyalty, NeedComplexity, TierLabel, Tiering,
-    TieringPolicy, WEIGHT_NAMES, WEIGHT_SUM_TOL,
+    TieringInputs, TieringPolicy, WEIGHT_NAMES, WEIGHT_SUM_TOL,
 };
 pub use rfm::{FREQUENCY_MONTHS, RfmModel, RfmScore, RfmSegment, RfmValues, quintile_edges, rfm};
 pub use strategy::{Strategy, StrategyCatalogue};

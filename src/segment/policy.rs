@@ -241,6 +241,25 @@ impl From<Loyalty> for TierLabel {
 /// Names of the composite weights, in the order of [`TieringPolicy::weights`].
 pub const WEIGHT_NAMES: [&str; 5] = ["asset", "activity", "lifecycle", "complexity", "loyalty"];
 
+/// The six numbers the five dimensions are computed from, as extracted from a record
+/// by [`TieringPolicy::inputs`]. A columnar caller can fill them from its own columns
+/// and call [`TieringPolicy::classify_inputs`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TieringInputs {
+    /// Assets under management (`>= 0`).
+    pub aum: f64,
+    /// Transactions plus advisor contacts per month ([`TieringPolicy::activity_per_month`]).
+    pub activity_per_month: f64,
+    /// Relative AUM change over the policy's trend window ([`TieringPolicy::aum_trend`]).
+    pub aum_trend: f64,
+    /// Months since the relationship began.
+    pub tenure_months: u32,
+    /// Product categories with a positive holding (0–6).
+    pub categories_held: u32,
+    /// Complaints in the last 12 months.
+    pub complaints_12m: u32,
+}
+
 /// A client's classification on the five dimensions and the composite tier.
 ///
 /// Plain `Copy` data: producing it allocates nothing.
@@ -769,17 +788,30 @@ impl TieringPolicy {
     /// ```
     /// use wealthscore::segment::{TieringPolicy, CompositeTier};
     /// let t = TieringPolicy::default().classify(&wealthscore::ClientRecord::example(), None)?;
-    /// // mass, low activity, decline (−20 % over 6 months), diverse, at risk:
+    /// // mass, low activity, decline (400/498 − 1 ≈ −20 % over 6 months), diverse, at risk:
     /// // 0.35·0 + 0.15·0 + 0.15·0 + 0.10·1 + 0.25·0 = 0.10
     /// assert!((t.composite_score - 0.10).abs() < 1e-12);
     /// assert_eq!(t.composite, CompositeTier::Basic);
     /// # Ok::<(), wealthscore::Error>(())
     /// ```
     pub fn classify(&self, c: &ClientRecord, churn_probability: Option<f64>) -> Result<Tiering> {
-        let asset = self.asset_tier(c.aum)?;
-        let activity = self.activity_tier(self.activity_per_month(c))?;
-        let trend = self.aum_trend(c)?;
-        let lifecycle = self.lifecycle(c.tenure_months, trend)?;
+        self.classify_inputs(&self.inputs(c)?, churn_probability)
+    }
+
+    /// The six numbers tiering reads from a record (see [`TieringInputs`]).
+    ///
+    /// ```
+    /// use wealthscore::segment::TieringPolicy;
+    /// let p = TieringPolicy::default();
+    /// let x = p.inputs(&wealthscore::ClientRecord::example())?;
+    /// assert_eq!(x.categories_held, 4);
+    /// // 400,000 now vs 498,000 six months earlier.
+    /// assert!((x.aum_trend - (400.0 / 498.0 - 1.0)).abs() < 1e-12);
+    /// # Ok::<(), wealthscore::Error>(())
+    /// ```
+    pub fn inputs(&self, c: &ClientRecord) -> Result<TieringInputs> {
+        check::non_negative("aum", c.aum)?;
+        let aum_trend = self.aum_trend(c)?;
         let mut held = 0u32;
         for (i, a) in c.holdings.amounts().into_iter().enumerate() {
             if !a.is_finite() {
@@ -789,8 +821,46 @@ impl TieringPolicy {
             }
             held += u32::from(a > 0.0);
         }
-        let complexity = self.complexity(held);
-        let loyalty = self.loyalty(c.tenure_months, trend, c.complaints_12m, churn_probability)?;
+        Ok(TieringInputs {
+            aum: c.aum,
+            activity_per_month: self.activity_per_month(c),
+            aum_trend,
+            tenure_months: c.tenure_months,
+            categories_held: held,
+            complaints_12m: c.complaints_12m,
+        })
+    }
+
+    /// Classifies from the six inputs directly: the path for columnar callers that hold
+    /// these as columns rather than as records. Same result as
+    /// [`TieringPolicy::classify`] on the record they came from; allocates nothing
+    /// unless it fails.
+    ///
+    /// ```
+    /// use wealthscore::segment::{TieringPolicy, TieringInputs, AssetTier};
+    /// let p = TieringPolicy::default();
+    /// let x = TieringInputs { aum: 6.0e6, activity_per_month: 5.0, aum_trend: 0.02,
+    ///     tenure_months: 80, categories_held: 4, complaints_12m: 0 };
+    /// let t = p.classify_inputs(&x, Some(0.05))?;
+    /// assert_eq!(t.asset, AssetTier::HighNetWorth);
+    /// assert!((t.composite_score - 1.0).abs() < 1e-12); // best on every dimension
+    /// # Ok::<(), wealthscore::Error>(())
+    /// ```
+    pub fn classify_inputs(
+        &self,
+        x: &TieringInputs,
+        churn_probability: Option<f64>,
+    ) -> Result<Tiering> {
+        let asset = self.asset_tier(x.aum)?;
+        let activity = self.activity_tier(x.activity_per_month)?;
+        let lifecycle = self.lifecycle(x.tenure_months, x.aum_trend)?;
+        let complexity = self.complexity(x.categories_held);
+        let loyalty = self.loyalty(
+            x.tenure_months,
+            x.aum_trend,
+            x.complaints_12m,
+            churn_probability,
+        )?;
         let s = Self::dimension_scores(asset, activity, lifecycle, complexity, loyalty);
         let composite_score = s
             .iter()
