@@ -59,7 +59,11 @@ fn main() -> wealthscore::Result<()> {
 
     let t = Instant::now();
     let model = LogisticModel::fit_records(&LogisticParams::default(), train)?;
-    println!("fitted logistic regression on {} clients in {:.2?}", train.len(), t.elapsed());
+    println!(
+        "fitted logistic regression on {} clients in {:.2?}",
+        train.len(),
+        t.elapsed()
+    );
     let scorer = Scorer::new(ScorerConfig::with_model(ChurnModel::Logistic(model)))?;
     println!("model fingerprint {}", scorer.model_fingerprint()?);
 
