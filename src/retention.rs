@@ -82,21 +82,40 @@ pub struct RetentionAction {
     pub effect: f64,
 }
 
-impl RetentionAction {
-    fn offered_to(&self, tier: AssetTier) -> bool {
-        self.tiers.is_empty() || self.tiers.contains(&tier)
+/// An action's causes and tiers as bit sets, so ranking tests membership in one step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ActionMask {
+    /// Bit `c` set when the action addresses cause `c`; all bits when it addresses every cause.
+    causes: u32,
+    /// Bit `t` set when the action is offered to tier `t`.
+    tiers: u32,
+}
+
+impl ActionMask {
+    fn of(a: &RetentionAction) -> Self {
+        let causes = if a.addresses.is_empty() {
+            u32::MAX
+        } else {
+            a.addresses.iter().fold(0, |m, &c| m | 1 << c as u32)
+        };
+        let tiers = if a.tiers.is_empty() {
+            u32::MAX
+        } else {
+            a.tiers.iter().fold(0, |m, &t| m | 1 << t as u32)
+        };
+        ActionMask { causes, tiers }
     }
 
-    /// Share of positive reason contributions whose cause this action addresses.
-    fn fit(&self, reasons: &[(ChurnCause, f64)]) -> f64 {
-        if self.addresses.is_empty() {
+    /// Share of positive reason contributions whose cause the action addresses.
+    fn fit(self, reasons: &[(ChurnCause, f64)]) -> f64 {
+        if self.causes == u32::MAX {
             return 1.0;
         }
         let (mut hit, mut total) = (0.0, 0.0);
         for &(cause, v) in reasons {
             if v > 0.0 {
                 total += v;
-                if self.addresses.contains(&cause) {
+                if self.causes & (1 << cause as u32) != 0 {
                     hit += v;
                 }
             }
@@ -110,6 +129,8 @@ impl RetentionAction {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ActionCatalogue {
     actions: Vec<RetentionAction>,
+    #[serde(skip)]
+    masks: Vec<ActionMask>,
 }
 
 impl<'de> Deserialize<'de> for ActionCatalogue {
@@ -206,7 +227,7 @@ impl Default for ActionCatalogue {
                 0.30,
             ),
         ];
-        ActionCatalogue { actions }
+        ActionCatalogue::from_checked(actions)
     }
 }
 
@@ -286,7 +307,12 @@ impl ActionCatalogue {
                 ));
             }
         }
-        Ok(ActionCatalogue { actions })
+        Ok(ActionCatalogue::from_checked(actions))
+    }
+
+    fn from_checked(actions: Vec<RetentionAction>) -> Self {
+        let masks = actions.iter().map(ActionMask::of).collect();
+        ActionCatalogue { actions, masks }
     }
 
     /// The actions.
@@ -314,13 +340,13 @@ impl ActionCatalogue {
     pub fn rank(&self, client: &ClientRisk<'_>) -> Result<[Option<RankedAction>; TOP_ACTIONS]> {
         client.validate()?;
         let mut top: [Option<RankedAction>; TOP_ACTIONS] = [None; TOP_ACTIONS];
-        for a in &self.actions {
-            if !a.offered_to(client.tier)
+        for (a, mask) in self.actions.iter().zip(&self.masks) {
+            if mask.tiers & (1 << client.tier as u32) == 0
                 || (a.kind == ActionKind::DedicatedAdvisor && client.dedicated_advisor)
             {
                 continue;
             }
-            let cut = client.probability * a.effect * a.fit(client.reasons);
+            let cut = client.probability * a.effect * mask.fit(client.reasons);
             let value = cut * client.clv - a.cost;
             if value <= 0.0 {
                 continue;
