@@ -689,3 +689,19 @@ mod fuzzy {
         assert!(e.to_string().contains("a[0][1]"), "{e}");
     }
 }
+
+#[test]
+fn eigenvector_agrees_with_lapack_to_1e12() {
+    // numpy.linalg.eig (LAPACK geev) on the same matrices, full precision.
+    let r = reference();
+    let e = &r["numpy_eig"];
+    let b9 = PairwiseMatrix::from_upper_triangle(9, &floats(&r["bench9"]["upper"])).unwrap();
+    for (m, key) in [(drinks(), "drinks"), (b9, "bench9")] {
+        let p = m.priorities(PriorityMethod::Eigenvector).unwrap();
+        let lam = e[key]["lambda_max"].as_f64().unwrap();
+        assert!((p.lambda_max - lam).abs() < 1e-12 * lam, "{key}");
+        for (w, x) in p.weights.iter().zip(floats(&e[key]["weights"])) {
+            assert!((w - x).abs() < 1e-12, "{key}: {w} vs {x}");
+        }
+    }
+}
