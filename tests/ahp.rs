@@ -705,3 +705,35 @@ fn eigenvector_agrees_with_lapack_to_1e12() {
         }
     }
 }
+
+#[test]
+fn serde_round_trips_of_composites_validate_on_load() {
+    use wealthscore::ahp::{FuzzyPairwiseMatrix, Hierarchy, IncompleteMatrix, Tfn};
+    let crit = PairwiseMatrix::from_upper_triangle(2, &[3.0])
+        .unwrap()
+        .with_labels(["a", "b"])
+        .unwrap();
+    let h = Hierarchy::new("g", crit).unwrap();
+    let json = serde_json::to_string(&h).unwrap();
+    let back: Hierarchy = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, h);
+    // A child index pointing outside the node list must be rejected, not panic later.
+    let tampered = json.replacen("\"children\":[1,2]", "\"children\":[1,7]", 1);
+    assert_ne!(tampered, json);
+    assert!(serde_json::from_str::<Hierarchy>(&tampered).is_err());
+
+    let m = IncompleteMatrix::from_upper_triangle(3, &[Some(2.0), None, Some(3.0)]).unwrap();
+    let json = serde_json::to_string(&m).unwrap();
+    assert_eq!(serde_json::from_str::<IncompleteMatrix>(&json).unwrap(), m);
+    assert!(serde_json::from_str::<IncompleteMatrix>(r#"{"n":3,"upper":[2.0]}"#).is_err());
+
+    let f =
+        FuzzyPairwiseMatrix::from_upper_triangle(2, &[Tfn::new(1.0, 2.0, 3.0).unwrap()]).unwrap();
+    let json = serde_json::to_string(&f).unwrap();
+    assert_eq!(
+        serde_json::from_str::<FuzzyPairwiseMatrix>(&json).unwrap(),
+        f
+    );
+    let bad = r#"{"n":2,"upper":[{"l":3.0,"m":2.0,"u":1.0}]}"#;
+    assert!(serde_json::from_str::<FuzzyPairwiseMatrix>(bad).is_err());
+}

@@ -36,11 +36,42 @@ const BFR_MAX_SWEEPS: usize = 10_000;
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "IncompleteRaw", into = "IncompleteRaw")]
 pub struct IncompleteMatrix {
     n: usize,
     /// Above-diagonal judgments row by row; `None` = missing.
     upper: Vec<Option<f64>>,
     labels: Option<Vec<String>>,
+}
+
+/// Serde form, validated on load.
+#[derive(Serialize, Deserialize)]
+struct IncompleteRaw {
+    n: usize,
+    upper: Vec<Option<f64>>,
+    #[serde(default)]
+    labels: Option<Vec<String>>,
+}
+
+impl TryFrom<IncompleteRaw> for IncompleteMatrix {
+    type Error = Error;
+    fn try_from(r: IncompleteRaw) -> Result<Self> {
+        let m = IncompleteMatrix::from_upper_triangle(r.n, &r.upper)?;
+        match r.labels {
+            Some(l) => m.with_labels(l),
+            None => Ok(m),
+        }
+    }
+}
+
+impl From<IncompleteMatrix> for IncompleteRaw {
+    fn from(m: IncompleteMatrix) -> Self {
+        IncompleteRaw {
+            n: m.n,
+            upper: m.upper,
+            labels: m.labels,
+        }
+    }
 }
 
 /// How missing judgments are filled.
