@@ -737,3 +737,51 @@ fn serde_round_trips_of_composites_validate_on_load() {
     let bad = r#"{"n":2,"upper":[{"l":3.0,"m":2.0,"u":1.0}]}"#;
     assert!(serde_json::from_str::<FuzzyPairwiseMatrix>(bad).is_err());
 }
+
+#[test]
+fn geometric_and_column_mean_and_buckley_match_pydecision() {
+    // tests/data/ahp_pydecision_reference.json, made by
+    // tests/data/scripts/pydecision_reference.py (pyDecision's ahp_method and
+    // fuzzy_ahp_method, full precision).
+    use wealthscore::ahp::{FuzzyPairwiseMatrix, Tfn};
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/ahp_pydecision_reference.json"
+    ))
+    .unwrap();
+    let r: Value = serde_json::from_str(&text).unwrap();
+    let m = PairwiseMatrix::from_upper_triangle(9, &floats(&r["bench9_upper"])).unwrap();
+    for (method, key) in [
+        (PriorityMethod::GeometricMean, "bench9_geometric_mean"),
+        (PriorityMethod::ColumnMean, "bench9_column_mean"),
+    ] {
+        let w = m.weights(method).unwrap();
+        for (a, b) in w.iter().zip(floats(&r[key])) {
+            assert!((a - b).abs() < 1e-14, "{key}: {a} vs {b}");
+        }
+    }
+    let up: Vec<Tfn> = r["fuzzy4_upper"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let t = floats(t);
+            Tfn::new(t[0], t[1], t[2]).unwrap()
+        })
+        .collect();
+    let f = FuzzyPairwiseMatrix::from_upper_triangle(4, &up).unwrap();
+    let b = f.buckley().unwrap();
+    for (a, e) in b.crisp.iter().zip(floats(&r["fuzzy4_buckley_crisp"])) {
+        assert!((a - e).abs() < 1e-14, "{a} vs {e}");
+    }
+    for (t, e) in b
+        .fuzzy
+        .iter()
+        .zip(r["fuzzy4_buckley_fuzzy"].as_array().unwrap())
+    {
+        let e = floats(e);
+        assert!(
+            (t.l - e[0]).abs() < 1e-14 && (t.m - e[1]).abs() < 1e-14 && (t.u - e[2]).abs() < 1e-14
+        );
+    }
+}
