@@ -331,6 +331,29 @@ impl IncompleteMatrix {
         Ok((w, lambda, it))
     }
 
+    /// Completes the matrix by `completion`, then weights and consistency by `method`.
+    ///
+    /// ```
+    /// use wealthscore::ahp::{IncompleteMatrix, CompletionMethod, PriorityMethod, ConsistencyConfig};
+    /// let m = IncompleteMatrix::from_upper_triangle(3, &[Some(2.0), None, Some(3.0)])?;
+    /// let p = m.priorities(CompletionMethod::LambdaMax, PriorityMethod::Eigenvector, &ConsistencyConfig::default())?;
+    /// assert!((p.weights[0] - 0.6).abs() < 1e-9); // consistent fill: w ∝ (6, 3, 1)
+    /// # Ok::<(), wealthscore::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`IncompleteMatrix::complete`] and [`PairwiseMatrix::priorities_with`].
+    pub fn priorities(
+        &self,
+        completion: CompletionMethod,
+        method: PriorityMethod,
+        config: &ConsistencyConfig,
+    ) -> Result<Priorities> {
+        self.complete(completion)?
+            .matrix
+            .priorities_with(method, config)
+    }
+
     /// Fills the missing judgments.
     ///
     /// # Errors
