@@ -113,3 +113,24 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn large_and_extreme_matrices_converge(
+        n in 10usize..=60,
+        seed in prop::collection::vec(-12.0f64..12.0, 1770),
+    ) {
+        // Judgments e^x with |x| ≤ 12 (up to ~1.6e5, far off Saaty's scale): power iteration
+        // must still certify λmax; CR uses Alonso–Lamata's regression past n = 15.
+        use wealthscore::ahp::{ConsistencyConfig, RandomIndex};
+        let up: Vec<f64> = seed.iter().take(n * (n - 1) / 2).map(|x| x.exp()).collect();
+        let m = PairwiseMatrix::from_upper_triangle(n, &up).unwrap();
+        let cfg = ConsistencyConfig::with_random_index(RandomIndex::AlonsoLamata);
+        let p = m.priorities_with(PriorityMethod::Eigenvector, &cfg).unwrap();
+        prop_assert!(p.lambda_max >= n as f64 - 1e-6);
+        prop_assert!(p.consistency_ratio.is_finite());
+        prop_assert!((p.weights.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    }
+}
