@@ -689,3 +689,99 @@ mod fuzzy {
         assert!(e.to_string().contains("a[0][1]"), "{e}");
     }
 }
+
+#[test]
+fn eigenvector_agrees_with_lapack_to_1e12() {
+    // numpy.linalg.eig (LAPACK geev) on the same matrices, full precision.
+    let r = reference();
+    let e = &r["numpy_eig"];
+    let b9 = PairwiseMatrix::from_upper_triangle(9, &floats(&r["bench9"]["upper"])).unwrap();
+    for (m, key) in [(drinks(), "drinks"), (b9, "bench9")] {
+        let p = m.priorities(PriorityMethod::Eigenvector).unwrap();
+        let lam = e[key]["lambda_max"].as_f64().unwrap();
+        assert!((p.lambda_max - lam).abs() < 1e-12 * lam, "{key}");
+        for (w, x) in p.weights.iter().zip(floats(&e[key]["weights"])) {
+            assert!((w - x).abs() < 1e-12, "{key}: {w} vs {x}");
+        }
+    }
+}
+
+#[test]
+fn serde_round_trips_of_composites_validate_on_load() {
+    use wealthscore::ahp::{FuzzyPairwiseMatrix, Hierarchy, IncompleteMatrix, Tfn};
+    let crit = PairwiseMatrix::from_upper_triangle(2, &[3.0])
+        .unwrap()
+        .with_labels(["a", "b"])
+        .unwrap();
+    let h = Hierarchy::new("g", crit).unwrap();
+    let json = serde_json::to_string(&h).unwrap();
+    let back: Hierarchy = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, h);
+    // A child index pointing outside the node list must be rejected, not panic later.
+    let tampered = json.replacen("\"children\":[1,2]", "\"children\":[1,7]", 1);
+    assert_ne!(tampered, json);
+    assert!(serde_json::from_str::<Hierarchy>(&tampered).is_err());
+
+    let m = IncompleteMatrix::from_upper_triangle(3, &[Some(2.0), None, Some(3.0)]).unwrap();
+    let json = serde_json::to_string(&m).unwrap();
+    assert_eq!(serde_json::from_str::<IncompleteMatrix>(&json).unwrap(), m);
+    assert!(serde_json::from_str::<IncompleteMatrix>(r#"{"n":3,"upper":[2.0]}"#).is_err());
+
+    let f =
+        FuzzyPairwiseMatrix::from_upper_triangle(2, &[Tfn::new(1.0, 2.0, 3.0).unwrap()]).unwrap();
+    let json = serde_json::to_string(&f).unwrap();
+    assert_eq!(
+        serde_json::from_str::<FuzzyPairwiseMatrix>(&json).unwrap(),
+        f
+    );
+    let bad = r#"{"n":2,"upper":[{"l":3.0,"m":2.0,"u":1.0}]}"#;
+    assert!(serde_json::from_str::<FuzzyPairwiseMatrix>(bad).is_err());
+}
+
+#[test]
+fn geometric_and_column_mean_and_buckley_match_pydecision() {
+    // tests/data/ahp_pydecision_reference.json, made by
+    // tests/data/scripts/pydecision_reference.py (pyDecision's ahp_method and
+    // fuzzy_ahp_method, full precision).
+    use wealthscore::ahp::{FuzzyPairwiseMatrix, Tfn};
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/ahp_pydecision_reference.json"
+    ))
+    .unwrap();
+    let r: Value = serde_json::from_str(&text).unwrap();
+    let m = PairwiseMatrix::from_upper_triangle(9, &floats(&r["bench9_upper"])).unwrap();
+    for (method, key) in [
+        (PriorityMethod::GeometricMean, "bench9_geometric_mean"),
+        (PriorityMethod::ColumnMean, "bench9_column_mean"),
+    ] {
+        let w = m.weights(method).unwrap();
+        for (a, b) in w.iter().zip(floats(&r[key])) {
+            assert!((a - b).abs() < 1e-14, "{key}: {a} vs {b}");
+        }
+    }
+    let up: Vec<Tfn> = r["fuzzy4_upper"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let t = floats(t);
+            Tfn::new(t[0], t[1], t[2]).unwrap()
+        })
+        .collect();
+    let f = FuzzyPairwiseMatrix::from_upper_triangle(4, &up).unwrap();
+    let b = f.buckley().unwrap();
+    for (a, e) in b.crisp.iter().zip(floats(&r["fuzzy4_buckley_crisp"])) {
+        assert!((a - e).abs() < 1e-14, "{a} vs {e}");
+    }
+    for (t, e) in b
+        .fuzzy
+        .iter()
+        .zip(r["fuzzy4_buckley_fuzzy"].as_array().unwrap())
+    {
+        let e = floats(e);
+        assert!(
+            (t.l - e[0]).abs() < 1e-14 && (t.m - e[1]).abs() < 1e-14 && (t.u - e[2]).abs() < 1e-14
+        );
+    }
+}

@@ -92,9 +92,35 @@ pub struct FuzzyWeights {
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "FuzzyRaw", into = "FuzzyRaw")]
 pub struct FuzzyPairwiseMatrix {
     n: usize,
     a: Vec<Tfn>,
+}
+
+/// Serde form (size and upper triangle), validated on load.
+#[derive(Serialize, Deserialize)]
+struct FuzzyRaw {
+    n: usize,
+    upper: Vec<Tfn>,
+}
+
+impl TryFrom<FuzzyRaw> for FuzzyPairwiseMatrix {
+    type Error = Error;
+    fn try_from(r: FuzzyRaw) -> Result<Self> {
+        FuzzyPairwiseMatrix::from_upper_triangle(r.n, &r.upper)
+    }
+}
+
+impl From<FuzzyPairwiseMatrix> for FuzzyRaw {
+    fn from(m: FuzzyPairwiseMatrix) -> Self {
+        let n = m.n;
+        let upper = (0..n)
+            .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+            .map(|(i, j)| m.a[i * n + j])
+            .collect();
+        FuzzyRaw { n, upper }
+    }
 }
 
 impl FuzzyPairwiseMatrix {

@@ -48,9 +48,30 @@ struct Node {
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "HierarchyRaw")]
 pub struct Hierarchy {
     nodes: Vec<Node>,
     alternatives: Option<Vec<String>>,
+}
+
+/// Serde form, checked structurally on load.
+#[derive(Deserialize)]
+struct HierarchyRaw {
+    nodes: Vec<Node>,
+    #[serde(default)]
+    alternatives: Option<Vec<String>>,
+}
+
+impl TryFrom<HierarchyRaw> for Hierarchy {
+    type Error = Error;
+    fn try_from(r: HierarchyRaw) -> Result<Self> {
+        let h = Hierarchy {
+            nodes: r.nodes,
+            alternatives: r.alternatives,
+        };
+        h.validate()?;
+        Ok(h)
+    }
 }
 
 impl Hierarchy {
@@ -169,6 +190,94 @@ impl Hierarchy {
             }
         }
         self.nodes[c].alternatives = Some(judgments);
+        Ok(())
+    }
+
+    /// Checks the structure: parents listed before children and linked both ways, every
+    /// criterion with sub-criteria has a matrix labelled with their names, unique names,
+    /// alternative judgments only on leaves and of the right size. Runs on deserialisation;
+    /// values built through the methods are valid by construction.
+    ///
+    /// # Errors
+    /// [`Error::InvalidModel`] describing the first defect.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |m: String| Err(Error::model(format!("hierarchy: {m}")));
+        let Some(goal) = self.nodes.first() else {
+            return bad("no goal node".into());
+        };
+        if goal.parent.is_some() || goal.children.is_empty() {
+            return bad("the goal must be node 0, without parent, with criteria".into());
+        }
+        if let Some(alts) = &self.alternatives {
+            check_labels("alternatives", alts)?;
+            check::non_empty("alternatives", alts)?;
+        }
+        for (k, node) in self.nodes.iter().enumerate() {
+            if node.name.trim().is_empty() || self.nodes[..k].iter().any(|o| o.name == node.name) {
+                return bad(format!("node {k} has an empty or repeated name"));
+            }
+            if k > 0 {
+                match node.parent {
+                    Some(p) if p < k && self.nodes[p].children.contains(&k) => {}
+                    _ => return bad(format!("node {k} ({}) has no valid parent", node.name)),
+                }
+            }
+            if node
+                .children
+                .iter()
+                .any(|&c| c <= k || c >= self.nodes.len())
+            {
+                return bad(format!("node {k} ({}) lists invalid children", node.name));
+            }
+            match (&node.judgments, node.children.is_empty()) {
+                (Some(m), false) => {
+                    let names: Vec<&str> = node
+                        .children
+                        .iter()
+                        .map(|&c| self.nodes[c].name.as_str())
+                        .collect();
+                    let ok = m.labels().is_some_and(|l| {
+                        l.len() == names.len() && l.iter().zip(&names).all(|(a, b)| a == b)
+                    });
+                    if !ok {
+                        return bad(format!(
+                            "judgments under {} must be labelled with its children in order",
+                            node.name
+                        ));
+                    }
+                }
+                (None, true) => {}
+                _ => {
+                    return bad(format!(
+                        "node {} must have judgments exactly when it has children",
+                        node.name
+                    ));
+                }
+            }
+            if let Some(j) = &node.alternatives {
+                let Some(alts) = &self.alternatives else {
+                    return bad(format!(
+                        "{} judges alternatives that are not set",
+                        node.name
+                    ));
+                };
+                if !node.children.is_empty() {
+                    return bad(format!("{} has both children and alternatives", node.name));
+                }
+                let (len, ok) = match j {
+                    AlternativeJudgments::Pairwise(m) => (m.n(), true),
+                    AlternativeJudgments::Scores(s) => {
+                        (s.len(), s.iter().all(|v| v.is_finite() && *v > 0.0))
+                    }
+                };
+                if len != alts.len() || !ok {
+                    return bad(format!(
+                        "alternative judgments under {} are invalid",
+                        node.name
+                    ));
+                }
+            }
+        }
         Ok(())
     }
 
@@ -318,7 +427,7 @@ impl Hierarchy {
 }
 
 /// One node of an evaluated hierarchy.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NodeResult {
     /// Criterion name (the goal for node 0).
     pub name: String,
@@ -340,8 +449,9 @@ pub struct NodeResult {
     pub alternative_weights: Option<Vec<f64>>,
 }
 
-/// An evaluated hierarchy.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// An evaluated hierarchy (serialisable for export; re-evaluate a [`Hierarchy`] rather than
+/// loading results).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HierarchyResult {
     /// All nodes, goal first, parents before children.
     pub nodes: Vec<NodeResult>,

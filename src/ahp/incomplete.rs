@@ -36,11 +36,42 @@ const BFR_MAX_SWEEPS: usize = 10_000;
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "IncompleteRaw", into = "IncompleteRaw")]
 pub struct IncompleteMatrix {
     n: usize,
     /// Above-diagonal judgments row by row; `None` = missing.
     upper: Vec<Option<f64>>,
     labels: Option<Vec<String>>,
+}
+
+/// Serde form, validated on load.
+#[derive(Serialize, Deserialize)]
+struct IncompleteRaw {
+    n: usize,
+    upper: Vec<Option<f64>>,
+    #[serde(default)]
+    labels: Option<Vec<String>>,
+}
+
+impl TryFrom<IncompleteRaw> for IncompleteMatrix {
+    type Error = Error;
+    fn try_from(r: IncompleteRaw) -> Result<Self> {
+        let m = IncompleteMatrix::from_upper_triangle(r.n, &r.upper)?;
+        match r.labels {
+            Some(l) => m.with_labels(l),
+            None => Ok(m),
+        }
+    }
+}
+
+impl From<IncompleteMatrix> for IncompleteRaw {
+    fn from(m: IncompleteMatrix) -> Self {
+        IncompleteRaw {
+            n: m.n,
+            upper: m.upper,
+            labels: m.labels,
+        }
+    }
 }
 
 /// How missing judgments are filled.
@@ -300,6 +331,29 @@ impl IncompleteMatrix {
         Ok((w, lambda, it))
     }
 
+    /// Completes the matrix by `completion`, then weights and consistency by `method`.
+    ///
+    /// ```
+    /// use wealthscore::ahp::{IncompleteMatrix, CompletionMethod, PriorityMethod, ConsistencyConfig};
+    /// let m = IncompleteMatrix::from_upper_triangle(3, &[Some(2.0), None, Some(3.0)])?;
+    /// let p = m.priorities(CompletionMethod::LambdaMax, PriorityMethod::Eigenvector, &ConsistencyConfig::default())?;
+    /// assert!((p.weights[0] - 0.6).abs() < 1e-9); // consistent fill: w ∝ (6, 3, 1)
+    /// # Ok::<(), wealthscore::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`IncompleteMatrix::complete`] and [`PairwiseMatrix::priorities_with`].
+    pub fn priorities(
+        &self,
+        completion: CompletionMethod,
+        method: PriorityMethod,
+        config: &ConsistencyConfig,
+    ) -> Result<Priorities> {
+        self.complete(completion)?
+            .matrix
+            .priorities_with(method, config)
+    }
+
     /// Fills the missing judgments.
     ///
     /// # Errors
@@ -377,29 +431,53 @@ impl IncompleteMatrix {
 
 /// Work vectors for repeated λmax evaluations.
 pub(crate) struct Scratch {
+    /// Transposed matrix, for the left Perron vector.
+    at: Vec<f64>,
     w: Vec<f64>,
+    v: Vec<f64>,
     y: Vec<f64>,
 }
 
 impl Scratch {
     pub(crate) fn new(n: usize) -> Self {
         Scratch {
+            at: vec![0.0; n * n],
             w: vec![1.0 / n as f64; n],
+            v: vec![1.0 / n as f64; n],
             y: vec![0.0; n],
         }
     }
 }
 
-/// λmax of `a` with `a[i][j] = e^t`, warm-starting power iteration from the last vector.
-fn lambda_at(a: &mut [f64], n: usize, i: usize, j: usize, t: f64, s: &mut Scratch) -> Result<f64> {
-    a[i * n + j] = t.exp();
-    a[j * n + i] = (-t).exp();
-    Ok(perron(a, n, &mut s.w, &mut s.y)?.0)
+/// Sets `a[i][j] = e^t` (and its reciprocal) and returns `(λmax, dλmax/dt)`, the
+/// derivative from the right and left Perron vectors `w`, `v`:
+/// `dλ/dt = (v_i·w_j·e^t − v_j·w_i·e^−t) / (v·w)`. Power iteration warm-starts from the
+/// previous vectors.
+fn lambda_slope(
+    a: &mut [f64],
+    n: usize,
+    i: usize,
+    j: usize,
+    t: f64,
+    s: &mut Scratch,
+) -> Result<(f64, f64)> {
+    let (x, xi) = (t.exp(), (-t).exp());
+    a[i * n + j] = x;
+    a[j * n + i] = xi;
+    s.at[j * n + i] = x;
+    s.at[i * n + j] = xi;
+    let lambda = perron(a, n, &mut s.w, &mut s.y)?.0;
+    perron(&s.at, n, &mut s.v, &mut s.y)?;
+    let vw: f64 = s.v.iter().zip(&s.w).map(|(p, q)| p * q).sum();
+    let slope = (s.v[i] * s.w[j] * x - s.v[j] * s.w[i] * xi) / vw;
+    Ok((lambda, slope))
 }
 
 /// Sets `a[i][j]` (and its reciprocal) to the value minimising λmax with every other entry
-/// fixed, by a bracketing step then golden-section search on `t = ln a[i][j]` (λmax is
-/// convex in `t`). Returns `(t, λmax)`.
+/// fixed and returns `(t, λmax)` with `t = ln a[i][j]`. λmax is convex in `t`
+/// (Bozóki, Fülöp & Rónyai 2010), so its derivative is increasing: bracket the derivative's
+/// root by doubling steps, then close in by Illinois regula falsi. Working on the exact
+/// derivative rather than on λmax values keeps full precision at the flat minimum.
 pub(crate) fn minimise_entry(
     a: &mut [f64],
     n: usize,
@@ -408,76 +486,72 @@ pub(crate) fn minimise_entry(
     s: &mut Scratch,
 ) -> Result<(f64, f64)> {
     const MAX_T: f64 = 50.0; // e^50: far beyond any meaningful judgment
+    for r in 0..n {
+        for c in 0..n {
+            s.at[c * n + r] = a[r * n + c];
+        }
+    }
     let t0 = a[i * n + j].ln();
-    let f0 = lambda_at(a, n, i, j, t0, s)?;
-    let mut step = 0.5;
-    let fp = lambda_at(a, n, i, j, t0 + step, s)?;
-    let (mut lo, mut hi);
-    if fp < f0 {
-        // Walk right until λmax rises.
-        let (mut x_prev, mut x, mut fx) = (t0, t0 + step, fp);
-        loop {
-            step *= 2.0;
-            let x_next = (x + step).min(MAX_T);
-            let f_next = lambda_at(a, n, i, j, x_next, s)?;
-            if f_next >= fx || x_next >= MAX_T {
-                lo = x_prev;
-                hi = x_next;
-                break;
+    let (f0, g0) = lambda_slope(a, n, i, j, t0, s)?;
+    if g0 == 0.0 {
+        return Ok((t0, f0));
+    }
+    // Bracket [lo, hi] with slope(lo) < 0 < slope(hi).
+    let dir = if g0 > 0.0 { -1.0 } else { 1.0 };
+    let (mut t_in, mut g_in) = (t0, g0);
+    let mut step = 0.25;
+    let (mut t_out, mut g_out);
+    loop {
+        let t = (t_in + dir * step).clamp(-MAX_T, MAX_T);
+        let (_, g) = lambda_slope(a, n, i, j, t, s)?;
+        if g.signum() != g_in.signum() || g == 0.0 {
+            t_out = t;
+            g_out = g;
+            break;
+        }
+        if t.abs() >= MAX_T {
+            // Monotone to the bound: the optimum is at the bound.
+            let (f, _) = lambda_slope(a, n, i, j, t, s)?;
+            return Ok((t, f));
+        }
+        t_in = t;
+        g_in = g;
+        step *= 2.0;
+    }
+    // Illinois regula falsi between (t_in, g_in) and (t_out, g_out).
+    let mut side = 0i8;
+    for _ in 0..200 {
+        if (t_out - t_in).abs() <= 1e-13 * (1.0 + t_in.abs()) || g_out == 0.0 {
+            break;
+        }
+        let t = (t_in * g_out - t_out * g_in) / (g_out - g_in);
+        let (_, g) = lambda_slope(a, n, i, j, t, s)?;
+        if g == 0.0 {
+            t_out = t;
+            g_out = 0.0;
+            break;
+        }
+        if g.signum() == g_out.signum() {
+            t_out = t;
+            g_out = g;
+            if side == 1 {
+                g_in *= 0.5;
             }
-            x_prev = x;
-            x = x_next;
-            fx = f_next;
-        }
-    } else {
-        let fm = lambda_at(a, n, i, j, t0 - step, s)?;
-        if fm < f0 {
-            let (mut x_prev, mut x, mut fx) = (t0, t0 - step, fm);
-            loop {
-                step *= 2.0;
-                let x_next = (x - step).max(-MAX_T);
-                let f_next = lambda_at(a, n, i, j, x_next, s)?;
-                if f_next >= fx || x_next <= -MAX_T {
-                    lo = x_next;
-                    hi = x_prev;
-                    break;
-                }
-                x_prev = x;
-                x = x_next;
-                fx = f_next;
+            side = 1;
+        } else {
+            t_in = t;
+            g_in = g;
+            if side == -1 {
+                g_out *= 0.5;
             }
-        } else {
-            lo = t0 - step;
-            hi = t0 + step;
+            side = -1;
         }
     }
-    let g = 0.5 * (5f64.sqrt() - 1.0);
-    let mut c = hi - g * (hi - lo);
-    let mut d = lo + g * (hi - lo);
-    let mut fc = lambda_at(a, n, i, j, c, s)?;
-    let mut fd = lambda_at(a, n, i, j, d, s)?;
-    while hi - lo > 1e-10 {
-        if fc <= fd {
-            hi = d;
-            d = c;
-            fd = fc;
-            c = hi - g * (hi - lo);
-            fc = lambda_at(a, n, i, j, c, s)?;
-        } else {
-            lo = c;
-            c = d;
-            fc = fd;
-            d = lo + g * (hi - lo);
-            fd = lambda_at(a, n, i, j, d, s)?;
-        }
-    }
-    let t = 0.5 * (lo + hi);
-    let f = lambda_at(a, n, i, j, t, s)?;
-    // Never return a worse point than the start (flat λmax near the optimum).
-    if f <= f0 {
-        Ok((t, f))
+    let t = if g_out == 0.0 {
+        t_out
     } else {
-        let f = lambda_at(a, n, i, j, t0, s)?;
-        Ok((t0, f))
-    }
+        0.5 * (t_in + t_out)
+    };
+    let (f, _) = lambda_slope(a, n, i, j, t, s)?;
+    Ok((t, f))
 }

@@ -224,12 +224,15 @@ pub(crate) fn ci_cr(lambda: f64, n: usize, ri: f64) -> (f64, f64) {
     (ci, ci / ri)
 }
 
-/// Perron root and vector of a positive `n × n` row-major matrix by power iteration.
+/// Perron root and vector of a positive (or primitive non-negative) `n × n` row-major
+/// matrix by power iteration.
 ///
 /// `w` holds a positive start vector on entry and the normalised (sum 1) Perron vector on
-/// return; `y` is scratch. Stops when the Collatz–Wielandt bounds
-/// `min_i (Aw)_i / w_i ≤ λmax ≤ max_i (Aw)_i / w_i` agree to a relative [`EIGEN_TOL`]
-/// (or to rounding level for large n), so the returned λmax is certified.
+/// return; `y` is scratch. Stops when every Collatz–Wielandt ratio `(Aw)_i / w_i` lies
+/// within a relative `EIGEN_TOL / 2` of `s = Σ (Aw)_i`; since
+/// `min_i (Aw)_i / w_i ≤ λmax ≤ max_i (Aw)_i / w_i`, the returned λmax = s is certified to
+/// a relative [`EIGEN_TOL`] (or to rounding level for large n). The test is written
+/// without divisions: `|y_i − s·w_i| ≤ tol·s·w_i`.
 pub(crate) fn perron(a: &[f64], n: usize, w: &mut [f64], y: &mut [f64]) -> Result<(f64, usize)> {
     if n == 1 {
         w[0] = 1.0;
@@ -239,52 +242,52 @@ pub(crate) fn perron(a: &[f64], n: usize, w: &mut [f64], y: &mut [f64]) -> Resul
     for x in w.iter_mut() {
         *x /= s;
     }
-    let tol = EIGEN_TOL.max(64.0 * n as f64 * f64::EPSILON);
-    let mut last_gap = f64::INFINITY;
+    let tol = 0.5 * EIGEN_TOL.max(64.0 * n as f64 * f64::EPSILON);
+    let mut last_dev = f64::INFINITY;
     let mut stalled = 0;
     for it in 1..=EIGEN_MAX_ITER {
-        let mut lo = f64::INFINITY;
-        let mut hi = 0.0f64;
         let mut sum = 0.0;
-        for i in 0..n {
-            let row = &a[i * n..(i + 1) * n];
+        for (yi, row) in y.iter_mut().zip(a.chunks_exact(n)) {
             let mut acc = 0.0;
             for (x, v) in row.iter().zip(w.iter()) {
                 acc += x * v;
             }
-            y[i] = acc;
+            *yi = acc;
             sum += acc;
-            let r = acc / w[i];
-            lo = lo.min(r);
-            hi = hi.max(r);
         }
-        let inv = 1.0 / sum;
-        for (wi, yi) in w.iter_mut().zip(y.iter()) {
-            *wi = yi * inv;
-        }
-        let gap = hi - lo;
-        if !gap.is_finite() || !sum.is_finite() {
+        if !sum.is_finite() || sum <= 0.0 {
             break;
         }
-        if gap <= tol * hi {
+        let inv = 1.0 / sum;
+        let (mut done, mut near) = (true, true);
+        let mut dev = 0.0f64;
+        for (wi, yi) in w.iter_mut().zip(y.iter()) {
+            let d = (yi - sum * *wi).abs();
+            let scale = sum * *wi;
+            done &= d <= tol * scale;
+            near &= d <= 1e-10 * scale;
+            dev = dev.max(d);
+            *wi = yi * inv;
+        }
+        if done {
             return Ok((sum, it));
         }
-        // Rounding can keep the bracket from shrinking further on huge judgments: accept a
-        // bracket that has stopped improving once it is within 1e-10.
-        if gap >= last_gap {
+        // Rounding can keep the ratios from agreeing further on huge judgments: accept
+        // ratios that have stopped improving once they agree within 1e-10.
+        if dev >= last_dev {
             stalled += 1;
-            if stalled >= 8 && gap <= 1e-10 * hi {
+            if stalled >= 8 && near {
                 return Ok((sum, it));
             }
         } else {
             stalled = 0;
         }
-        last_gap = gap;
+        last_dev = dev;
     }
     Err(Error::NotConverged {
         method: "AHP principal eigenvector (power iteration)".into(),
         iterations: EIGEN_MAX_ITER,
-        detail: format!("Collatz-Wielandt bracket width {last_gap:e}"),
+        detail: format!("largest |(Aw)_i - lambda w_i| = {last_dev:e}"),
     })
 }
 

@@ -112,6 +112,20 @@ for i, j in itertools.combinations(range(9), 2):
     bench[(bench_labels[i], bench_labels[j])] = bench_upper[k]
     k += 1
 
+def numpy_eig(n, up):
+    """Principal eigenpair by LAPACK (numpy.linalg.eig), full precision, weights summing to 1."""
+    a = np.ones((n, n))
+    k = 0
+    for i, j in itertools.combinations(range(n), 2):
+        a[i, j] = up[k]
+        a[j, i] = 1.0 / up[k]
+        k += 1
+    vals, vecs = np.linalg.eig(a)
+    m = int(np.argmax(vals.real))
+    v = np.abs(vecs[:, m].real)
+    return {"lambda_max": float(vals[m].real), "weights": [float(x) for x in v / v.sum()]}
+
+
 out = {
     "generator": "tests/data/scripts/ahpy_reference.py",
     "ahpy_version": version("ahpy"),
@@ -122,5 +136,10 @@ out = {
     "incomplete4": compare("Incomplete4", ["a", "b", "c", "d"], inc4),
     "incomplete8": compare("Incomplete8", list("abcdefgh"), inc8),
     "bench9": compare("Bench9", bench_labels, bench),
+    "numpy_eig": {
+        "numpy_version": np.__version__,
+        "drinks": numpy_eig(7, upper(drinks_labels, drinks)),
+        "bench9": numpy_eig(9, upper(bench_labels, bench)),
+    },
 }
 print(json.dumps(out, indent=1))
