@@ -44,20 +44,25 @@ impl Operator {
 /// Composes without checks: `a` has `m` entries, `r` is `m × n` row-major, `out` has `n`.
 #[inline]
 pub(crate) fn compose_unchecked(op: Operator, a: &[f64], r: &[f64], out: &mut [f64]) {
-    let n = out.len();
-    out.iter_mut().for_each(|o| *o = 0.0);
-    for (&ai, row) in a.iter().zip(r.chunks_exact(n)) {
-        for (o, &rij) in out.iter_mut().zip(row) {
-            *o = match op {
-                Operator::MinMax => o.max(ai.min(rij)),
-                Operator::ProductMax => o.max(ai * rij),
-                Operator::MinBoundedSum => *o + ai.min(rij),
-                Operator::WeightedAverage => *o + ai * rij,
-            };
+    // One loop per operator so the inner loop carries no branch.
+    #[inline(always)]
+    fn run(a: &[f64], r: &[f64], out: &mut [f64], f: impl Fn(f64, f64, f64) -> f64) {
+        let n = out.len();
+        out.iter_mut().for_each(|o| *o = 0.0);
+        for (&ai, row) in a.iter().zip(r.chunks_exact(n)) {
+            for (o, &rij) in out.iter_mut().zip(row) {
+                *o = f(*o, ai, rij);
+            }
         }
     }
-    if op == Operator::MinBoundedSum {
-        out.iter_mut().for_each(|o| *o = o.min(1.0));
+    match op {
+        Operator::MinMax => run(a, r, out, |o, ai, rij| o.max(ai.min(rij))),
+        Operator::ProductMax => run(a, r, out, |o, ai, rij| o.max(ai * rij)),
+        Operator::MinBoundedSum => {
+            run(a, r, out, |o, ai, rij| o + ai.min(rij));
+            out.iter_mut().for_each(|o| *o = o.min(1.0));
+        }
+        Operator::WeightedAverage => run(a, r, out, |o, ai, rij| o + ai * rij),
     }
 }
 

@@ -253,7 +253,20 @@ impl Membership {
             };
         }
         match self.shape {
-            Shape::Triangular { a, b, c } => run!(|x| trimf(x, a, b, c)),
+            Shape::Triangular { a, b, c } => {
+                // trimf's rules as selects rather than branches, so the loop vectorises;
+                // same divisions, so the same values as the scalar path.
+                let (left, right) = (a != b, b != c);
+                let (wl, wr) = (b - a, c - b);
+                run!(|x: f64| {
+                    let l = (x - a) / wl;
+                    let r = (c - x) / wr;
+                    let mut y = 0.0;
+                    y = if left & (a < x) & (x < b) { l } else { y };
+                    y = if right & (b < x) & (x < c) { r } else { y };
+                    if x == b { 1.0 } else { y }
+                })
+            }
             Shape::Trapezoidal { a, b, c, d } => run!(|x| trapmf(x, a, b, c, d)),
             _ => run!(|x| self.eval(x)),
         }

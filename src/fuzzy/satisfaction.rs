@@ -692,7 +692,8 @@ impl SatisfactionIndex {
             if s <= 0.0 {
                 continue;
             }
-            w.iter_mut().for_each(|x| *x /= s);
+            let inv = 1.0 / s;
+            w.iter_mut().for_each(|x| *x *= inv);
             for k in 0..PER_DIMENSION {
                 if present[d][k] {
                     indicator_scores[d][k] = Some(dot(&rows[d][k], &self.scores));
@@ -704,7 +705,8 @@ impl SatisfactionIndex {
             if total <= 0.0 {
                 continue;
             }
-            b.iter_mut().for_each(|x| *x /= total);
+            let inv = 1.0 / total;
+            b.iter_mut().for_each(|x| *x *= inv);
             dimension_scores[d] = dot(&b, &self.scores);
             dimension_b[d] = b;
             dim_present[d] = true;
@@ -717,13 +719,15 @@ impl SatisfactionIndex {
         }
         let s: f64 = w.iter().sum();
         if s > 0.0 {
-            w.iter_mut().for_each(|x| *x /= s);
+            let inv = 1.0 / s;
+            w.iter_mut().for_each(|x| *x *= inv);
         }
         let mut b = [0.0; GRADES];
         compose_unchecked(op, &w, dimension_b.as_flattened(), &mut b);
         let total: f64 = b.iter().sum();
         if total > 0.0 {
-            b.iter_mut().for_each(|x| *x /= total);
+            let inv = 1.0 / total;
+            b.iter_mut().for_each(|x| *x *= inv);
         }
         let mut weakest = 0;
         let mut low = f64::INFINITY;
