@@ -59,7 +59,7 @@ fn satisfaction(c: &mut Criterion) {
     g.bench_function(BenchmarkId::new("two_level_per_client", 1), |b| {
         b.iter(|| index.evaluate(black_box(&one)).unwrap())
     });
-    for n in [10_000usize] {
+    for n in [1_000usize, 100_000] {
         let book = clients(n);
         g.throughput(Throughput::Elements(n as u64));
         g.bench_with_input(BenchmarkId::new("two_level_batch", n), &book, |b, book| {
