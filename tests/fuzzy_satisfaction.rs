@@ -109,8 +109,8 @@ fn votes_give_the_weighted_vote_shares() {
         v[d] = 10; // dimension d: everyone picked grade d
     }
     let e = index.evaluate_votes(&votes).unwrap();
-    for g in 0..5 {
-        assert!((e.b[g] - DEFAULT_DIMENSION_WEIGHTS[g]).abs() < 1e-12);
+    for (b, w) in e.b.iter().zip(DEFAULT_DIMENSION_WEIGHTS) {
+        assert!((b - w).abs() < 1e-12);
     }
     // Dimension 4 unanswered: weights renormalised over the other four.
     votes[4] = [0; 5];
