@@ -153,13 +153,14 @@ pub fn weighted_score(b: &[f64], scores: &[f64]) -> Result<f64> {
 /// The effectiveness index α of the maximum-membership principle.
 ///
 /// With B normalised, `n` grades, β its largest and γ its second-largest value,
-/// `α = (n β − 1) / (2 γ (n − 1))` (Liu Kaidi et al., "Measuring the validity of the
-/// maximum membership principle in fuzzy comprehensive evaluation", *Systems
-/// Engineering — Theory & Practice*, 1999). α is 0 when B is uniform (the principle
-/// says nothing), grows as the largest grade stands out, and is `+∞` when only one
-/// grade has membership. The paper reads α ≥ 1 as very effective, 0.5 ≤ α < 1 as
-/// fairly effective, 0 < α < 0.5 as of low effectiveness. When it is low, prefer the
-/// weighted-average score.
+/// `α = (n β − 1) / (2 γ (n − 1))`, the "validity" (有效度) measure of the Chinese FCE
+/// literature (attributed to Liu Kaidi and co-authors, *Systems Engineering — Theory &
+/// Practice*, around 1999; the reference is quoted from secondary use, not checked
+/// against the paper). α is 0 when B is uniform (the principle says nothing), grows as
+/// the largest grade stands out, and is `+∞` when only one grade has membership. That
+/// literature reads α ≥ 1 as very effective, 0.5 ≤ α < 1 as fairly effective and
+/// 0 < α < 0.5 as of low effectiveness; when it is low, prefer the weighted-average
+/// score.
 ///
 /// ```
 /// use wealthscore::fuzzy::effectiveness_index;

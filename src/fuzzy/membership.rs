@@ -276,6 +276,29 @@ impl Membership {
         Ok(())
     }
 
+    /// Memberships of an ndarray vector (any layout); see [`Membership::eval_slice`].
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// let z = wealthscore::fuzzy::Membership::z_shaped(0.0, 2.0)?;
+    /// assert_eq!(z.eval_array(array![-1.0, 1.0, 3.0].view())?, array![1.0, 0.5, 0.0]);
+    /// # Ok::<(), wealthscore::Error>(())
+    /// ```
+    pub fn eval_array(&self, xs: ndarray::ArrayView1<'_, f64>) -> Result<ndarray::Array1<f64>> {
+        let mut out = ndarray::Array1::zeros(xs.len());
+        match (xs.as_slice(), out.as_slice_mut()) {
+            (Some(x), Some(o)) => self.eval_slice(x, o)?,
+            _ => {
+                for (i, (o, &x)) in out.iter_mut().zip(xs.iter()).enumerate() {
+                    *o = self.try_eval(x).map_err(|_| Error::NonFinite {
+                        field: format!("x[{i}]"),
+                    })?;
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Memberships of `xs` as a new vector; see [`Membership::eval_slice`].
     pub fn eval_vec(&self, xs: &[f64]) -> Result<Vec<f64>> {
         let mut out = vec![0.0; xs.len()];
