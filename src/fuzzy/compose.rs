@@ -66,6 +66,36 @@ pub(crate) fn compose_unchecked(op: Operator, a: &[f64], r: &[f64], out: &mut [f
     }
 }
 
+/// Fixed-size [`compose_unchecked`], unrolled by the compiler for the satisfaction
+/// index's 3 × 5 and 5 × 5 compositions.
+#[inline]
+pub(crate) fn compose_fixed<const M: usize, const N: usize>(
+    op: Operator,
+    a: &[f64; M],
+    r: &[[f64; N]; M],
+) -> [f64; N] {
+    #[inline(always)]
+    fn run<const M: usize, const N: usize>(
+        a: &[f64; M],
+        r: &[[f64; N]; M],
+        f: impl Fn(f64, f64, f64) -> f64,
+    ) -> [f64; N] {
+        let mut out = [0.0; N];
+        for i in 0..M {
+            for j in 0..N {
+                out[j] = f(out[j], a[i], r[i][j]);
+            }
+        }
+        out
+    }
+    match op {
+        Operator::MinMax => run(a, r, |o, ai, rij| o.max(ai.min(rij))),
+        Operator::ProductMax => run(a, r, |o, ai, rij| o.max(ai * rij)),
+        Operator::MinBoundedSum => run(a, r, |o, ai, rij| o + ai.min(rij)).map(|o| o.min(1.0)),
+        Operator::WeightedAverage => run(a, r, |o, ai, rij| o + ai * rij),
+    }
+}
+
 /// Composes weights `a` (length m) with a row-major `m × n` matrix `r` into `out`
 /// (length n), without normalising.
 ///

@@ -39,7 +39,7 @@
 // Dimension × indicator × grade arrays are walked in parallel; index loops read best.
 #![allow(clippy::needless_range_loop)]
 
-use super::compose::{Operator, compose_unchecked, effectiveness_unchecked, max_membership};
+use super::compose::{Operator, compose_fixed, effectiveness_unchecked, max_membership};
 use super::grades::GradeSet;
 use super::hierarchy::{FactorGroup, Hierarchy};
 use super::matrix::{anchors_row_into, likert_row_into, validate_anchors};
@@ -699,8 +699,7 @@ impl SatisfactionIndex {
                     indicator_scores[d][k] = Some(dot(&rows[d][k], &self.scores));
                 }
             }
-            let mut b = [0.0; GRADES];
-            compose_unchecked(op, &w, rows[d].as_flattened(), &mut b);
+            let mut b = compose_fixed(op, &w, &rows[d]);
             let total: f64 = b.iter().sum();
             if total <= 0.0 {
                 continue;
@@ -722,8 +721,7 @@ impl SatisfactionIndex {
             let inv = 1.0 / s;
             w.iter_mut().for_each(|x| *x *= inv);
         }
-        let mut b = [0.0; GRADES];
-        compose_unchecked(op, &w, dimension_b.as_flattened(), &mut b);
+        let mut b = compose_fixed(op, &w, &dimension_b);
         let total: f64 = b.iter().sum();
         if total > 0.0 {
             let inv = 1.0 / total;
