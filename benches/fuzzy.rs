@@ -72,12 +72,12 @@ fn satisfaction(c: &mut Criterion) {
             })
         });
         g.bench_with_input(
-            BenchmarkId::new("portfolio_by_branch", n),
+            BenchmarkId::new("portfolio_by_key_8_groups", n),
             &book,
             |b, book| {
                 b.iter(|| {
                     index
-                        .evaluate_portfolio(black_box(book), |c| c.tenure_months % 8)
+                        .evaluate_portfolio(black_box(book), |c| c.advisor_contacts_180d % 8)
                         .unwrap()
                 })
             },
