@@ -21,12 +21,15 @@ fn print(index: &SatisfactionIndex, e: &SatisfactionEvaluation) {
     );
     println!("  score (weighted average): {:.2}", e.score);
     for d in Dimension::ALL {
-        println!(
-            "    {:<24} B = {}  score {:.2}",
-            d.name(),
-            fmt(&e.dimension_b[d.index()]),
-            e.dimension_scores[d.index()]
-        );
+        match e.dimension_scores[d.index()] {
+            Some(score) => println!(
+                "    {:<24} B = {}  score {:.2}",
+                d.name(),
+                fmt(&e.dimension_b[d.index()]),
+                score
+            ),
+            None => println!("    {:<24} no evidence", d.name()),
+        }
     }
     println!("  weakest dimension: {}", e.weakest_dimension.name());
     let pulling: Vec<&str> = e.pulling_down().iter().map(|i| i.name()).collect();

@@ -67,7 +67,7 @@ fn example_client_service_quality_by_hand() {
     for (g, x) in e.dimension_b[0].iter().zip(want) {
         assert!((g - x).abs() < 1e-12, "{:?}", e.dimension_b[0]);
     }
-    assert!((e.dimension_scores[0] - (75.0 * w[1] + 65.0 * (w[0] + w[2]))).abs() < 1e-9);
+    assert!((e.dimension_scores[0].unwrap() - (75.0 * w[1] + 65.0 * (w[0] + w[2]))).abs() < 1e-9);
     assert_eq!(e.indicator_scores[0], [Some(65.0), Some(75.0), Some(65.0)]);
     assert_eq!(e.weakest_dimension, Dimension::ServiceQuality);
     // Both the answer and the contact count sit below the dimension's score.
@@ -118,7 +118,14 @@ fn votes_give_the_weighted_vote_shares() {
     let s: f64 = DEFAULT_DIMENSION_WEIGHTS[..4].iter().sum();
     assert!((e.b[0] - DEFAULT_DIMENSION_WEIGHTS[0] / s).abs() < 1e-12);
     assert_eq!(e.b[4], 0.0);
+    assert_eq!(e.dimension_scores[4], None);
     assert!(index.evaluate_votes(&[[0; 5]; 5]).is_err());
+    // One grade only: α is infinite, and the evaluation still survives JSON.
+    let e = index.evaluate_votes(&[[0, 9, 0, 0, 0]; 5]).unwrap();
+    assert!(e.effectiveness.is_infinite());
+    let back: wealthscore::fuzzy::SatisfactionEvaluation =
+        serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
+    assert_eq!(back, e);
 }
 
 #[test]

@@ -364,12 +364,15 @@ pub struct SatisfactionEvaluation {
     pub grade: usize,
     /// Weighted-average score over the grade scores.
     pub score: f64,
-    /// Effectiveness index of the maximum-membership principle.
+    /// Effectiveness index of the maximum-membership principle (`+∞`, stored as JSON
+    /// `null`, when only one grade has membership).
+    #[serde(with = "super::hierarchy::infinite_as_null")]
     pub effectiveness: f64,
-    /// Each dimension's B, normalised.
+    /// Each dimension's B, normalised (all zero for a dimension with no evidence).
     pub dimension_b: [[f64; GRADES]; DIMENSIONS],
-    /// Each dimension's score.
-    pub dimension_scores: [f64; DIMENSIONS],
+    /// Each dimension's score; `None` for a dimension with no evidence (a survey
+    /// tally without votes on it).
+    pub dimension_scores: [Option<f64>; DIMENSIONS],
     /// Each indicator's own score; `None` where the indicator is missing.
     pub indicator_scores: [[Option<f64>; PER_DIMENSION]; DIMENSIONS],
     /// The dimension with the lowest score.
@@ -386,7 +389,10 @@ impl SatisfactionEvaluation {
     pub fn pulling_down(&self) -> Vec<Indicator> {
         let d = self.weakest_dimension.index();
         let scores = self.indicator_scores[d].map(|s| s.unwrap_or(f64::NAN));
-        super::hierarchy::below(&scores, self.dimension_scores[d])
+        let Some(dimension_score) = self.dimension_scores[d] else {
+            return Vec::new();
+        };
+        super::hierarchy::below(&scores, dimension_score)
             .into_iter()
             .map(|k| Indicator::ALL[d * PER_DIMENSION + k])
             .collect()
@@ -678,7 +684,7 @@ impl SatisfactionIndex {
     ) -> SatisfactionEvaluation {
         let op = self.config.operator;
         let mut dimension_b = [[0.0; GRADES]; DIMENSIONS];
-        let mut dimension_scores = [f64::NAN; DIMENSIONS];
+        let mut dimension_scores = [None; DIMENSIONS];
         let mut indicator_scores = [[None; PER_DIMENSION]; DIMENSIONS];
         let mut dim_present = [false; DIMENSIONS];
         for d in 0..DIMENSIONS {
@@ -706,7 +712,7 @@ impl SatisfactionIndex {
             }
             let inv = 1.0 / total;
             b.iter_mut().for_each(|x| *x *= inv);
-            dimension_scores[d] = dot(&b, &self.scores);
+            dimension_scores[d] = Some(dot(&b, &self.scores));
             dimension_b[d] = b;
             dim_present[d] = true;
         }
@@ -729,8 +735,10 @@ impl SatisfactionIndex {
         }
         let mut weakest = 0;
         let mut low = f64::INFINITY;
-        for (d, &sc) in dimension_scores.iter().enumerate() {
-            if dim_present[d] && sc < low {
+        for (d, sc) in dimension_scores.iter().enumerate() {
+            if let Some(sc) = *sc
+                && sc < low
+            {
                 low = sc;
                 weakest = d;
             }
