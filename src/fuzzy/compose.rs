@@ -123,7 +123,9 @@ pub fn compose_into(op: Operator, a: &[f64], r: &[f64], out: &mut [f64]) -> Resu
     )?;
     let n = out.len();
     for (k, &v) in r.iter().enumerate() {
-        check::in_range(&format!("R[{}][{}]", k / n, k % n), v, 0.0, 1.0)?;
+        if !(0.0..=1.0).contains(&v) {
+            check::in_range(&format!("R[{}][{}]", k / n, k % n), v, 0.0, 1.0)?;
+        }
     }
     compose_unchecked(op, a, r, out);
     Ok(())
@@ -134,7 +136,9 @@ pub fn compose_into(op: Operator, a: &[f64], r: &[f64], out: &mut [f64]) -> Resu
 pub fn normalise(b: &mut [f64]) -> Result<()> {
     check::non_empty("B", b)?;
     for (i, &v) in b.iter().enumerate() {
-        check::non_negative(&format!("B[{i}]"), v)?;
+        if !(v.is_finite() && v >= 0.0) {
+            check::non_negative(&format!("B[{i}]"), v)?;
+        }
     }
     let s: f64 = b.iter().sum();
     if s <= 0.0 {
@@ -229,4 +233,36 @@ pub(crate) fn effectiveness_unchecked(b: &[f64]) -> f64 {
     }
     // Rounding can leave n β − 1 a hair below 0 for a uniform B.
     (num / (2.0 * gamma * (n - 1.0))).max(0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_cells_and_weights_are_named() {
+        let mut b = [0.0; 2];
+        assert!(matches!(
+            compose_into(Operator::WeightedAverage, &[1.0], &[0.5, f64::NAN], &mut b),
+            Err(Error::NonFinite { field }) if field == "R[0][1]"
+        ));
+        assert!(matches!(
+            compose_into(Operator::MinMax, &[0.5, 0.5], &[0.5, 0.5, 1.5, 0.0], &mut b),
+            Err(Error::InvalidInput { field, .. }) if field == "R[1][0]"
+        ));
+        assert!(compose_into(Operator::MinMax, &[0.5, 0.4], &[0.5; 4], &mut b).is_err());
+        assert!(compose_into(Operator::MinMax, &[1.0], &[0.5; 3], &mut b).is_err());
+        assert!(normalise(&mut [0.0, 0.0]).is_err());
+        assert!(effectiveness_index(&[1.0]).is_err());
+    }
+
+    #[test]
+    fn effectiveness_closed_form() {
+        // n = 4, β = 0.4, γ = 0.3: (4·0.4 − 1) / (2·0.3·3) = 0.6 / 1.8.
+        let a = effectiveness_index(&[0.4, 0.3, 0.2, 0.1]).unwrap();
+        assert!((a - 1.0 / 3.0).abs() < 1e-12);
+        // Unnormalised input is normalised first.
+        let b = effectiveness_index(&[4.0, 3.0, 2.0, 1.0]).unwrap();
+        assert!((a - b).abs() < 1e-12);
+    }
 }
