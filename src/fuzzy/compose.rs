@@ -44,20 +44,55 @@ impl Operator {
 /// Composes without checks: `a` has `m` entries, `r` is `m × n` row-major, `out` has `n`.
 #[inline]
 pub(crate) fn compose_unchecked(op: Operator, a: &[f64], r: &[f64], out: &mut [f64]) {
-    let n = out.len();
-    out.iter_mut().for_each(|o| *o = 0.0);
-    for (&ai, row) in a.iter().zip(r.chunks_exact(n)) {
-        for (o, &rij) in out.iter_mut().zip(row) {
-            *o = match op {
-                Operator::MinMax => o.max(ai.min(rij)),
-                Operator::ProductMax => o.max(ai * rij),
-                Operator::MinBoundedSum => *o + ai.min(rij),
-                Operator::WeightedAverage => *o + ai * rij,
-            };
+    // One loop per operator so the inner loop carries no branch.
+    #[inline(always)]
+    fn run(a: &[f64], r: &[f64], out: &mut [f64], f: impl Fn(f64, f64, f64) -> f64) {
+        let n = out.len();
+        out.iter_mut().for_each(|o| *o = 0.0);
+        for (&ai, row) in a.iter().zip(r.chunks_exact(n)) {
+            for (o, &rij) in out.iter_mut().zip(row) {
+                *o = f(*o, ai, rij);
+            }
         }
     }
-    if op == Operator::MinBoundedSum {
-        out.iter_mut().for_each(|o| *o = o.min(1.0));
+    match op {
+        Operator::MinMax => run(a, r, out, |o, ai, rij| o.max(ai.min(rij))),
+        Operator::ProductMax => run(a, r, out, |o, ai, rij| o.max(ai * rij)),
+        Operator::MinBoundedSum => {
+            run(a, r, out, |o, ai, rij| o + ai.min(rij));
+            out.iter_mut().for_each(|o| *o = o.min(1.0));
+        }
+        Operator::WeightedAverage => run(a, r, out, |o, ai, rij| o + ai * rij),
+    }
+}
+
+/// Fixed-size [`compose_unchecked`], unrolled by the compiler for the satisfaction
+/// index's 3 × 5 and 5 × 5 compositions.
+#[inline]
+pub(crate) fn compose_fixed<const M: usize, const N: usize>(
+    op: Operator,
+    a: &[f64; M],
+    r: &[[f64; N]; M],
+) -> [f64; N] {
+    #[inline(always)]
+    fn run<const M: usize, const N: usize>(
+        a: &[f64; M],
+        r: &[[f64; N]; M],
+        f: impl Fn(f64, f64, f64) -> f64,
+    ) -> [f64; N] {
+        let mut out = [0.0; N];
+        for i in 0..M {
+            for j in 0..N {
+                out[j] = f(out[j], a[i], r[i][j]);
+            }
+        }
+        out
+    }
+    match op {
+        Operator::MinMax => run(a, r, |o, ai, rij| o.max(ai.min(rij))),
+        Operator::ProductMax => run(a, r, |o, ai, rij| o.max(ai * rij)),
+        Operator::MinBoundedSum => run(a, r, |o, ai, rij| o + ai.min(rij)).map(|o| o.min(1.0)),
+        Operator::WeightedAverage => run(a, r, |o, ai, rij| o + ai * rij),
     }
 }
 
@@ -88,7 +123,9 @@ pub fn compose_into(op: Operator, a: &[f64], r: &[f64], out: &mut [f64]) -> Resu
     )?;
     let n = out.len();
     for (k, &v) in r.iter().enumerate() {
-        check::in_range(&format!("R[{}][{}]", k / n, k % n), v, 0.0, 1.0)?;
+        if !(0.0..=1.0).contains(&v) {
+            check::in_range(&format!("R[{}][{}]", k / n, k % n), v, 0.0, 1.0)?;
+        }
     }
     compose_unchecked(op, a, r, out);
     Ok(())
@@ -99,7 +136,9 @@ pub fn compose_into(op: Operator, a: &[f64], r: &[f64], out: &mut [f64]) -> Resu
 pub fn normalise(b: &mut [f64]) -> Result<()> {
     check::non_empty("B", b)?;
     for (i, &v) in b.iter().enumerate() {
-        check::non_negative(&format!("B[{i}]"), v)?;
+        if !(v.is_finite() && v >= 0.0) {
+            check::non_negative(&format!("B[{i}]"), v)?;
+        }
     }
     let s: f64 = b.iter().sum();
     if s <= 0.0 {
@@ -148,13 +187,14 @@ pub fn weighted_score(b: &[f64], scores: &[f64]) -> Result<f64> {
 /// The effectiveness index α of the maximum-membership principle.
 ///
 /// With B normalised, `n` grades, β its largest and γ its second-largest value,
-/// `α = (n β − 1) / (2 γ (n − 1))` (Liu Kaidi et al., "Measuring the validity of the
-/// maximum membership principle in fuzzy comprehensive evaluation", *Systems
-/// Engineering — Theory & Practice*, 1999). α is 0 when B is uniform (the principle
-/// says nothing), grows as the largest grade stands out, and is `+∞` when only one
-/// grade has membership. The paper reads α ≥ 1 as very effective, 0.5 ≤ α < 1 as
-/// fairly effective, 0 < α < 0.5 as of low effectiveness. When it is low, prefer the
-/// weighted-average score.
+/// `α = (n β − 1) / (2 γ (n − 1))`, the "validity" (有效度) measure of the Chinese FCE
+/// literature (attributed to Liu Kaidi and co-authors, *Systems Engineering — Theory &
+/// Practice*, around 1999; the reference is quoted from secondary use, not checked
+/// against the paper). α is 0 when B is uniform (the principle says nothing), grows as
+/// the largest grade stands out, and is `+∞` when only one grade has membership. That
+/// literature reads α ≥ 1 as very effective, 0.5 ≤ α < 1 as fairly effective and
+/// 0 < α < 0.5 as of low effectiveness; when it is low, prefer the weighted-average
+/// score.
 ///
 /// ```
 /// use wealthscore::fuzzy::effectiveness_index;
@@ -193,4 +233,36 @@ pub(crate) fn effectiveness_unchecked(b: &[f64]) -> f64 {
     }
     // Rounding can leave n β − 1 a hair below 0 for a uniform B.
     (num / (2.0 * gamma * (n - 1.0))).max(0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_cells_and_weights_are_named() {
+        let mut b = [0.0; 2];
+        assert!(matches!(
+            compose_into(Operator::WeightedAverage, &[1.0], &[0.5, f64::NAN], &mut b),
+            Err(Error::NonFinite { field }) if field == "R[0][1]"
+        ));
+        assert!(matches!(
+            compose_into(Operator::MinMax, &[0.5, 0.5], &[0.5, 0.5, 1.5, 0.0], &mut b),
+            Err(Error::InvalidInput { field, .. }) if field == "R[1][0]"
+        ));
+        assert!(compose_into(Operator::MinMax, &[0.5, 0.4], &[0.5; 4], &mut b).is_err());
+        assert!(compose_into(Operator::MinMax, &[1.0], &[0.5; 3], &mut b).is_err());
+        assert!(normalise(&mut [0.0, 0.0]).is_err());
+        assert!(effectiveness_index(&[1.0]).is_err());
+    }
+
+    #[test]
+    fn effectiveness_closed_form() {
+        // n = 4, β = 0.4, γ = 0.3: (4·0.4 − 1) / (2·0.3·3) = 0.6 / 1.8.
+        let a = effectiveness_index(&[0.4, 0.3, 0.2, 0.1]).unwrap();
+        assert!((a - 1.0 / 3.0).abs() < 1e-12);
+        // Unnormalised input is normalised first.
+        let b = effectiveness_index(&[4.0, 3.0, 2.0, 1.0]).unwrap();
+        assert!((a - b).abs() < 1e-12);
+    }
 }

@@ -27,7 +27,8 @@ pub struct FuzzyEvaluation {
     /// Weighted-average score `Σ b_j s_j`.
     pub score: f64,
     /// Effectiveness index of the maximum-membership principle; see
-    /// [`effectiveness_index`](super::effectiveness_index).
+    /// [`effectiveness_index`](super::effectiveness_index). `+∞` is stored as JSON `null`.
+    #[serde(with = "infinite_as_null")]
     pub effectiveness: f64,
 }
 
@@ -232,4 +233,22 @@ pub(crate) fn below(scores: &[f64], threshold: f64) -> Vec<usize> {
         .collect();
     idx.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]));
     idx
+}
+
+/// Serde for a non-negative score that may be `+∞`: JSON has no infinity, so `+∞` is
+/// written as `null` and read back from it.
+pub(crate) mod infinite_as_null {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(crate) fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+        if v.is_infinite() {
+            s.serialize_none()
+        } else {
+            s.serialize_some(v)
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::INFINITY))
+    }
 }

@@ -178,7 +178,9 @@ impl MembershipMatrix {
             });
         }
         for ((i, j), &v) in r.indexed_iter() {
-            check::finite(&format!("R[{i}][{j}]"), v)?;
+            if !v.is_finite() {
+                check::finite(&format!("R[{i}][{j}]"), v)?;
+            }
         }
         match normalisation {
             Normalisation::Require { tolerance } => {
@@ -197,7 +199,9 @@ impl MembershipMatrix {
             Normalisation::RowSum => {
                 for (i, mut row) in r.rows_mut().into_iter().enumerate() {
                     for (j, &v) in row.iter().enumerate() {
-                        check::non_negative(&format!("R[{i}][{j}]"), v)?;
+                        if v < 0.0 {
+                            check::non_negative(&format!("R[{i}][{j}]"), v)?;
+                        }
                     }
                     let s = row.sum();
                     if s <= 0.0 {
@@ -213,7 +217,9 @@ impl MembershipMatrix {
             Normalisation::Keep => {}
         }
         for ((i, j), &v) in r.indexed_iter() {
-            check::in_range(&format!("R[{i}][{j}]"), v, 0.0, 1.0)?;
+            if !(0.0..=1.0).contains(&v) {
+                check::in_range(&format!("R[{i}][{j}]"), v, 0.0, 1.0)?;
+            }
         }
         Ok(MembershipMatrix { r })
     }
@@ -300,7 +306,9 @@ impl MembershipMatrix {
         let mut r = Array2::zeros((values.len(), grades));
         let mut row = vec![0.0; grades];
         for (i, (&x, scale)) in values.iter().zip(scales).enumerate() {
-            check::finite(&format!("indicator values[{i}]"), x)?;
+            if !x.is_finite() {
+                check::finite(&format!("indicator values[{i}]"), x)?;
+            }
             scale
                 .row_into(x, &mut row)
                 .map_err(|e| prefix(e, &format!("scales[{i}]")))?;

@@ -253,7 +253,20 @@ impl Membership {
             };
         }
         match self.shape {
-            Shape::Triangular { a, b, c } => run!(|x| trimf(x, a, b, c)),
+            Shape::Triangular { a, b, c } => {
+                // trimf's rules as selects rather than branches, so the loop vectorises;
+                // same divisions, so the same values as the scalar path.
+                let (left, right) = (a != b, b != c);
+                let (wl, wr) = (b - a, c - b);
+                run!(|x: f64| {
+                    let l = (x - a) / wl;
+                    let r = (c - x) / wr;
+                    let mut y = 0.0;
+                    y = if left & (a < x) & (x < b) { l } else { y };
+                    y = if right & (b < x) & (x < c) { r } else { y };
+                    if x == b { 1.0 } else { y }
+                })
+            }
             Shape::Trapezoidal { a, b, c, d } => run!(|x| trapmf(x, a, b, c, d)),
             _ => run!(|x| self.eval(x)),
         }
@@ -261,6 +274,29 @@ impl Membership {
             check::all_finite("x", xs)?;
         }
         Ok(())
+    }
+
+    /// Memberships of an ndarray vector (any layout); see [`Membership::eval_slice`].
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// let z = wealthscore::fuzzy::Membership::z_shaped(0.0, 2.0)?;
+    /// assert_eq!(z.eval_array(array![-1.0, 1.0, 3.0].view())?, array![1.0, 0.5, 0.0]);
+    /// # Ok::<(), wealthscore::Error>(())
+    /// ```
+    pub fn eval_array(&self, xs: ndarray::ArrayView1<'_, f64>) -> Result<ndarray::Array1<f64>> {
+        let mut out = ndarray::Array1::zeros(xs.len());
+        match (xs.as_slice(), out.as_slice_mut()) {
+            (Some(x), Some(o)) => self.eval_slice(x, o)?,
+            _ => {
+                for (i, (o, &x)) in out.iter_mut().zip(xs.iter()).enumerate() {
+                    *o = self.try_eval(x).map_err(|_| Error::NonFinite {
+                        field: format!("x[{i}]"),
+                    })?;
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Memberships of `xs` as a new vector; see [`Membership::eval_slice`].

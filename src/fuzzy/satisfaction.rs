@@ -39,10 +39,10 @@
 // Dimension × indicator × grade arrays are walked in parallel; index loops read best.
 #![allow(clippy::needless_range_loop)]
 
-use super::compose::{Operator, compose_unchecked, effectiveness_unchecked, max_membership};
+use super::compose::{Operator, compose_fixed, effectiveness_unchecked, max_membership};
 use super::grades::GradeSet;
 use super::hierarchy::{FactorGroup, Hierarchy};
-use super::matrix::{anchors_row_into, likert_row_into, validate_anchors};
+use super::matrix::{likert_row_into, validate_anchors};
 use crate::client::{ClientRecord, SurveyAnswers};
 use crate::error::{Error, Result, check};
 use serde::{Deserialize, Serialize};
@@ -364,12 +364,15 @@ pub struct SatisfactionEvaluation {
     pub grade: usize,
     /// Weighted-average score over the grade scores.
     pub score: f64,
-    /// Effectiveness index of the maximum-membership principle.
+    /// Effectiveness index of the maximum-membership principle (`+∞`, stored as JSON
+    /// `null`, when only one grade has membership).
+    #[serde(with = "super::hierarchy::infinite_as_null")]
     pub effectiveness: f64,
-    /// Each dimension's B, normalised.
+    /// Each dimension's B, normalised (all zero for a dimension with no evidence).
     pub dimension_b: [[f64; GRADES]; DIMENSIONS],
-    /// Each dimension's score.
-    pub dimension_scores: [f64; DIMENSIONS],
+    /// Each dimension's score; `None` for a dimension with no evidence (a survey
+    /// tally without votes on it).
+    pub dimension_scores: [Option<f64>; DIMENSIONS],
     /// Each indicator's own score; `None` where the indicator is missing.
     pub indicator_scores: [[Option<f64>; PER_DIMENSION]; DIMENSIONS],
     /// The dimension with the lowest score.
@@ -386,7 +389,10 @@ impl SatisfactionEvaluation {
     pub fn pulling_down(&self) -> Vec<Indicator> {
         let d = self.weakest_dimension.index();
         let scores = self.indicator_scores[d].map(|s| s.unwrap_or(f64::NAN));
-        super::hierarchy::below(&scores, self.dimension_scores[d])
+        let Some(dimension_score) = self.dimension_scores[d] else {
+            return Vec::new();
+        };
+        super::hierarchy::below(&scores, dimension_score)
             .into_iter()
             .map(|k| Indicator::ALL[d * PER_DIMENSION + k])
             .collect()
@@ -413,15 +419,38 @@ pub type SurveyVotes = [[u32; GRADES]; DIMENSIONS];
 #[serde(try_from = "SatisfactionConfig", into = "SatisfactionConfig")]
 pub struct SatisfactionIndex {
     config: SatisfactionConfig,
+    // Derived from `config` by `build`, so the per-client path divides as little as
+    // possible: grade scores, anchor directions and reciprocal spans, and the weights
+    // renormalised for every pattern of present indicators (bit k = indicator k) and
+    // present dimensions (bit d); `None` where the present weights sum to 0.
     scores: [f64; GRADES],
+    increasing: [[bool; 2]; DIMENSIONS],
+    inv_spans: [[[f64; GRADES - 1]; 2]; DIMENSIONS],
+    indicator_weights: [[Option<[f64; PER_DIMENSION]>; 1 << PER_DIMENSION]; DIMENSIONS],
+    dimension_weights: [Option<[f64; DIMENSIONS]>; 1 << DIMENSIONS],
 }
 
 impl Default for SatisfactionIndex {
     fn default() -> Self {
-        let config = SatisfactionConfig::default();
-        let scores = [95.0, 85.0, 75.0, 65.0, 55.0];
-        SatisfactionIndex { config, scores }
+        // The default configuration is valid (unit-tested).
+        Self::build(SatisfactionConfig::default())
     }
+}
+
+/// `w` restricted to the bits of `mask` and rescaled to sum to 1.
+fn renormalised<const N: usize>(w: &[f64; N], mask: usize) -> Option<[f64; N]> {
+    let mut out = [0.0; N];
+    for (k, (o, &x)) in out.iter_mut().zip(w).enumerate() {
+        if mask & (1 << k) != 0 {
+            *o = x;
+        }
+    }
+    let s: f64 = out.iter().sum();
+    if s <= 0.0 {
+        return None;
+    }
+    out.iter_mut().for_each(|x| *x /= s);
+    Some(out)
 }
 
 impl TryFrom<SatisfactionConfig> for SatisfactionIndex {
@@ -444,11 +473,62 @@ impl SatisfactionIndex {
     /// Validates `config`.
     pub fn new(config: SatisfactionConfig) -> Result<Self> {
         config.validate()?;
+        Ok(Self::build(config))
+    }
+
+    /// Derives the lookup tables from a configuration already validated.
+    fn build(config: SatisfactionConfig) -> Self {
         let mut scores = [0.0; GRADES];
         for (s, g) in scores.iter_mut().zip(config.grades.grades()) {
             *s = g.score;
         }
-        Ok(SatisfactionIndex { config, scores })
+        let mut increasing = [[false; 2]; DIMENSIONS];
+        let mut inv_spans = [[[0.0; GRADES - 1]; 2]; DIMENSIONS];
+        for d in 0..DIMENSIONS {
+            for k in 0..2 {
+                let a = &config.anchors[d][k];
+                increasing[d][k] = a[GRADES - 1] > a[0];
+                for j in 0..GRADES - 1 {
+                    inv_spans[d][k][j] = 1.0 / (a[j + 1] - a[j]);
+                }
+            }
+        }
+        let indicator_weights = std::array::from_fn(|d| {
+            std::array::from_fn(|mask| renormalised(&config.indicator_weights[d], mask))
+        });
+        let dimension_weights =
+            std::array::from_fn(|mask| renormalised(&config.dimension_weights, mask));
+        SatisfactionIndex {
+            config,
+            scores,
+            increasing,
+            inv_spans,
+            indicator_weights,
+            dimension_weights,
+        }
+    }
+
+    /// `matrix::anchors_row_into` for five grades, with the reciprocal spans precomputed.
+    #[inline]
+    fn anchors_row(&self, d: usize, k: usize, x: f64, out: &mut [f64; GRADES]) {
+        let a = &self.config.anchors[d][k];
+        let inv = &self.inv_spans[d][k];
+        *out = [0.0; GRADES];
+        let up = self.increasing[d][k];
+        if (up && x <= a[0]) || (!up && x >= a[0]) {
+            out[0] = 1.0;
+            return;
+        }
+        for j in 0..GRADES - 1 {
+            let hi = a[j + 1];
+            if (up && x <= hi) || (!up && x >= hi) {
+                let t = (x - a[j]) * inv[j];
+                out[j] = 1.0 - t;
+                out[j + 1] = t;
+                return;
+            }
+        }
+        out[GRADES - 1] = 1.0;
     }
 
     /// The configuration.
@@ -505,9 +585,15 @@ impl SatisfactionIndex {
         let target = self.config.risky_share_targets[level];
         let window = c.aum_history.len().min(self.config.drawdown_months);
         let recent = &c.aum_history[c.aum_history.len() - window..];
-        let mut peak = 0.0f64;
+        let (mut peak, mut bad) = (0.0f64, false);
         for &v in recent {
-            peak = peak.max(fin("aum_history", v)?);
+            bad |= !v.is_finite();
+            peak = peak.max(v);
+        }
+        if bad {
+            return Err(Error::NonFinite {
+                field: "aum_history".into(),
+            });
         }
         let current = recent.last().copied().unwrap_or(aum);
         let drawdown = if peak > 0.0 {
@@ -540,11 +626,7 @@ impl SatisfactionIndex {
         let values = self.behaviour_values(c)?;
         for d in 0..DIMENSIONS {
             for k in 0..2 {
-                anchors_row_into(
-                    &self.config.anchors[d][k],
-                    values[d][k],
-                    &mut rows[d][k + 1],
-                );
+                self.anchors_row(d, k, values[d][k], &mut rows[d][k + 1]);
                 present[d][k + 1] = true;
             }
         }
@@ -678,57 +760,48 @@ impl SatisfactionIndex {
     ) -> SatisfactionEvaluation {
         let op = self.config.operator;
         let mut dimension_b = [[0.0; GRADES]; DIMENSIONS];
-        let mut dimension_scores = [f64::NAN; DIMENSIONS];
+        let mut dimension_scores = [None; DIMENSIONS];
         let mut indicator_scores = [[None; PER_DIMENSION]; DIMENSIONS];
         let mut dim_present = [false; DIMENSIONS];
         for d in 0..DIMENSIONS {
-            let mut w = self.config.indicator_weights[d];
-            for (wk, &p) in w.iter_mut().zip(&present[d]) {
-                if !p {
-                    *wk = 0.0;
-                }
+            let mut mask = 0;
+            for (k, &p) in present[d].iter().enumerate() {
+                mask |= usize::from(p) << k;
             }
-            let s: f64 = w.iter().sum();
-            if s <= 0.0 {
+            let Some(w) = self.indicator_weights[d][mask] else {
                 continue;
-            }
-            w.iter_mut().for_each(|x| *x /= s);
+            };
             for k in 0..PER_DIMENSION {
                 if present[d][k] {
                     indicator_scores[d][k] = Some(dot(&rows[d][k], &self.scores));
                 }
             }
-            let mut b = [0.0; GRADES];
-            compose_unchecked(op, &w, rows[d].as_flattened(), &mut b);
+            let mut b = compose_fixed(op, &w, &rows[d]);
             let total: f64 = b.iter().sum();
             if total <= 0.0 {
                 continue;
             }
-            b.iter_mut().for_each(|x| *x /= total);
-            dimension_scores[d] = dot(&b, &self.scores);
+            rescale(&mut b, total);
+            dimension_scores[d] = Some(dot(&b, &self.scores));
             dimension_b[d] = b;
             dim_present[d] = true;
         }
-        let mut w = self.config.dimension_weights;
-        for (wd, &p) in w.iter_mut().zip(&dim_present) {
-            if !p {
-                *wd = 0.0;
-            }
+        let mut mask = 0;
+        for (d, &p) in dim_present.iter().enumerate() {
+            mask |= usize::from(p) << d;
         }
-        let s: f64 = w.iter().sum();
-        if s > 0.0 {
-            w.iter_mut().for_each(|x| *x /= s);
-        }
-        let mut b = [0.0; GRADES];
-        compose_unchecked(op, &w, dimension_b.as_flattened(), &mut b);
+        let w = self.dimension_weights[mask].unwrap_or([0.0; DIMENSIONS]);
+        let mut b = compose_fixed(op, &w, &dimension_b);
         let total: f64 = b.iter().sum();
         if total > 0.0 {
-            b.iter_mut().for_each(|x| *x /= total);
+            rescale(&mut b, total);
         }
         let mut weakest = 0;
         let mut low = f64::INFINITY;
-        for (d, &sc) in dimension_scores.iter().enumerate() {
-            if dim_present[d] && sc < low {
+        for (d, sc) in dimension_scores.iter().enumerate() {
+            if let Some(sc) = *sc
+                && sc < low
+            {
                 low = sc;
                 weakest = d;
             }
@@ -745,6 +818,16 @@ impl SatisfactionIndex {
             basis,
             survey_dimensions: answered,
         }
+    }
+}
+
+/// Divides `b` by its sum `total`, skipping the division when `total` is already 1 to
+/// rounding (always so under M(·,⊕), whose B needs no rescaling).
+#[inline]
+fn rescale(b: &mut [f64; GRADES], total: f64) {
+    if (total - 1.0).abs() > 1e-14 {
+        let inv = 1.0 / total;
+        b.iter_mut().for_each(|x| *x *= inv);
     }
 }
 
@@ -887,6 +970,44 @@ mod tests {
         assert_eq!(h.weakest_group, e.weakest_dimension.index());
         let pd: Vec<usize> = e.pulling_down().iter().map(|i| i.position()).collect();
         assert_eq!(h.pulling_down, pd);
+    }
+
+    #[test]
+    fn fixed_anchor_rows_match_the_general_ones() {
+        let idx = SatisfactionIndex::default();
+        let mut fixed = [0.0; GRADES];
+        let mut general = [0.0; GRADES];
+        for d in 0..DIMENSIONS {
+            for k in 0..2 {
+                let a = idx.config.anchors[d][k];
+                let (lo, hi) = (a[0].min(a[4]), a[0].max(a[4]));
+                for i in -10..=110 {
+                    let x = lo + (hi - lo) * f64::from(i) / 100.0;
+                    idx.anchors_row(d, k, x, &mut fixed);
+                    crate::fuzzy::matrix::anchors_row_into(&a, x, &mut general);
+                    for (f, g) in fixed.iter().zip(general) {
+                        assert!((f - g).abs() < 1e-12, "d={d} k={k} x={x}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn weight_tables_renormalise() {
+        let idx = SatisfactionIndex::default();
+        let w = DEFAULT_INDICATOR_WEIGHTS[0];
+        let only_behaviour = idx.indicator_weights[0][0b110].unwrap();
+        assert!((only_behaviour[1] - w[1] / (w[1] + w[2])).abs() < 1e-15);
+        assert_eq!(only_behaviour[0], 0.0);
+        assert_eq!(idx.indicator_weights[0][0], None);
+        assert_eq!(
+            idx.dimension_weights[0b11111],
+            Some(
+                DEFAULT_DIMENSION_WEIGHTS
+                    .map(|x| x / DEFAULT_DIMENSION_WEIGHTS.iter().sum::<f64>())
+            )
+        );
     }
 
     #[test]
