@@ -393,4 +393,14 @@ fn models_round_trip_through_json_and_validate_on_load() {
     assert!(serde_json::from_str::<BgNbd>(r#"{"r":-1,"alpha":1,"a":1,"b":1}"#).is_err());
     assert!(serde_json::from_str::<GammaGamma>(r#"{"p":1,"q":0,"gamma":1}"#).is_err());
     assert!(serde_json::from_str::<ShiftedBetaGeometric>(r#"{"alpha":1,"beta":0}"#).is_err());
+    // options: defaults fill missing fields, invalid values are rejected on load
+    let o: FitOptions = serde_json::from_str(r#"{"max_iterations":50}"#).unwrap();
+    assert_eq!(
+        o.gradient_tolerance,
+        FitOptions::default().gradient_tolerance
+    );
+    assert!(serde_json::from_str::<FitOptions>(r#"{"gradient_tolerance":-1}"#).is_err());
+    let c: ClvOptions = serde_json::from_str("{}").unwrap();
+    assert_eq!(c, ClvOptions::default());
+    assert!(serde_json::from_str::<ClvOptions>(r#"{"months":0}"#).is_err());
 }
