@@ -22,5 +22,7 @@ pub mod client;
 pub mod error;
 pub mod metrics;
 
+pub use churn::lifetime::{BgNbd, GammaGamma, ShiftedBetaGeometric};
 pub use client::ClientRecord;
 pub use error::{Error, Result};
+pub use metrics::{ChurnCost, CohortTable, PeriodFlow};
