@@ -13,7 +13,7 @@ use super::optim::{FitOptions, FitReport, minimise};
 use super::special::{digamma, hyp2f1, ln_gamma};
 use crate::error::{Error, Result, check};
 
-/// Size of the `ln(b + x - 1)` lookup in [`BgNbd::probability_alive_batch`].
+/// Size of the `ln(a / (b + x - 1))` lookup in [`BgNbd::probability_alive_batch`].
 const LN_B_TABLE: usize = 64;
 
 /// A client's transaction summary: the sufficient statistics of BG/NBD.
@@ -286,15 +286,15 @@ impl BgNbd {
         if x == 0.0 {
             return 1.0;
         }
-        self.p_alive_from_log_b(x, t_x, age, (self.b + x - 1.0).ln())
+        self.p_alive_from_log_ratio(x, t_x, age, self.a.ln() - (self.b + x - 1.0).ln())
     }
 
-    /// `ln_bx1 = ln(b + x - 1)`, passed in so the batch path can look it up.
+    /// `ln_ab = ln(a / (b + x - 1))`, passed in so the batch path can look it up.
     #[inline]
-    fn p_alive_from_log_b(&self, x: f64, t_x: f64, age: f64, ln_bx1: f64) -> f64 {
+    fn p_alive_from_log_ratio(&self, x: f64, t_x: f64, age: f64, ln_ab: f64) -> f64 {
         // log of the odds of having dropped out after the last transaction;
         // ln((α+T)/(α+t_x)) as ln_1p of the gap avoids cancelling two large logs.
-        let lr = self.a.ln() - ln_bx1 + (self.r + x) * ((age - t_x) / (self.alpha + t_x)).ln_1p();
+        let lr = ln_ab + (self.r + x) * ((age - t_x) / (self.alpha + t_x)).ln_1p();
         if lr > 0.0 {
             let e = (-lr).exp();
             e / (1.0 + e)
@@ -327,10 +327,12 @@ impl BgNbd {
         check::same_len("recency vs frequency", n, recency.len())?;
         check::same_len("age vs frequency", n, age.len())?;
         check::same_len("out vs frequency", n, out.len())?;
-        // ln(b + x - 1) for the small counts most clients have: one log fewer per client.
-        let mut ln_b = [0.0_f64; LN_B_TABLE];
-        for (k, v) in ln_b.iter_mut().enumerate().skip(1) {
-            *v = (self.b + k as f64 - 1.0).ln();
+        // ln(a / (b + x - 1)) for the small counts most clients have: two logs fewer
+        // per client.
+        let ln_a = self.a.ln();
+        let mut ln_ab = [0.0_f64; LN_B_TABLE];
+        for (k, v) in ln_ab.iter_mut().enumerate().skip(1) {
+            *v = ln_a - (self.b + k as f64 - 1.0).ln();
         }
         for (i, (((&x, &t), &big_t), o)) in frequency
             .iter()
@@ -345,9 +347,9 @@ impl BgNbd {
             *o = if x == 0.0 {
                 1.0
             } else if x < LN_B_TABLE as f64 {
-                self.p_alive_from_log_b(x, t, big_t, ln_b[x as usize])
+                self.p_alive_from_log_ratio(x, t, big_t, ln_ab[x as usize])
             } else {
-                self.p_alive_from_log_b(x, t, big_t, (self.b + x - 1.0).ln())
+                self.p_alive_from_log_ratio(x, t, big_t, ln_a - (self.b + x - 1.0).ln())
             };
         }
         Ok(())
