@@ -38,3 +38,6 @@ pub use segment::{StrategyCatalogue, Tiering, TieringPolicy};
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+pub use churn::lifetime::{BgNbd, GammaGamma, ShiftedBetaGeometric};
+pub use client::ClientRecord;
+pub use metrics::{ChurnCost, CohortTable, PeriodFlow};

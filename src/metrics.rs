@@ -122,7 +122,9 @@ impl PeriodFlow {
     /// Clients active at the end of the period.
     pub fn at_end(&self) -> Result<u64> {
         self.validate()?;
-        Ok(self.at_start - self.left_from_start + self.joined - self.left_from_joined)
+        (self.at_start - self.left_from_start)
+            .checked_add(self.joined - self.left_from_joined)
+            .ok_or_else(|| Error::invalid("joined", self.joined, "client count overflows u64"))
     }
 
     fn start_base(&self) -> Result<f64> {
@@ -150,13 +152,13 @@ impl PeriodFlow {
     /// All departures, joiners' included, over the mean of the start and end counts.
     pub fn churn_rate_average_base(&self) -> Result<f64> {
         let end = self.at_end()?;
-        let base = (self.at_start + end) as f64 / 2.0;
+        let base = (self.at_start as f64 + end as f64) / 2.0;
         if base == 0.0 {
             return Err(Error::Empty {
                 what: "clients active at the start or end of the period".into(),
             });
         }
-        Ok((self.left_from_start + self.left_from_joined) as f64 / base)
+        Ok((self.left_from_start as f64 + self.left_from_joined as f64) / base)
     }
 }
 
@@ -240,6 +242,9 @@ pub fn retention_clv(margin: f64, retention: f64, discount_rate: f64) -> Result<
     Ok(margin * (1.0 + discount_rate) / (1.0 + discount_rate - retention))
 }
 
+/// Longest span, in periods, a [`CohortTable`] row may cover.
+pub const MAX_COHORT_PERIODS: usize = 100_000;
+
 /// Cohort retention table: clients grouped by the period they joined, counted active at
 /// each later period up to the last observed one (an upper triangle).
 ///
@@ -265,7 +270,9 @@ pub struct CohortTable {
 impl CohortTable {
     /// Builds the table from `(joined, left)` periods: a client is active in period `p`
     /// if `joined <= p` and has not left (`left` is `None` or `left > p`). Clients who
-    /// join after `last_period` are not yet observable and are left out.
+    /// join after `last_period` are not yet observable and are left out. A client who
+    /// leaves in the period they joined is counted in no cell.
+    /// Rows longer than [`MAX_COHORT_PERIODS`] are rejected.
     pub fn build(clients: &[(i64, Option<i64>)], last_period: i64) -> Result<Self> {
         let mut by: BTreeMap<i64, Vec<u64>> = BTreeMap::new();
         for (i, &(joined, left)) in clients.iter().enumerate() {
@@ -281,13 +288,17 @@ impl CohortTable {
             if joined > last_period {
                 continue;
             }
-            let span = usize::try_from(last_period - joined).map_err(|_| {
-                Error::invalid(
-                    format!("clients[{i}].joined"),
-                    joined,
-                    "too far before last_period",
-                )
-            })?;
+            let span = last_period
+                .checked_sub(joined)
+                .and_then(|d| usize::try_from(d).ok())
+                .filter(|&d| d <= MAX_COHORT_PERIODS)
+                .ok_or_else(|| {
+                    Error::invalid(
+                        format!("clients[{i}].joined"),
+                        joined,
+                        format!("more than {MAX_COHORT_PERIODS} periods before last_period"),
+                    )
+                })?;
             let row = by.entry(joined).or_insert_with(|| vec![0; span + 1]);
             let stop = match left {
                 None => span + 1,

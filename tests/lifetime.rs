@@ -393,4 +393,51 @@ fn models_round_trip_through_json_and_validate_on_load() {
     assert!(serde_json::from_str::<BgNbd>(r#"{"r":-1,"alpha":1,"a":1,"b":1}"#).is_err());
     assert!(serde_json::from_str::<GammaGamma>(r#"{"p":1,"q":0,"gamma":1}"#).is_err());
     assert!(serde_json::from_str::<ShiftedBetaGeometric>(r#"{"alpha":1,"beta":0}"#).is_err());
+    // options: defaults fill missing fields, invalid values are rejected on load
+    let o: FitOptions = serde_json::from_str(r#"{"max_iterations":50}"#).unwrap();
+    assert_eq!(
+        o.gradient_tolerance,
+        FitOptions::default().gradient_tolerance
+    );
+    assert!(serde_json::from_str::<FitOptions>(r#"{"gradient_tolerance":-1}"#).is_err());
+    let c: ClvOptions = serde_json::from_str("{}").unwrap();
+    assert_eq!(c, ClvOptions::default());
+    assert!(serde_json::from_str::<ClvOptions>(r#"{"months":0}"#).is_err());
+}
+
+mod properties {
+    use proptest::prelude::*;
+    use wealthscore::churn::lifetime::BgNbd;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// P(alive) is a probability, and a more recent last transaction never makes a
+        /// client less likely to be alive (the dropout odds fall as t_x nears T).
+        #[test]
+        fn p_alive_is_a_probability_and_rises_with_recency(
+            r in 0.05f64..5.0, alpha in 0.1f64..50.0, a in 0.05f64..5.0, b in 0.05f64..10.0,
+            x in 1u32..5000, age in 1.0f64..500.0, u in 0.0f64..1.0, v in 0.0f64..1.0,
+        ) {
+            let m = BgNbd::new(r, alpha, a, b).unwrap();
+            let (t1, t2) = (age * u.min(v), age * u.max(v));
+            let p1 = m.probability_alive(f64::from(x), t1, age).unwrap();
+            let p2 = m.probability_alive(f64::from(x), t2, age).unwrap();
+            prop_assert!((0.0..=1.0).contains(&p1) && (0.0..=1.0).contains(&p2));
+            prop_assert!(p2 >= p1);
+        }
+
+        /// Expected future transactions are finite, non-negative and grow with the horizon.
+        #[test]
+        fn conditional_expectation_grows_with_horizon(
+            x in 0u32..2000, age in 1.0f64..200.0, u in 0.0f64..1.0, t in 0.1f64..200.0,
+        ) {
+            let m = BgNbd::new(0.243, 4.414, 0.793, 2.426).unwrap();
+            let tx = if x == 0 { 0.0 } else { age * u };
+            let e1 = m.conditional_expected_transactions(t, f64::from(x), tx, age).unwrap();
+            let e2 = m.conditional_expected_transactions(2.0 * t, f64::from(x), tx, age).unwrap();
+            prop_assert!(e1.is_finite() && e1 >= 0.0);
+            prop_assert!(e2 >= e1 * (1.0 - 1e-12));
+        }
+    }
 }

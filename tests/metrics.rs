@@ -136,4 +136,7 @@ fn cohort_table_counts_and_feeds_sbg() {
     assert!((fit.model.alpha() - 0.704).abs() < 5e-4 && (fit.model.beta() - 1.182).abs() < 5e-4);
     assert!(t.survivors(5).is_err());
     assert!(CohortTable::build(&[(3, Some(2))], 5).is_err());
+    // absurd spans are rejected instead of allocated
+    assert!(CohortTable::build(&[(i64::MIN, None)], i64::MAX).is_err());
+    assert!(CohortTable::build(&[(0, None)], 10_000_000).is_err());
 }

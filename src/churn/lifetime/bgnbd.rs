@@ -13,6 +13,9 @@ use super::optim::{FitOptions, FitReport, minimise};
 use super::special::{digamma, hyp2f1, ln_gamma};
 use crate::error::{Error, Result, check};
 
+/// Size of the `ln(a / (b + x - 1))` lookup in [`BgNbd::probability_alive_batch`].
+const LN_B_TABLE: usize = 64;
+
 /// A client's transaction summary: the sufficient statistics of BG/NBD.
 ///
 /// Time is in any unit (days, weeks), the same for every client and for the
@@ -283,9 +286,15 @@ impl BgNbd {
         if x == 0.0 {
             return 1.0;
         }
-        // log of the odds of having dropped out after the last transaction
-        let lr = self.a.ln() - (self.b + x - 1.0).ln()
-            + (self.r + x) * ((self.alpha + age).ln() - (self.alpha + t_x).ln());
+        self.p_alive_from_log_ratio(x, t_x, age, self.a.ln() - (self.b + x - 1.0).ln())
+    }
+
+    /// `ln_ab = ln(a / (b + x - 1))`, passed in so the batch path can look it up.
+    #[inline]
+    fn p_alive_from_log_ratio(&self, x: f64, t_x: f64, age: f64, ln_ab: f64) -> f64 {
+        // log of the odds of having dropped out after the last transaction;
+        // ln((α+T)/(α+t_x)) as ln_1p of the gap avoids cancelling two large logs.
+        let lr = ln_ab + (self.r + x) * ((age - t_x) / (self.alpha + t_x)).ln_1p();
         if lr > 0.0 {
             let e = (-lr).exp();
             e / (1.0 + e)
@@ -318,6 +327,13 @@ impl BgNbd {
         check::same_len("recency vs frequency", n, recency.len())?;
         check::same_len("age vs frequency", n, age.len())?;
         check::same_len("out vs frequency", n, out.len())?;
+        // ln(a / (b + x - 1)) for the small counts most clients have: two logs fewer
+        // per client.
+        let ln_a = self.a.ln();
+        let mut ln_ab = [0.0_f64; LN_B_TABLE];
+        for (k, v) in ln_ab.iter_mut().enumerate().skip(1) {
+            *v = ln_a - (self.b + k as f64 - 1.0).ln();
+        }
         for (i, (((&x, &t), &big_t), o)) in frequency
             .iter()
             .zip(recency)
@@ -328,7 +344,13 @@ impl BgNbd {
             if !(x >= 0.0 && x.fract() == 0.0 && t >= 0.0 && t <= big_t && big_t.is_finite()) {
                 validate_triplet(x, t, big_t, &format!("[{i}]"))?;
             }
-            *o = self.p_alive_unchecked(x, t, big_t);
+            *o = if x == 0.0 {
+                1.0
+            } else if x < LN_B_TABLE as f64 {
+                self.p_alive_from_log_ratio(x, t, big_t, ln_ab[x as usize])
+            } else {
+                self.p_alive_from_log_ratio(x, t, big_t, ln_a - (self.b + x - 1.0).ln())
+            };
         }
         Ok(())
     }

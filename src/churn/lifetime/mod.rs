@@ -79,7 +79,7 @@ fn resolve_weights(weights: Option<&[f64]>, n: usize) -> Result<Vec<f64>> {
 /// `monthly_discount_rate = 0.01`, `periods_per_month = 30` (models fitted in days;
 /// use 4.345 for weeks).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(try_from = "ClvOptionsData")]
 pub struct ClvOptions {
     /// Horizon in months.
     pub months: u32,
@@ -96,6 +96,39 @@ impl Default for ClvOptions {
             monthly_discount_rate: 0.01,
             periods_per_month: 30.0,
         }
+    }
+}
+
+/// Unchecked form of [`ClvOptions`] read by serde; missing fields take the defaults.
+#[derive(Deserialize)]
+#[serde(default)]
+struct ClvOptionsData {
+    months: u32,
+    monthly_discount_rate: f64,
+    periods_per_month: f64,
+}
+
+impl Default for ClvOptionsData {
+    fn default() -> Self {
+        let d = ClvOptions::default();
+        ClvOptionsData {
+            months: d.months,
+            monthly_discount_rate: d.monthly_discount_rate,
+            periods_per_month: d.periods_per_month,
+        }
+    }
+}
+
+impl TryFrom<ClvOptionsData> for ClvOptions {
+    type Error = Error;
+    fn try_from(d: ClvOptionsData) -> Result<Self> {
+        let o = ClvOptions {
+            months: d.months,
+            monthly_discount_rate: d.monthly_discount_rate,
+            periods_per_month: d.periods_per_month,
+        };
+        o.validate()?;
+        Ok(o)
     }
 }
 

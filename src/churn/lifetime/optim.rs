@@ -19,7 +19,7 @@ use crate::error::{Error, Result, check};
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(try_from = "FitOptionsData")]
 pub struct FitOptions {
     /// Most BFGS iterations before [`Error::NotConverged`].
     pub max_iterations: usize,
@@ -34,6 +34,36 @@ impl Default for FitOptions {
             max_iterations: 500,
             gradient_tolerance: 1e-7,
         }
+    }
+}
+
+/// Unchecked form of [`FitOptions`] read by serde; missing fields take the defaults.
+#[derive(Deserialize)]
+#[serde(default)]
+struct FitOptionsData {
+    max_iterations: usize,
+    gradient_tolerance: f64,
+}
+
+impl Default for FitOptionsData {
+    fn default() -> Self {
+        let d = FitOptions::default();
+        FitOptionsData {
+            max_iterations: d.max_iterations,
+            gradient_tolerance: d.gradient_tolerance,
+        }
+    }
+}
+
+impl TryFrom<FitOptionsData> for FitOptions {
+    type Error = Error;
+    fn try_from(d: FitOptionsData) -> Result<Self> {
+        let o = FitOptions {
+            max_iterations: d.max_iterations,
+            gradient_tolerance: d.gradient_tolerance,
+        };
+        o.validate()?;
+        Ok(o)
     }
 }
 

@@ -166,8 +166,8 @@ fn summary_of<K>(
         customer,
         rfm: RfmSummary {
             frequency: repeat.len() as f64,
-            recency: (last - first) as f64 / period_days,
-            age: (end - first) as f64 / period_days,
+            recency: (last as f64 - first as f64) / period_days,
+            age: (end as f64 - first as f64) / period_days,
         },
         mean_value,
     })
@@ -211,7 +211,7 @@ pub fn calibration_holdout<K: Ord + Clone>(
     let hold = group(transactions, |d| {
         d > calibration_end && d <= observation_end
     })?;
-    let duration = (observation_end - calibration_end) as f64 / period_days;
+    let duration = (observation_end as f64 - calibration_end as f64) / period_days;
     Ok(cal
         .into_iter()
         .filter_map(|(customer, days)| {
