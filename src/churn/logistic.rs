@@ -26,7 +26,7 @@
 //! # Ok::<(), wealthscore::Error>(())
 //! ```
 
-use super::features::Standardiser;
+use super::features::{N_FEATURES, Standardiser};
 use super::{Classifier, FeatureSchema, Fit, check_row, sigmoid};
 use crate::error::{Error, Result};
 use ndarray::{Array1, ArrayView2};
@@ -212,6 +212,20 @@ impl LogisticModel {
         let p = self.raw_coef.len();
         if p == 0 || x.len() != out.len() * p {
             return Err(Error::dims("x (rows × features)", out.len() * p, x.len()));
+        }
+        if let Ok(coef) = <&[f64; N_FEATURES]>::try_from(self.raw_coef.as_slice()) {
+            // The schema's width known at compile time: an unrolled dot product.
+            for (i, (row, o)) in x.chunks_exact(N_FEATURES).zip(out.iter_mut()).enumerate() {
+                let mut z = self.raw_intercept;
+                for j in 0..N_FEATURES {
+                    z += coef[j] * row[j];
+                }
+                if !z.is_finite() {
+                    check_row(row, i)?;
+                }
+                *o = sigmoid(z);
+            }
+            return Ok(());
         }
         for (i, (row, o)) in x.chunks_exact(p).zip(out.iter_mut()).enumerate() {
             let z = self.logit(row);
