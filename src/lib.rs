@@ -29,15 +29,15 @@ pub mod segment;
 pub mod synth;
 
 pub use ahp::{PairwiseMatrix, Priorities, PriorityMethod};
+pub use churn::lifetime::{BgNbd, GammaGamma, ShiftedBetaGeometric};
 pub use churn::{ChurnModel, Classifier, Fit};
 pub use client::{ChurnCause, ClientRecord};
 pub use error::{Error, Result};
+pub use metrics::{ChurnCost, CohortTable, PeriodFlow};
+pub use scorer::{Assessment, PortfolioReport, Scorer, ScorerConfig};
 pub use segment::{StrategyCatalogue, Tiering, TieringPolicy};
 
 /// The README's code samples, compiled and run as doc tests.
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
-pub use churn::lifetime::{BgNbd, GammaGamma, ShiftedBetaGeometric};
-pub use client::ClientRecord;
-pub use metrics::{ChurnCost, CohortTable, PeriodFlow};
