@@ -627,6 +627,14 @@ mod repair {
         assert!(r.reached);
         let v = r.changes[0].new;
         assert!(v == v.round() || (1.0 / v - (1.0 / v).round()).abs() < 1e-12);
+        // With no changes allowed the matrix comes back untouched and unrepaired.
+        let none = RepairOptions {
+            max_changes: 0,
+            ..RepairOptions::default()
+        };
+        let r = m.repair(&none, &ConsistencyConfig::default()).unwrap();
+        assert!(!r.reached && r.changes.is_empty());
+        assert_eq!(r.matrix, m);
         let bad = RepairOptions {
             target_cr: 0.0,
             ..RepairOptions::default()

@@ -475,7 +475,8 @@ impl HierarchyResult {
     pub fn leaf_weights(&self) -> Vec<(String, f64)> {
         self.leaves
             .iter()
-            .map(|&k| (self.nodes[k].name.clone(), self.nodes[k].global_weight))
+            .filter_map(|&k| self.nodes.get(k))
+            .map(|n| (n.name.clone(), n.global_weight))
             .collect()
     }
 
@@ -506,10 +507,11 @@ impl HierarchyResult {
         let mut contrib = vec![0.0; total.len()];
         for &l in &self.leaves {
             if self.is_under(l, k)
-                && let Some(aw) = &self.nodes[l].alternative_weights
+                && let Some(leaf) = self.nodes.get(l)
+                && let Some(aw) = &leaf.alternative_weights
             {
                 for (c, a) in contrib.iter_mut().zip(aw) {
-                    *c += self.nodes[l].global_weight * a;
+                    *c += leaf.global_weight * a;
                 }
             }
         }
@@ -517,15 +519,17 @@ impl HierarchyResult {
     }
 
     fn is_under(&self, mut node: usize, ancestor: usize) -> bool {
-        loop {
+        // Bounded walk: the fields are public, so do not trust them to form a tree.
+        for _ in 0..=self.nodes.len() {
             if node == ancestor {
                 return true;
             }
-            match self.nodes[node].parent {
+            match self.nodes.get(node).and_then(|n| n.parent) {
                 Some(p) => node = p,
                 None => return false,
             }
         }
+        false
     }
 
     /// A plain-text report: the tree with local and global weights and each matrix's
@@ -538,7 +542,8 @@ impl HierarchyResult {
             idx.sort_by(|&a, &b| w[b].total_cmp(&w[a]));
             let _ = writeln!(s, "Alternatives:");
             for (rank, i) in idx.into_iter().enumerate() {
-                let _ = writeln!(s, "  {}. {:<24} {:.4}", rank + 1, names[i], w[i]);
+                let name = names.get(i).map_or("?", String::as_str);
+                let _ = writeln!(s, "  {}. {:<24} {:.4}", rank + 1, name, w[i]);
             }
         }
         let _ = writeln!(
@@ -550,7 +555,7 @@ impl HierarchyResult {
     }
 
     fn report_node(&self, k: usize, s: &mut String) {
-        let n = &self.nodes[k];
+        let Some(n) = self.nodes.get(k) else { return };
         let indent = "  ".repeat(n.depth);
         if k == 0 {
             let _ = write!(s, "Goal: {}", n.name);
@@ -581,7 +586,8 @@ impl HierarchyResult {
             }
         }
         s.push('\n');
-        for &c in &n.children {
+        // Children come after their parent; skipping anything else rules out cycles.
+        for &c in n.children.iter().filter(|&&c| c > k) {
             self.report_node(c, s);
         }
     }
