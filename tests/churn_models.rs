@@ -86,6 +86,14 @@ fn contributions_add_up_to_the_score() {
         assert!((rf.base_value() + c.iter().sum::<f64>() - p).abs() < 1e-12);
         assert!((rf.predict_one(&x).unwrap() - p).abs() < 1e-12);
     }
+    // The blocked, interleaved batch path gives exactly the one-row answers.
+    for m in [ChurnModel::Logistic(lr), ChurnModel::Forest(rf)] {
+        let batch = m.predict_proba(d.x_test.view()).unwrap();
+        for (row, &b) in d.x_test.rows().into_iter().zip(batch.iter()) {
+            let x: [f64; features::N_FEATURES] = row.to_vec().try_into().unwrap();
+            assert_eq!(m.predict(&x).unwrap(), b);
+        }
+    }
 }
 
 #[test]

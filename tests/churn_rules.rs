@@ -234,3 +234,21 @@ fn reasons_name_the_generators_causes() {
     let complaints = r.iter().find(|r| r.feature == FEATURE_NAMES[9]).unwrap();
     assert_eq!(complaints.cause, ChurnCause::Service);
 }
+
+#[test]
+fn every_feature_is_in_exactly_one_reason_signal_with_its_cause() {
+    use wealthscore::churn::features::FEATURE_CAUSES;
+    use wealthscore::churn::reasons::SIGNALS;
+    let mut seen = [0; N_FEATURES];
+    for s in SIGNALS {
+        for &j in s.features {
+            seen[j] += 1;
+            assert_eq!(
+                FEATURE_CAUSES[j], s.cause,
+                "{} / {}",
+                s.name, FEATURE_NAMES[j]
+            );
+        }
+    }
+    assert!(seen.iter().all(|&n| n == 1), "{seen:?}");
+}
