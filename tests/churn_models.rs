@@ -183,12 +183,20 @@ fn corrupt_model_files_are_errors_not_panics() {
 #[test]
 fn non_finite_inputs_name_the_cell() {
     let (d, lr, rf) = small_models();
-    let mut x = d.x_test.slice(ndarray::s![..3, ..]).to_owned();
-    x[[2, 4]] = f64::NAN;
-    for m in [ChurnModel::Logistic(lr), ChurnModel::Forest(rf)] {
-        match m.predict_proba(x.view()) {
-            Err(wealthscore::Error::NonFinite { field }) => assert_eq!(field, "x[2][4]"),
-            other => panic!("unexpected {other:?}"),
+    // Rows in the remainder and inside an interleaved group of eight.
+    for (rows, bad) in [(3, 2), (17, 10), (300, 299)] {
+        let mut x = d.x_test.slice(ndarray::s![..rows, ..]).to_owned();
+        x[[bad, 4]] = f64::NAN;
+        for m in [
+            ChurnModel::Logistic(lr.clone()),
+            ChurnModel::Forest(rf.clone()),
+        ] {
+            match m.predict_proba(x.view()) {
+                Err(wealthscore::Error::NonFinite { field }) => {
+                    assert_eq!(field, format!("x[{bad}][4]"))
+                }
+                other => panic!("unexpected {other:?}"),
+            }
         }
     }
 }
