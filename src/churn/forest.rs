@@ -409,13 +409,13 @@ impl Classifier for ForestModel {
         for &r in &d.roots {
             let mut i = r as usize;
             loop {
-                let l = d.left[i] as usize;
-                if l == 0 {
+                let node = self.nodes[i];
+                if node.left as usize == i {
                     s += d.value[i];
                     break;
                 }
-                let f = usize::from(d.feature[i]);
-                let next = l + usize::from(x[f] > d.threshold[i]);
+                let f = node.feature as usize;
+                let next = node.left as usize + usize::from(x[f] > node.threshold);
                 contrib[f] += w * (d.value[next] - d.value[i]);
                 i = next;
             }
