@@ -13,7 +13,7 @@ use std::io::Write;
 use wealthscore::churn::features::{self, N_FEATURES};
 use wealthscore::churn::forest::{ForestModel, ForestParams};
 use wealthscore::churn::logistic::{LogisticModel, LogisticParams};
-use wealthscore::churn::reasons::top_reasons;
+use wealthscore::churn::reasons::{N_SIGNALS, signal_contributions, top_indices, top_reasons};
 use wealthscore::churn::scorecard::Scorecard;
 use wealthscore::churn::{ChurnModel, Fit};
 use wealthscore::synth::{PortfolioConfig, generate};
@@ -108,16 +108,18 @@ fn benches(c: &mut Criterion) {
                 black_box((p, reasons))
             })
         });
-        // The allocation-free path alone (features in, probability and contributions out).
+        // The allocation-free path: features, probability, contributions, top-3 signals.
         g.bench_function(BenchmarkId::new(format!("{}_no_alloc", m.kind()), 1), |b| {
             let mut xf = [0.0; N_FEATURES];
             let mut contrib = [0.0; N_FEATURES];
+            let mut sig = [0.0; N_SIGNALS];
             let mut idx = [0usize; 3];
             b.iter(|| {
                 features::extract(black_box(client), &mut xf).unwrap();
                 let p = m.predict_with_contributions(&xf, &mut contrib).unwrap();
-                let n = wealthscore::churn::reasons::top_indices(&contrib, &mut idx);
-                black_box((p, n))
+                signal_contributions(&contrib, &mut sig);
+                let n = top_indices(&sig, &mut idx);
+                black_box((p, n, idx))
             })
         });
     }

@@ -108,9 +108,10 @@ fn main() -> wealthscore::Result<()> {
             .iter()
             .map(|r| {
                 format!(
-                    "{} [{}] = {:.3} (+{:.2})",
-                    r.feature,
+                    "{} [{}] {} = {:.3} (+{:.2})",
+                    r.signal,
                     r.cause.name(),
+                    r.feature,
                     r.value,
                     r.contribution
                 )

@@ -86,6 +86,14 @@ fn contributions_add_up_to_the_score() {
         assert!((rf.base_value() + c.iter().sum::<f64>() - p).abs() < 1e-12);
         assert!((rf.predict_one(&x).unwrap() - p).abs() < 1e-12);
     }
+    // The blocked, interleaved batch path gives exactly the one-row answers.
+    for m in [ChurnModel::Logistic(lr), ChurnModel::Forest(rf)] {
+        let batch = m.predict_proba(d.x_test.view()).unwrap();
+        for (row, &b) in d.x_test.rows().into_iter().zip(batch.iter()) {
+            let x: [f64; features::N_FEATURES] = row.to_vec().try_into().unwrap();
+            assert_eq!(m.predict(&x).unwrap(), b);
+        }
+    }
 }
 
 #[test]
@@ -175,12 +183,20 @@ fn corrupt_model_files_are_errors_not_panics() {
 #[test]
 fn non_finite_inputs_name_the_cell() {
     let (d, lr, rf) = small_models();
-    let mut x = d.x_test.slice(ndarray::s![..3, ..]).to_owned();
-    x[[2, 4]] = f64::NAN;
-    for m in [ChurnModel::Logistic(lr), ChurnModel::Forest(rf)] {
-        match m.predict_proba(x.view()) {
-            Err(wealthscore::Error::NonFinite { field }) => assert_eq!(field, "x[2][4]"),
-            other => panic!("unexpected {other:?}"),
+    // Rows in the remainder and inside an interleaved group of eight.
+    for (rows, bad) in [(3, 2), (17, 10), (300, 299)] {
+        let mut x = d.x_test.slice(ndarray::s![..rows, ..]).to_owned();
+        x[[bad, 4]] = f64::NAN;
+        for m in [
+            ChurnModel::Logistic(lr.clone()),
+            ChurnModel::Forest(rf.clone()),
+        ] {
+            match m.predict_proba(x.view()) {
+                Err(wealthscore::Error::NonFinite { field }) => {
+                    assert_eq!(field, format!("x[{bad}][4]"))
+                }
+                other => panic!("unexpected {other:?}"),
+            }
         }
     }
 }

@@ -74,10 +74,10 @@ fn run(name: &str) {
         "{name}: LR AUC ours {a_lr:.4} vs sklearn {a_sk_lr:.4} (max |Δp| {max_diff:.2e}, fit {t_lr:?}); \
          forest ours {a_rf:.4} vs sklearn {a_sk_rf:.4} (fit {t_rf:?}); sklearn HistGB {a_hgb:.4}"
     );
-    // Same objective as scikit-learn's (which stopped at lbfgs tol 1e-4): probabilities
-    // within 1e-3, AUC within 0.002.
+    // Same objective as scikit-learn's, which stopped at lbfgs tol 1e-4: probabilities
+    // within 2e-3 (measured: bank 5.6e-4, telco 9.8e-4), AUC within 0.002.
     assert!(
-        max_diff < 1e-3,
+        max_diff < 2e-3,
         "{name}: LR probabilities differ by {max_diff}"
     );
     assert!(

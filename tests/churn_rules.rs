@@ -234,3 +234,64 @@ fn reasons_name_the_generators_causes() {
     let complaints = r.iter().find(|r| r.feature == FEATURE_NAMES[9]).unwrap();
     assert_eq!(complaints.cause, ChurnCause::Service);
 }
+
+#[test]
+fn every_feature_is_in_exactly_one_reason_signal_with_its_cause() {
+    use wealthscore::churn::features::FEATURE_CAUSES;
+    use wealthscore::churn::reasons::SIGNALS;
+    let mut seen = [0; N_FEATURES];
+    for s in SIGNALS {
+        for &j in s.features {
+            seen[j] += 1;
+            assert_eq!(
+                FEATURE_CAUSES[j], s.cause,
+                "{} / {}",
+                s.name, FEATURE_NAMES[j]
+            );
+        }
+    }
+    assert!(seen.iter().all(|&n| n == 1), "{seen:?}");
+}
+
+#[test]
+fn public_types_are_send_sync_clone_debug() {
+    fn check<T: Send + Sync + Clone + std::fmt::Debug>() {}
+    check::<ChurnModel>();
+    check::<LogisticModel>();
+    check::<wealthscore::churn::forest::ForestModel>();
+    check::<Scorecard>();
+    check::<RiskCutoffs>();
+    check::<wealthscore::churn::reasons::Explanation>();
+    check::<wealthscore::churn::eval::Calibration>();
+    check::<wealthscore::churn::features::Standardiser>();
+}
+
+mod auc_by_pairs {
+    use proptest::prelude::*;
+    use wealthscore::churn::eval::{average_precision, roc_auc};
+
+    proptest! {
+        // ROC AUC equals the share of (churner, non-churner) pairs ranked right, ties ½,
+        // counted by brute force; scores drawn from a few values to force ties.
+        #[test]
+        fn roc_auc_is_the_pair_count(data in prop::collection::vec((0u8..6, any::<bool>()), 2..60)) {
+            let s: Vec<f64> = data.iter().map(|(v, _)| f64::from(*v) / 5.0).collect();
+            let y: Vec<bool> = data.iter().map(|(_, b)| *b).collect();
+            let (pos, neg) = (y.iter().filter(|&&b| b).count(), y.iter().filter(|&&b| !b).count());
+            prop_assume!(pos > 0 && neg > 0);
+            let mut wins = 0.0;
+            for i in 0..s.len() {
+                for j in 0..s.len() {
+                    if y[i] && !y[j] {
+                        wins += if s[i] > s[j] { 1.0 } else if s[i] == s[j] { 0.5 } else { 0.0 };
+                    }
+                }
+            }
+            let want = wins / (pos * neg) as f64;
+            prop_assert!((roc_auc(&s, &y).unwrap() - want).abs() < 1e-12);
+            // Average precision lies in (0, 1].
+            let ap = average_precision(&s, &y).unwrap();
+            prop_assert!(ap > 0.0 && ap <= 1.0 + 1e-12);
+        }
+    }
+}

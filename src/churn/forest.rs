@@ -140,10 +140,12 @@ pub struct ForestModel {
     base: f64,
     /// The nodes packed for scoring, built on validation (not serialised).
     nodes: Vec<Node>,
+    /// Depth of each tree.
+    tree_depth: Vec<u8>,
 }
 
-/// A node packed into 16 bytes, so that a visit touches one cache line. For a leaf,
-/// `left` is 0 and `threshold` holds the leaf's churn share.
+/// A node packed into 16 bytes, so that a visit touches one cache line. A leaf points
+/// at itself (`left` = its own index) with an infinite threshold.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Node {
     threshold: f64,
@@ -212,13 +214,36 @@ impl TryFrom<ForestData> for ForestModel {
             }
         }
         let base = d.roots.iter().map(|&r| d.value[r as usize]).sum::<f64>() / d.roots.len() as f64;
+        // Depth of every node (children come after parents, so one forward pass).
+        let mut depth = vec![0u8; n];
+        let mut tree_depth = Vec::with_capacity(d.roots.len());
+        for (t, &r) in d.roots.iter().enumerate() {
+            let end = d.roots.get(t + 1).map_or(n, |&e| e as usize);
+            let mut deepest = 0u8;
+            for i in r as usize..end {
+                let l = d.left[i] as usize;
+                if l != 0 {
+                    if usize::from(depth[i]) >= MAX_DEPTH {
+                        return Err(Error::model(format!(
+                            "tree {t} is deeper than {MAX_DEPTH} levels"
+                        )));
+                    }
+                    depth[l] = depth[i] + 1;
+                    depth[l + 1] = depth[i] + 1;
+                    deepest = deepest.max(depth[i] + 1);
+                }
+            }
+            tree_depth.push(deepest);
+        }
+        // Leaves point at themselves with an infinite threshold, so that a walk of fixed
+        // length (the tree's depth) ends on the leaf whatever its depth.
         let nodes = (0..n)
             .map(|i| {
                 if d.left[i] == 0 {
                     Node {
-                        threshold: d.value[i],
+                        threshold: f64::INFINITY,
                         feature: 0,
-                        left: 0,
+                        left: i as u32,
                     }
                 } else {
                     Node {
@@ -233,6 +258,7 @@ impl TryFrom<ForestData> for ForestModel {
             data: d,
             base,
             nodes,
+            tree_depth,
         })
     }
 }
@@ -254,7 +280,7 @@ impl ForestModel {
         let mut i = root as usize;
         loop {
             let node = self.nodes[i];
-            if node.left == 0 {
+            if node.left as usize == i {
                 return i;
             }
             let go_right = x[node.feature as usize] > node.threshold;
@@ -265,7 +291,7 @@ impl ForestModel {
     /// Churn share of the leaf `x` reaches in the tree rooted at `root`.
     #[inline]
     fn leaf_value(&self, root: u32, x: &[f64]) -> f64 {
-        self.nodes[self.leaf(root, x)].threshold
+        self.data.value[self.leaf(root, x)]
     }
 
     #[inline]
@@ -274,7 +300,7 @@ impl ForestModel {
         for &r in &self.data.roots {
             s += self.leaf_value(r, x);
         }
-        s / self.data.roots.len() as f64
+        s * (1.0 / self.data.roots.len() as f64)
     }
 
     /// Share of trees whose leaf has a churn majority (`value > 0.5`): the hard-vote
@@ -325,8 +351,27 @@ impl ForestModel {
                 }
             }
             ob.iter_mut().for_each(|o| *o = 0.0);
-            for &r in &self.data.roots {
-                for (row, o) in xb.chunks_exact(p).zip(ob.iter_mut()) {
+            // Eight rows walk a tree together for a fixed number of steps: their loads
+            // overlap instead of waiting on each other, and no branch depends on the data.
+            const LANES: usize = 8;
+            for (&r, &depth) in self.data.roots.iter().zip(&self.tree_depth) {
+                let mut groups = xb.chunks_exact(p * LANES);
+                let mut oi = 0;
+                for group in groups.by_ref() {
+                    let mut idx = [r as usize; LANES];
+                    for _ in 0..depth {
+                        for (k, i) in idx.iter_mut().enumerate() {
+                            let node = self.nodes[*i];
+                            let v = group[k * p + node.feature as usize];
+                            *i = node.left as usize + usize::from(v > node.threshold);
+                        }
+                    }
+                    for (o, &i) in ob[oi..oi + LANES].iter_mut().zip(&idx) {
+                        *o += self.data.value[i];
+                    }
+                    oi += LANES;
+                }
+                for (row, o) in groups.remainder().chunks_exact(p).zip(ob[oi..].iter_mut()) {
                     *o += self.leaf_value(r, row);
                 }
             }
@@ -364,13 +409,13 @@ impl Classifier for ForestModel {
         for &r in &d.roots {
             let mut i = r as usize;
             loop {
-                let l = d.left[i] as usize;
-                if l == 0 {
+                let node = self.nodes[i];
+                if node.left as usize == i {
                     s += d.value[i];
                     break;
                 }
-                let f = usize::from(d.feature[i]);
-                let next = l + usize::from(x[f] > d.threshold[i]);
+                let f = node.feature as usize;
+                let next = node.left as usize + usize::from(x[f] > node.threshold);
                 contrib[f] += w * (d.value[next] - d.value[i]);
                 i = next;
             }
