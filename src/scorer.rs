@@ -24,8 +24,8 @@
 //! ```
 
 use crate::churn::ChurnModel;
-use crate::churn::features::{self, FEATURE_CAUSES, FEATURE_NAMES, N_FEATURES};
-use crate::churn::reasons::top_indices;
+use crate::churn::features::{self, N_FEATURES};
+use crate::churn::reasons::{N_SIGNALS, SIGNALS, signal_contributions, top_indices};
 use crate::churn::risk::{RiskCutoffs, RiskLevel};
 use crate::churn::scorecard::Scorecard;
 use crate::client::{ChurnCause, ClientRecord};
@@ -116,14 +116,15 @@ impl ScorerConfig {
     }
 }
 
-/// A reason behind a client's risk: a feature of the churn schema and its contribution.
+/// A reason behind a client's risk: a reason signal of [`crate::churn::reasons::SIGNALS`]
+/// (one feature of the churn schema, or a value and its indicator) and its contribution.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ReasonCode {
-    /// Feature name in the churn schema.
-    pub feature: &'static str,
+    /// Signal name, e.g. `complaints` or `transfers_out`.
+    pub signal: &'static str,
     /// The churn cause it speaks for.
     pub cause: ChurnCause,
-    /// The client's feature value.
+    /// The value of the signal's main feature.
     pub value: f64,
     /// Its contribution (logit units for linear models and the scorecard, probability
     /// units for the forest).
@@ -294,24 +295,28 @@ impl Scorer {
             }
         }
 
+        // Reasons are reason signals: paired features (a value and its indicator) summed.
+        let mut signals = [0.0; N_SIGNALS];
+        signal_contributions(&contrib, &mut signals);
         let mut top = [0usize; TOP_REASONS];
-        let n = top_indices(&contrib, &mut top);
+        let n = top_indices(&signals, &mut top);
         let mut reasons = [None; TOP_REASONS];
         for (slot, &i) in reasons.iter_mut().zip(&top[..n]) {
+            let g = &SIGNALS[i];
             *slot = Some(ReasonCode {
-                feature: FEATURE_NAMES[i],
-                cause: FEATURE_CAUSES[i],
-                value: x[i],
-                contribution: contrib[i],
+                signal: g.name,
+                cause: g.cause,
+                value: g.features.first().map_or(f64::NAN, |&j| x[j]),
+                contribution: signals[i],
             });
         }
         let mut causes = [(ChurnCause::Service, 0.0); ChurnCause::ALL.len()];
         for (slot, cause) in causes.iter_mut().zip(ChurnCause::ALL) {
             slot.0 = cause;
         }
-        for (c, cause) in contrib.iter().zip(FEATURE_CAUSES) {
+        for (c, g) in signals.iter().zip(&SIGNALS) {
             if *c > 0.0
-                && let Some(slot) = causes.iter_mut().find(|s| s.0 == cause)
+                && let Some(slot) = causes.iter_mut().find(|s| s.0 == g.cause)
             {
                 slot.1 += c;
             }
@@ -410,7 +415,7 @@ impl Scorer {
             let _ = writeln!(
                 s,
                 "reason: {} ({}) = {:.3}, contribution {:+.3}",
-                r.feature,
+                r.signal,
                 r.cause.name(),
                 r.value,
                 r.contribution
@@ -461,7 +466,7 @@ pub struct CallItem {
     pub churn_probability: f64,
     /// Value at risk.
     pub value_at_risk: f64,
-    /// The top reason's feature, if any.
+    /// The top reason's signal, if any.
     pub top_reason: Option<&'static str>,
     /// The best action, if any.
     pub action: Option<RankedAction>,
@@ -546,7 +551,7 @@ impl PortfolioReport {
                     id: clients.get(i)?.id.clone(),
                     churn_probability: a.churn_probability,
                     value_at_risk: a.value_at_risk,
-                    top_reason: a.reasons[0].map(|r| r.feature),
+                    top_reason: a.reasons[0].map(|r| r.signal),
                     action: a.actions[0],
                 })
             })
