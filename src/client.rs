@@ -413,6 +413,45 @@ impl ClientRecord {
             .sum()
     }
 
+    /// Relative AUM change over the last `months` months of `aum_history` (from the oldest
+    /// month when the history is shorter); 0 with one month of history or a zero balance
+    /// then.
+    ///
+    /// ```
+    /// let c = wealthscore::ClientRecord::example();
+    /// assert!((c.aum_change(3) - (400_000.0 / 455_000.0 - 1.0)).abs() < 1e-12);
+    /// ```
+    pub fn aum_change(&self, months: usize) -> f64 {
+        let h = &self.aum_history;
+        let n = h.len();
+        if n < 2 {
+            return 0.0;
+        }
+        let now = h[n - 1];
+        let then = h[n - 1 - months.min(n - 1)];
+        if then > 0.0 { now / then - 1.0 } else { 0.0 }
+    }
+
+    /// Activity now against its own baseline: (mean transactions of the last 3 months + 0.5)
+    /// over (mean of the 6 months before + 0.5); 1 with fewer than 4 months of history.
+    ///
+    /// ```
+    /// let c = wealthscore::ClientRecord::example();
+    /// // Last 3 months 4, 3, 2; the 6 before 9, 7, 6, 6, 5, 4.
+    /// assert!((c.activity_ratio() - (3.5 / (37.0 / 6.0 + 0.5))).abs() < 1e-12);
+    /// ```
+    pub fn activity_ratio(&self) -> f64 {
+        let tx = &self.monthly_transactions;
+        let n = tx.len();
+        if n < 4 {
+            return 1.0;
+        }
+        let recent = &tx[n - 3..];
+        let before = &tx[n.saturating_sub(9)..n - 3];
+        let mean = |xs: &[u32]| xs.iter().map(|&x| f64::from(x)).sum::<f64>() / xs.len() as f64;
+        (mean(recent) + 0.5) / (mean(before) + 0.5)
+    }
+
     /// The churn label as 0/1, if present.
     pub fn churned(&self) -> Option<bool> {
         self.churn.as_ref().map(|l| l.churned)

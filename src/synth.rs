@@ -208,14 +208,14 @@ pub fn cause_contributions(c: &ClientRecord) -> [(ChurnCause, f64); 6] {
         relationship += 0.60;
     }
     relationship += 0.15 * f64::from(c.days_since_last_activity.min(180)) / 30.0;
-    relationship -= 0.8 * activity_ratio(&c.monthly_transactions).ln();
+    relationship -= 0.8 * c.activity_ratio().ln();
     let outflow = c.transfer_out_amount_90d;
     let share = if c.aum + outflow > 0.0 {
         outflow / (c.aum + outflow)
     } else {
         0.0
     };
-    let competitor = -6.0 * aum_change(&c.aum_history, 3) + 4.0 * share;
+    let competitor = -6.0 * c.aum_change(3) + 4.0 * share;
     let performance = -10.0 * c.return_vs_benchmark_12m.min(0.0);
     let fees = 80.0 * (c.fee_rate - 0.01).max(0.0);
     let product = if c.holdings.categories_held() <= 1 {
@@ -252,30 +252,6 @@ fn survey_mean(s: &SurveyAnswers) -> Option<f64> {
         .flatten()
         .fold((0.0, 0u32), |(s, n), &v| (s + f64::from(v), n + 1));
     (n > 0).then(|| sum / f64::from(n))
-}
-
-/// (mean of the last 3 months + 0.5) / (mean of the 6 before + 0.5); 1 when history is short.
-pub(crate) fn activity_ratio(tx: &[u32]) -> f64 {
-    let n = tx.len();
-    if n < 4 {
-        return 1.0;
-    }
-    let recent = &tx[n - 3..];
-    let before = &tx[n.saturating_sub(9)..n - 3];
-    let mean = |xs: &[u32]| xs.iter().map(|&x| f64::from(x)).sum::<f64>() / xs.len() as f64;
-    (mean(recent) + 0.5) / (mean(before) + 0.5)
-}
-
-/// Relative AUM change over `months`, using the oldest month when history is shorter;
-/// 0 when the earlier balance is 0.
-pub(crate) fn aum_change(history: &[f64], months: usize) -> f64 {
-    let n = history.len();
-    if n < 2 {
-        return 0.0;
-    }
-    let now = history[n - 1];
-    let then = history[n - 1 - months.min(n - 1)];
-    if then > 0.0 { now / then - 1.0 } else { 0.0 }
 }
 
 fn sigmoid(z: f64) -> f64 {

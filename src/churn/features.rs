@@ -128,29 +128,6 @@ pub fn index_of(name: &str) -> Option<usize> {
     FEATURE_NAMES.iter().position(|&n| n == name)
 }
 
-/// Relative change over `months` (oldest month if the history is shorter; 0 if the
-/// earlier balance is 0 or the history has one month).
-fn aum_change(history: &[f64], months: usize) -> f64 {
-    let n = history.len();
-    if n < 2 {
-        return 0.0;
-    }
-    let now = history[n - 1];
-    let then = history[n - 1 - months.min(n - 1)];
-    if then > 0.0 { now / then - 1.0 } else { 0.0 }
-}
-
-fn activity_log_ratio(tx: &[u32]) -> f64 {
-    let n = tx.len();
-    if n < 4 {
-        return 0.0;
-    }
-    let recent = &tx[n - 3..];
-    let before = &tx[n.saturating_sub(9)..n - 3];
-    let mean = |xs: &[u32]| xs.iter().map(|&x| f64::from(x)).sum::<f64>() / xs.len() as f64;
-    ((mean(recent) + 0.5) / (mean(before) + 0.5)).ln()
-}
-
 fn age_band(age: u32) -> f64 {
     match age {
         0..30 => 0.0,
@@ -198,12 +175,12 @@ pub fn extract(c: &ClientRecord, out: &mut [f64; N_FEATURES]) -> Result<()> {
         (0.0, 0.0)
     };
     *out = [
-        aum_change(&c.aum_history, 3),
-        aum_change(&c.aum_history, 6),
-        aum_change(&c.aum_history, 12),
+        c.aum_change(3),
+        c.aum_change(6),
+        c.aum_change(12),
         f64::from(c.transfers_out_90d),
         share,
-        activity_log_ratio(&c.monthly_transactions),
+        c.activity_ratio().ln(),
         f64::from(c.days_since_last_activity.min(180)) / 30.0,
         f64::from(c.advisor_contacts_180d),
         f64::from(u8::from(c.advisor_contacts_180d == 0)),
