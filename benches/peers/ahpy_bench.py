@@ -1,6 +1,6 @@
 """Time AHPy on the 9x9 matrix of benches/ahp.rs (weights + consistency ratio).
 
-Run: /work/venvs/ahp/bin/python benches/peers/ahpy_bench.py
+Run: python benches/peers/ahpy_bench.py
 Prints the best-of-repeats mean time per Compare() call (AHPy computes weights and CR on
 construction), for AHPy's default precision (4) and for precision 10.
 """

@@ -1,6 +1,6 @@
 """lifetimes 0.11.3 on the work of benches/lifetime.rs, timed on this machine.
 
-    /work/venvs/lifetime/bin/python benches/peers/lifetime_peer.py
+    python benches/peers/lifetime_peer.py
 (run from the crate root; the venv holds lifetimes, numpy, pandas, scipy).
 Prints the median of repeated runs: BG/NBD fit on CDNOW (2,357 customers) and
 conditional_probability_alive over 10,000 and 1,000,000 customers (CDNOW rows repeated).

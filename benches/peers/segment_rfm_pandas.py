@@ -1,7 +1,7 @@
 """Peer timing for benches/segment.rs's `segment_rfm/fit_and_score`: RFM quintile scores
 with pandas.qcut (the usual Python recipe) on n rows of similar data.
 
-Run: /work/venvs/segment/bin/python benches/peers/segment_rfm_pandas.py [n]
+Run: python benches/peers/segment_rfm_pandas.py [n]
 Ties are broken the usual way (qcut on rank(method="first")) for the integer columns,
 since qcut on raw values raises on duplicate edges.
 """

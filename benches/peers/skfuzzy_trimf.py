@@ -1,6 +1,6 @@
 """scikit-fuzzy peer of `cargo bench --bench fuzzy -- fuzzy/membership`.
 
-    /work/venvs/fuzzy/bin/python benches/peers/skfuzzy_trimf.py
+    python benches/peers/skfuzzy_trimf.py
 
 Times skfuzzy.trimf (and trapmf, gaussmf, pimf) over np.linspace(0, 10, 10_000_000),
 the same input and parameters as the Rust bench; prints the best and median of 10 runs.

@@ -1,6 +1,6 @@
 """Reference values from AHPy (PyPI `ahpy`, version printed into the JSON) for tests/ahp.rs.
 
-Run: /work/venvs/ahp/bin/python tests/data/scripts/ahpy_reference.py > tests/data/ahp_ahpy_reference.json
+Run: python tests/data/scripts/ahpy_reference.py > tests/data/ahp_ahpy_reference.json
 AHPy rounds weights to `precision` decimals; we ask for 10.
 """
 import json

@@ -1,7 +1,7 @@
 """Reference values for tests/lifetime.rs from lifetimes 0.11.3 and scipy.
 
 Run from the crate root with the venv that has lifetimes and scipy installed:
-    /work/venvs/lifetime/bin/python tests/data/scripts/lifetime_reference.py
+    python tests/data/scripts/lifetime_reference.py
 Writes tests/data/lifetime_reference.json.
 """
 import json

@@ -1,6 +1,6 @@
 """Reference values from pyDecision (PyPI `pyDecision`, version printed into the JSON).
 
-Run: /work/venvs/ahp/bin/python tests/data/scripts/pydecision_reference.py > tests/data/ahp_pydecision_reference.json
+Run: python tests/data/scripts/pydecision_reference.py > tests/data/ahp_pydecision_reference.json
 (pyDecision installed with --no-deps; these two modules only need numpy.)
 
 pyDecision's `ahp_method` gives row-geometric-mean ('g') and normalised-column-mean ('m')

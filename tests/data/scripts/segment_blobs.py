@@ -1,7 +1,7 @@
 """Well-separated blobs with scikit-learn's KMeans and silhouette choice of k, for
 tests/segment.rs (kmeans_matches_sklearn_on_blobs).
 
-Run: /work/venvs/segment/bin/python tests/data/scripts/segment_blobs.py
+Run: python tests/data/scripts/segment_blobs.py
 Writes tests/data/segment_blobs.csv (x0..x3, truth, sklearn_label) and
 tests/data/segment_blobs_k.json (silhouette per k from sklearn on sklearn's labels).
 """

@@ -1,7 +1,7 @@
 """Reference values for tests/segment.rs, computed with pandas / numpy / scikit-learn.
 
-Run: /work/venvs/segment/bin/python tests/data/scripts/segment_reference.py
-(venv: python3 -m venv /work/venvs/segment; pip install pandas numpy scikit-learn)
+Run: python tests/data/scripts/segment_reference.py
+(venv: python3 -m venv .venv; pip install pandas numpy scikit-learn)
 Writes tests/data/segment_rfm.csv, segment_rfm_ties.csv, segment_ari.json,
 segment_silhouette.json.
 """

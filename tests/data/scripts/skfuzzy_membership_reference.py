@@ -1,7 +1,7 @@
 """Reference membership values from scikit-fuzzy for tests/fuzzy_membership.rs.
 
-    python3 -m venv /work/venvs/fuzzy && /work/venvs/fuzzy/bin/pip install scikit-fuzzy packaging
-    /work/venvs/fuzzy/bin/python tests/data/scripts/skfuzzy_membership_reference.py
+    python3 -m venv .venv && pip install scikit-fuzzy packaging
+    python tests/data/scripts/skfuzzy_membership_reference.py
 
 Writes tests/data/skfuzzy_membership.csv: shape, p1..p4, x, y (repr floats; `nan` where
 scikit-fuzzy itself returns NaN). Parameter sets include degenerate sides (a == b,
