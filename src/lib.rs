@@ -5,14 +5,30 @@
 //! comprehensive evaluation, predict churn, raise early warnings, explain them and rank
 //! retention actions.
 //!
-//! Modules follow the data flow: [`client`] records → features → segments, satisfaction
-//! and churn → retention → scoring. Every fallible function returns [`Result`] with the
-//! one [`Error`] type, whose variants name the field at fault.
+//! Modules follow the data flow:
+//!
+//! - [`client`]: the typed [`ClientRecord`], its validation, JSON and CSV;
+//! - [`synth`]: seeded synthetic portfolios with a known churn mechanism;
+//! - [`ahp`]: weights from pairwise judgments (used by [`fuzzy`] and [`segment`]);
+//! - [`fuzzy`]: fuzzy comprehensive evaluation and the satisfaction index;
+//! - [`segment`]: five-dimension tiering, service strategies, RFM, clusters;
+//! - [`churn`]: feature schema, models, risk levels, reasons, evaluation, and
+//!   [`churn::lifetime`] models that need no labels;
+//! - [`metrics`]: churn and retention rates, churn cost, CLV, cohorts;
+//! - [`retention`]: actions ranked by expected value saved, budget allocation;
+//! - [`scorer`]: one [`Scorer`] call from a record to an [`Assessment`], and batches.
+//!
+//! Every fallible function returns [`Result`] with the one [`Error`] type, whose variants
+//! name the field at fault.
 //!
 //! ```
-//! use wealthscore::ClientRecord;
-//! let client = ClientRecord::example();
-//! client.validate()?;
+//! use wealthscore::{ClientRecord, Scorer, ScorerConfig};
+//! use wealthscore::churn::{ChurnModel, scorecard::Scorecard};
+//!
+//! // The rule-based scorecard needs no training.
+//! let scorer = Scorer::new(ScorerConfig::with_model(ChurnModel::Scorecard(Scorecard::default())))?;
+//! let a = scorer.assess(&ClientRecord::example())?;
+//! assert!(a.risk_level.is_alert());
 //! # Ok::<(), wealthscore::Error>(())
 //! ```
 #![warn(missing_docs)]
