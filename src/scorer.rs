@@ -263,6 +263,23 @@ impl Scorer {
         self.config.model.fingerprint()
     }
 
+    /// Fingerprint of the whole configuration (policy, satisfaction index, model, cut-offs,
+    /// signals, catalogue, value assumptions): FNV-1a of its JSON, as 16 hex digits. Two
+    /// workers with the same fingerprint score identically.
+    ///
+    /// ```
+    /// use wealthscore::{Scorer, ScorerConfig};
+    /// use wealthscore::churn::{ChurnModel, scorecard::Scorecard};
+    /// let s = Scorer::new(ScorerConfig::with_model(ChurnModel::Scorecard(Scorecard::default())))?;
+    /// let shipped = Scorer::from_json(&serde_json::to_string(s.config()).unwrap())?;
+    /// assert_eq!(shipped.fingerprint()?, s.fingerprint()?);
+    /// # Ok::<(), wealthscore::Error>(())
+    /// ```
+    pub fn fingerprint(&self) -> Result<String> {
+        let json = serde_json::to_string(&self.config)?;
+        Ok(format!("{:016x}", crate::churn::fnv1a(json.as_bytes())))
+    }
+
     /// Names of the warning signals, indexed as in [`Warnings`].
     pub fn warning_names(&self) -> impl Iterator<Item = &str> {
         self.config
