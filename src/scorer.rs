@@ -637,14 +637,16 @@ impl std::fmt::Display for PortfolioReport {
         }
         writeln!(f, "\nclients to call this week:")?;
         for c in &self.to_call {
+            let action = c
+                .action
+                .map_or("-".to_string(), |a| format!("{:?}", a.kind));
             writeln!(
                 f,
-                "  {:<12} p={:.2} value at risk {:>10.0}  reason {:<24} action {:?}",
+                "  {:<12} p={:.2} value at risk {:>10.0}  reason {:<18} action {action}",
                 c.id,
                 c.churn_probability,
                 c.value_at_risk,
                 c.top_reason.unwrap_or("-"),
-                c.action.map(|a| a.kind)
             )?;
         }
         Ok(())
