@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Fitted;
-use super::optim::{FitOptions, FitReport, minimise};
+use super::optim::{FitOptions, minimise};
 use super::special::{digamma, hyp2f1, ln_gamma};
 use crate::error::{Error, Result, check};
 
@@ -224,13 +224,7 @@ impl BgNbd {
         })?;
         Ok(Fitted {
             model,
-            report: FitReport {
-                iterations: min.iterations,
-                evaluations: min.evaluations,
-                gradient_norm: min.gradient_norm,
-                converged: true,
-                log_likelihood: -min.f * total_w,
-            },
+            report: min.report(total_w),
         })
     }
 

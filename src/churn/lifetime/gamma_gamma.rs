@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Fitted;
-use super::optim::{FitOptions, FitReport, minimise};
+use super::optim::{FitOptions, minimise};
 use super::special::{digamma, ln_gamma};
 use crate::error::{Error, Result, check};
 
@@ -145,13 +145,7 @@ impl GammaGamma {
             })?;
         Ok(Fitted {
             model,
-            report: FitReport {
-                iterations: min.iterations,
-                evaluations: min.evaluations,
-                gradient_norm: min.gradient_norm,
-                converged: true,
-                log_likelihood: -min.f * n,
-            },
+            report: min.report(n),
         })
     }
 

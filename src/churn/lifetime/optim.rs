@@ -109,6 +109,20 @@ fn inf_norm(g: &[f64]) -> f64 {
     g.iter().fold(0.0_f64, |m, v| m.max(v.abs()))
 }
 
+impl Minimum {
+    /// The fit report of a converged minimum of the mean negative log-likelihood over
+    /// `weight` observations.
+    pub(crate) fn report(&self, weight: f64) -> FitReport {
+        FitReport {
+            iterations: self.iterations,
+            evaluations: self.evaluations,
+            gradient_norm: self.gradient_norm,
+            converged: true,
+            log_likelihood: -self.f * weight,
+        }
+    }
+}
+
 /// Minimises `f` (returning the value and writing the gradient) from `x0` by BFGS.
 ///
 /// `f` may return a non-finite value for points outside its domain; the line search

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Fitted;
-use super::optim::{FitOptions, FitReport, minimise};
+use super::optim::{FitOptions, minimise};
 use super::special::{digamma, hyp2f1, ln_beta};
 use crate::error::{Error, Result, check};
 
@@ -159,13 +159,7 @@ impl ShiftedBetaGeometric {
             })?;
         Ok(Fitted {
             model,
-            report: FitReport {
-                iterations: min.iterations,
-                evaluations: min.evaluations,
-                gradient_norm: min.gradient_norm,
-                converged: true,
-                log_likelihood: -min.f * total,
-            },
+            report: min.report(total),
         })
     }
 
