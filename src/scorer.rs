@@ -50,7 +50,7 @@ pub const GRADES: usize = crate::fuzzy::GRADES;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ValueAssumptions {
-    /// Annual discount rate `d` (default 0.08).
+    /// Annual discount rate `d`, in `(0, 1]` (default 0.08).
     pub discount_rate: f64,
     /// Annual margin as a share of AUM; `None` (the default) uses the client's fee rate.
     pub margin_rate: Option<f64>,
@@ -68,7 +68,11 @@ impl Default for ValueAssumptions {
 impl ValueAssumptions {
     /// Checks the rates.
     pub fn validate(&self) -> Result<()> {
+        // A positive rate keeps CLV finite even for a client with churn probability 0.
         check::in_range("value.discount_rate", self.discount_rate, 0.0, 1.0)?;
+        if self.discount_rate == 0.0 {
+            return Err(Error::invalid("value.discount_rate", 0, "must be > 0"));
+        }
         if let Some(m) = self.margin_rate {
             check::in_range("value.margin_rate", m, 0.0, 1.0)?;
         }
