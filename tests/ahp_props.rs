@@ -134,3 +134,24 @@ proptest! {
         prop_assert!((p.weights.iter().sum::<f64>() - 1.0).abs() < 1e-12);
     }
 }
+
+#[test]
+fn near_degenerate_modulus_matrix_converges() {
+    // Found by `large_and_extreme_matrices_converge`: n = 11, all judgments 1 but three of
+    // e^±11, whose second eigenvalue is so close in modulus to λmax that plain power
+    // iteration stalls. The result must still satisfy A w = λmax w.
+    let mut x = [0.0f64; 55];
+    x[27] = -11.743070623339941;
+    x[28] = 10.82107403952222;
+    x[34] = -11.115076596411287;
+    let up: Vec<f64> = x.iter().map(|v| v.exp()).collect();
+    let m = PairwiseMatrix::from_upper_triangle(11, &up).unwrap();
+    let p = m.priorities(PriorityMethod::Eigenvector).unwrap();
+    assert!(p.lambda_max >= 11.0);
+    let a = m.view();
+    for i in 0..11 {
+        let aw: f64 = (0..11).map(|j| a[[i, j]] * p.weights[j]).sum();
+        let rel = (aw - p.lambda_max * p.weights[i]).abs() / (p.lambda_max * p.weights[i]);
+        assert!(rel < 1e-9, "row {i}: {rel}");
+    }
+}

@@ -242,10 +242,70 @@ pub(crate) fn perron(a: &[f64], n: usize, w: &mut [f64], y: &mut [f64]) -> Resul
     for x in w.iter_mut() {
         *x /= s;
     }
+    match power(a, n, w, y, EIGEN_FIRST_TRY) {
+        Ok(r) => Ok(r),
+        Err(_) => {
+            // Slow convergence: another eigenvalue of nearly the Perron root's modulus, as
+            // wildly inconsistent judgments produce. Repeated squaring raises that modulus
+            // ratio to the power 2^k, giving a start that power iteration then certifies.
+            squaring_start(a, n, w);
+            power(a, n, w, y, EIGEN_MAX_ITER).map(|(l, it)| (l, it + EIGEN_FIRST_TRY))
+        }
+    }
+}
+
+/// Power iterations spent before falling back to repeated squaring.
+const EIGEN_FIRST_TRY: usize = 2_000;
+
+/// Writes `A^(2^k) 1`, normalised, into `w`, squaring until the direction settles.
+fn squaring_start(a: &[f64], n: usize, w: &mut [f64]) {
+    let mut b = a.to_vec();
+    let mut c = vec![0.0; n * n];
+    for _ in 0..64 {
+        for i in 0..n {
+            for j in 0..n {
+                let mut acc = 0.0;
+                for k in 0..n {
+                    acc += b[i * n + k] * b[k * n + j];
+                }
+                c[i * n + j] = acc;
+            }
+        }
+        let max = c.iter().fold(0.0f64, |m, &v| m.max(v));
+        if !(max.is_finite() && max > 0.0) {
+            break;
+        }
+        for v in c.iter_mut() {
+            *v /= max;
+        }
+        std::mem::swap(&mut b, &mut c);
+    }
+    let mut total = 0.0;
+    for (wi, row) in w.iter_mut().zip(b.chunks_exact(n)) {
+        *wi = row.iter().sum::<f64>();
+        total += *wi;
+    }
+    if total.is_finite() && total > 0.0 {
+        for wi in w.iter_mut() {
+            *wi /= total;
+        }
+    } else {
+        w.iter_mut().for_each(|wi| *wi = 1.0 / n as f64);
+    }
+}
+
+/// Power iteration from the normalised positive `w`, at most `max_iter` steps.
+fn power(
+    a: &[f64],
+    n: usize,
+    w: &mut [f64],
+    y: &mut [f64],
+    max_iter: usize,
+) -> Result<(f64, usize)> {
     let tol = 0.5 * EIGEN_TOL.max(64.0 * n as f64 * f64::EPSILON);
     let mut last_dev = f64::INFINITY;
     let mut stalled = 0;
-    for it in 1..=EIGEN_MAX_ITER {
+    for it in 1..=max_iter {
         let mut sum = 0.0;
         for (yi, row) in y.iter_mut().zip(a.chunks_exact(n)) {
             let mut acc = 0.0;
@@ -286,7 +346,7 @@ pub(crate) fn perron(a: &[f64], n: usize, w: &mut [f64], y: &mut [f64]) -> Resul
     }
     Err(Error::NotConverged {
         method: "AHP principal eigenvector (power iteration)".into(),
-        iterations: EIGEN_MAX_ITER,
+        iterations: max_iter,
         detail: format!("largest |(Aw)_i - lambda w_i| = {last_dev:e}"),
     })
 }
