@@ -319,13 +319,8 @@ impl ClientRecord {
                 format!("at most {MAX_HISTORY_MONTHS} months"),
             ));
         }
-        // Format a field name only on failure: validation runs on the scoring hot path.
-        if let Some(i) = self
-            .aum_history
-            .iter()
-            .position(|a| !a.is_finite() || *a < 0.0)
-        {
-            check::non_negative(&format!("aum_history[{i}]"), self.aum_history[i])?;
+        for (i, &a) in self.aum_history.iter().enumerate() {
+            check::non_negative_lazy(a, || format!("aum_history[{i}]"))?;
         }
         if n > self.tenure_months as usize + 1 {
             return Err(Error::invalid(
@@ -344,9 +339,7 @@ impl ClientRecord {
         )?;
         let h = &self.holdings;
         for (name, amount) in Holdings::NAMES.iter().zip(h.amounts()) {
-            if !amount.is_finite() || amount < 0.0 {
-                check::non_negative(&format!("holdings.{name}"), amount)?;
-            }
+            check::non_negative_lazy(amount, || format!("holdings.{name}"))?;
         }
         let total = h.total();
         if (total - self.aum).abs() > HOLDINGS_REL_TOL * self.aum + 1.0 {

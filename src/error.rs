@@ -202,22 +202,12 @@ pub(crate) mod check {
 
     /// Rejects NaN and infinities.
     pub(crate) fn finite(field: &str, v: f64) -> Result<f64> {
-        if v.is_finite() {
-            Ok(v)
-        } else {
-            Err(Error::NonFinite {
-                field: field.to_string(),
-            })
-        }
+        finite_lazy(v, || field.to_string())
     }
 
     /// Finite and `>= 0`.
     pub(crate) fn non_negative(field: &str, v: f64) -> Result<f64> {
-        finite(field, v)?;
-        if v < 0.0 {
-            return Err(Error::invalid(field, v, "must be >= 0"));
-        }
-        Ok(v)
+        non_negative_lazy(v, || field.to_string())
     }
 
     /// Finite and `> 0`.
@@ -231,10 +221,44 @@ pub(crate) mod check {
 
     /// Finite and within `[lo, hi]`.
     pub(crate) fn in_range(field: &str, v: f64, lo: f64, hi: f64) -> Result<f64> {
-        finite(field, v)?;
+        in_range_lazy(v, lo, hi, || field.to_string())
+    }
+
+    // The `_lazy` forms build the field name only on failure, so that loops over
+    // histories and batches on the scoring hot path do not allocate per element.
+
+    /// [`finite`] naming the field lazily.
+    pub(crate) fn finite_lazy(v: f64, field: impl FnOnce() -> String) -> Result<f64> {
+        if v.is_finite() {
+            Ok(v)
+        } else {
+            Err(Error::NonFinite { field: field() })
+        }
+    }
+
+    /// [`non_negative`] naming the field lazily.
+    pub(crate) fn non_negative_lazy(v: f64, field: impl FnOnce() -> String) -> Result<f64> {
+        if v.is_finite() && v >= 0.0 {
+            return Ok(v);
+        }
+        let field = field();
+        finite_lazy(v, || field.clone())?;
+        Err(Error::invalid(field, v, "must be >= 0"))
+    }
+
+    /// [`in_range`] naming the field lazily.
+    pub(crate) fn in_range_lazy(
+        v: f64,
+        lo: f64,
+        hi: f64,
+        field: impl FnOnce() -> String,
+    ) -> Result<f64> {
+        if !v.is_finite() {
+            return Err(Error::NonFinite { field: field() });
+        }
         if v < lo || v > hi {
             return Err(Error::invalid(
-                field,
+                field(),
                 v,
                 format!("must lie in [{lo}, {hi}]"),
             ));

@@ -253,11 +253,8 @@ impl ClientRisk<'_> {
         check::probability("probability", self.probability)?;
         check::non_negative("clv", self.clv)?;
         check::non_negative("aum", self.aum)?;
-        // Name the field only on failure: ranking runs on the scoring hot path.
-        if let Some(i) = self.reasons.iter().position(|(_, v)| !v.is_finite()) {
-            return Err(Error::NonFinite {
-                field: format!("reasons[{i}]"),
-            });
+        for (i, (_, v)) in self.reasons.iter().enumerate() {
+            check::finite_lazy(*v, || format!("reasons[{i}]"))?;
         }
         Ok(())
     }

@@ -2,8 +2,8 @@
 //! chosen by silhouette or the elbow, and a profile per cluster saying what is
 //! distinctive about it. Also the silhouette coefficient and the adjusted Rand index.
 
-use super::in_range_lazy;
 use crate::client::ClientRecord;
+use crate::error::check::in_range_lazy;
 use crate::error::{Error, Result, check};
 use ndarray::{Array1, Array2, ArrayView2};
 use rand::rngs::SmallRng;

@@ -55,26 +55,4 @@ pub use policy::{
 pub use rfm::{FREQUENCY_MONTHS, RfmModel, RfmScore, RfmSegment, RfmValues, quintile_edges, rfm};
 pub use strategy::{Strategy, StrategyCatalogue};
 
-use crate::error::{Error, Result};
-
-/// `lo <= v <= hi` and finite; the field name is built only on failure, so that batch
-/// loops do not allocate per element.
-pub(crate) fn in_range_lazy(
-    v: f64,
-    lo: f64,
-    hi: f64,
-    field: impl FnOnce() -> String,
-) -> Result<f64> {
-    if !v.is_finite() {
-        return Err(Error::NonFinite { field: field() });
-    }
-    if v < lo || v > hi {
-        return Err(Error::invalid(
-            field(),
-            v,
-            format!("must lie in [{lo}, {hi}]"),
-        ));
-    }
-    Ok(v)
-}
 pub use summary::{PortfolioSummary, TierStats};

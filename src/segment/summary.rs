@@ -88,14 +88,14 @@ impl PortfolioSummary {
         if let Some(p) = probabilities {
             check::same_len("probabilities vs tierings", tierings.len(), p.len())?;
             for (i, &x) in p.iter().enumerate() {
-                super::in_range_lazy(x, 0.0, 1.0, || format!("probabilities[{i}]"))?;
+                crate::error::check::in_range_lazy(x, 0.0, 1.0, || format!("probabilities[{i}]"))?;
             }
         }
         let mut labels = [Acc::default(); TierLabel::ALL.len()];
         let mut composite = [Acc::default(); CompositeTier::ALL.len()];
         let (mut total_aum, mut total_prob) = (0.0, 0.0);
         for (i, (t, &a)) in tierings.iter().zip(aum).enumerate() {
-            super::in_range_lazy(a, 0.0, f64::MAX, || format!("aum[{i}]"))?;
+            crate::error::check::in_range_lazy(a, 0.0, f64::MAX, || format!("aum[{i}]"))?;
             let p = probabilities.and_then(|p| p.get(i).copied()).unwrap_or(0.0);
             total_aum += a;
             total_prob += p;
