@@ -677,21 +677,8 @@ pub fn read_csv<R: std::io::Read>(reader: R) -> Result<Vec<Result<ClientRecord>>
     for (i, row) in r.deserialize::<CsvRow>().enumerate() {
         let line = i + 2;
         let rec = row.map_err(Error::from).and_then(|row| {
-            row.into_record().map_err(|e| match e {
-                Error::InvalidInput {
-                    field,
-                    value,
-                    reason,
-                } => Error::InvalidInput {
-                    field: format!("line {line}: {field}"),
-                    value,
-                    reason,
-                },
-                Error::NonFinite { field } => Error::NonFinite {
-                    field: format!("line {line}: {field}"),
-                },
-                other => other,
-            })
+            row.into_record()
+                .map_err(|e| e.within(|f| format!("line {line}: {f}")))
         });
         out.push(rec);
     }

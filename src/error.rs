@@ -126,6 +126,28 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 #[allow(dead_code)] // constructors used as modules land
 impl Error {
+    /// The same error with the field it names rewritten by `f`, to place it in a larger
+    /// input (`clients[3].fee_rate`, `line 7: age`); errors naming no field are unchanged.
+    pub(crate) fn within(self, f: impl FnOnce(&str) -> String) -> Self {
+        match self {
+            Error::NonFinite { field } => Error::NonFinite { field: f(&field) },
+            Error::InvalidInput {
+                field,
+                value,
+                reason,
+            } => Error::InvalidInput {
+                field: f(&field),
+                value,
+                reason,
+            },
+            Error::InvalidConfig { field, reason } => Error::InvalidConfig {
+                field: f(&field),
+                reason,
+            },
+            other => other,
+        }
+    }
+
     /// Shorthand for [`Error::InvalidInput`].
     pub(crate) fn invalid(
         field: impl Into<String>,

@@ -311,7 +311,7 @@ impl MembershipMatrix {
             }
             scale
                 .row_into(x, &mut row)
-                .map_err(|e| prefix(e, &format!("scales[{i}]")))?;
+                .map_err(|e| e.within(|f| format!("scales[{i}].{f}")))?;
             r.row_mut(i).assign(&ndarray::ArrayView1::from(&row[..]));
         }
         Self::new(r, normalisation)
@@ -358,25 +358,6 @@ impl MembershipMatrix {
         let mut b = self.compose_raw(weights, op)?;
         normalise(&mut b)?;
         Ok(b)
-    }
-}
-
-fn prefix(e: Error, p: &str) -> Error {
-    match e {
-        Error::InvalidInput {
-            field,
-            value,
-            reason,
-        } => Error::InvalidInput {
-            field: format!("{p}.{field}"),
-            value,
-            reason,
-        },
-        Error::InvalidConfig { field, reason } => Error::InvalidConfig {
-            field: format!("{p}.{field}"),
-            reason,
-        },
-        other => other,
     }
 }
 

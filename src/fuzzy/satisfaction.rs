@@ -676,7 +676,8 @@ impl SatisfactionIndex {
         check::non_empty("clients", clients)?;
         let mut acc = Accumulator::default();
         for (i, c) in clients.iter().enumerate() {
-            acc.add(self, c).map_err(|e| in_client(e, i, &c.id))?;
+            acc.add(self, c)
+                .map_err(|e| e.within(|f| format!("clients[{i}] ({}).{f}", c.id)))?;
         }
         Ok(acc.finish(self))
     }
@@ -707,7 +708,7 @@ impl SatisfactionIndex {
                 .entry(key(c))
                 .or_default()
                 .add(self, c)
-                .map_err(|e| in_client(e, i, &c.id))?;
+                .map_err(|e| e.within(|f| format!("clients[{i}] ({}).{f}", c.id)))?;
         }
         Ok(groups
             .into_iter()
@@ -834,24 +835,6 @@ fn rescale(b: &mut [f64; GRADES], total: f64) {
 #[inline]
 fn dot(a: &[f64; GRADES], b: &[f64; GRADES]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
-fn in_client(e: Error, i: usize, id: &str) -> Error {
-    match e {
-        Error::InvalidInput {
-            field,
-            value,
-            reason,
-        } => Error::InvalidInput {
-            field: format!("clients[{i}] ({id}).{field}"),
-            value,
-            reason,
-        },
-        Error::NonFinite { field } => Error::NonFinite {
-            field: format!("clients[{i}] ({id}).{field}"),
-        },
-        other => other,
-    }
 }
 
 #[derive(Default)]
