@@ -315,43 +315,43 @@ pub struct Confusion {
     pub false_negatives: usize,
 }
 
+/// `num / den`, or 0 when `den` is 0.
+fn share(num: usize, den: usize) -> f64 {
+    if den == 0 {
+        0.0
+    } else {
+        num as f64 / den as f64
+    }
+}
+
 impl Confusion {
     /// Share of flagged clients who churned (0 when none flagged).
     pub fn precision(&self) -> f64 {
-        let f = self.true_positives + self.false_positives;
-        if f == 0 {
-            0.0
-        } else {
-            self.true_positives as f64 / f as f64
-        }
+        share(
+            self.true_positives,
+            self.true_positives + self.false_positives,
+        )
     }
     /// Share of churners flagged (0 when there are none).
     pub fn recall(&self) -> f64 {
-        let p = self.true_positives + self.false_negatives;
-        if p == 0 {
-            0.0
-        } else {
-            self.true_positives as f64 / p as f64
-        }
+        share(
+            self.true_positives,
+            self.true_positives + self.false_negatives,
+        )
     }
     /// Share of non-churners flagged.
     pub fn false_positive_rate(&self) -> f64 {
-        let n = self.false_positives + self.true_negatives;
-        if n == 0 {
-            0.0
-        } else {
-            self.false_positives as f64 / n as f64
-        }
+        share(
+            self.false_positives,
+            self.false_positives + self.true_negatives,
+        )
     }
     /// Share of correct decisions.
     pub fn accuracy(&self) -> f64 {
-        let t =
-            self.true_positives + self.false_positives + self.true_negatives + self.false_negatives;
-        if t == 0 {
-            0.0
-        } else {
-            (self.true_positives + self.true_negatives) as f64 / t as f64
-        }
+        share(
+            self.true_positives + self.true_negatives,
+            self.true_positives + self.false_positives + self.true_negatives + self.false_negatives,
+        )
     }
 }
 
