@@ -98,3 +98,32 @@ fn huge_aum_and_one_month_of_history_are_scored() {
     assert!((0.0..=1.0).contains(&a.churn_probability));
     assert_eq!(a.tiering.lifecycle, wealthscore::segment::Lifecycle::New);
 }
+
+#[test]
+fn confusion_rates_by_hand_and_with_empty_classes() {
+    use wealthscore::churn::eval::confusion;
+    // Scores ≥ 0.5 flagged: TP = 2 (0.9, 0.6), FP = 1 (0.7), FN = 1 (0.2), TN = 2 (0.1, 0.4).
+    let s = [0.9, 0.6, 0.7, 0.2, 0.1, 0.4];
+    let y = [true, true, false, true, false, false];
+    let c = confusion(&s, &y, 0.5).unwrap();
+    assert_eq!(
+        (
+            c.true_positives,
+            c.false_positives,
+            c.false_negatives,
+            c.true_negatives
+        ),
+        (2, 1, 1, 2)
+    );
+    assert_eq!(c.precision(), 2.0 / 3.0);
+    assert_eq!(c.recall(), 2.0 / 3.0);
+    assert_eq!(c.false_positive_rate(), 1.0 / 3.0);
+    assert_eq!(c.accuracy(), 4.0 / 6.0);
+    // Nothing flagged and no churners: the rates are 0, not NaN.
+    let c = confusion(&[0.1, 0.2], &[false, false], 0.5).unwrap();
+    assert_eq!(
+        (c.precision(), c.recall(), c.false_positive_rate()),
+        (0.0, 0.0, 0.0)
+    );
+    assert_eq!(c.accuracy(), 1.0);
+}
