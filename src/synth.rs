@@ -240,8 +240,13 @@ pub fn cause_contributions(c: &ClientRecord) -> [(ChurnCause, f64); 6] {
 /// assert!(z.is_finite());
 /// ```
 pub fn churn_logit(c: &ClientRecord) -> f64 {
+    logit_from(c, &cause_contributions(c))
+}
+
+/// The logit from already computed cause contributions.
+fn logit_from(c: &ClientRecord, contributions: &[(ChurnCause, f64)]) -> f64 {
     let loyalty = -0.006 * f64::from(c.tenure_months.min(120));
-    INTERCEPT + loyalty + cause_contributions(c).iter().map(|(_, v)| v).sum::<f64>()
+    INTERCEPT + loyalty + contributions.iter().map(|(_, v)| v).sum::<f64>()
 }
 
 /// Mean of the answered survey dimensions.
@@ -463,14 +468,15 @@ fn generate_one(cfg: &PortfolioConfig, index: u64) -> (ClientRecord, GroundTruth
         survey,
         churn: None,
     };
-    let z = churn_logit(&record) + cfg.intercept_shift;
+    let contributions = cause_contributions(&record);
+    let z = logit_from(&record, &contributions) + cfg.intercept_shift;
     let probability = sigmoid(z);
     let churned = rng.random::<f64>() < probability;
     record.churn = Some(ChurnLabel {
         churned,
         observed_on: cfg.observed_on.clone(),
     });
-    let mut causes: Vec<(ChurnCause, f64)> = cause_contributions(&record)
+    let mut causes: Vec<(ChurnCause, f64)> = contributions
         .into_iter()
         .filter(|(_, v)| *v >= CAUSE_THRESHOLD)
         .collect();
