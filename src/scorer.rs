@@ -331,15 +331,11 @@ impl Scorer {
                 contribution: signals[i],
             });
         }
-        let mut causes = [(ChurnCause::Service, 0.0); ChurnCause::ALL.len()];
-        for (slot, cause) in causes.iter_mut().zip(ChurnCause::ALL) {
-            slot.0 = cause;
-        }
+        // ChurnCause::ALL lists the causes in declaration order, so a cause indexes it.
+        let mut causes = ChurnCause::ALL.map(|c| (c, 0.0));
         for (c, g) in signals.iter().zip(&SIGNALS) {
-            if *c > 0.0
-                && let Some(slot) = causes.iter_mut().find(|s| s.0 == g.cause)
-            {
-                slot.1 += c;
+            if *c > 0.0 {
+                causes[g.cause as usize].1 += c;
             }
         }
 

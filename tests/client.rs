@@ -173,3 +173,11 @@ fn a_bad_json_element_does_not_lose_the_others() {
     assert_eq!(rows[2].as_ref().unwrap().id, "C-2");
     assert!(matches!(read_json(&b"[{"[..]), Err(Error::Parse { .. })));
 }
+
+#[test]
+fn churn_causes_are_listed_in_declaration_order() {
+    // The scorer indexes per-cause totals by `cause as usize`.
+    for (i, c) in wealthscore::ChurnCause::ALL.iter().enumerate() {
+        assert_eq!(*c as usize, i, "{c:?}");
+    }
+}
