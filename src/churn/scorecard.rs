@@ -186,6 +186,8 @@ impl Default for Scorecard {
             ),
             Signal::new("high_fees", "excess_fee_pct", Some(0.3), None, 5.0),
         ];
+        // Constants on schema features, finite points and bounds: `new` cannot reject them
+        // (every test that builds the default scorecard would fail first).
         Scorecard::new(signals, -3.0, 0.03).unwrap_or_else(|_| unreachable!())
     }
 }
