@@ -7,7 +7,7 @@ use wealthscore::synth::{PortfolioConfig, generate};
 fn bench_generate(c: &mut Criterion) {
     let mut group = c.benchmark_group("synth_generate");
     group.sample_size(10);
-    for &n in &[10_000usize, 100_000] {
+    for &n in &[10_000usize, 1_000_000] {
         group.throughput(Throughput::Elements(n as u64));
         group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, &n| {
             let cfg = PortfolioConfig {

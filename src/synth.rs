@@ -20,8 +20,8 @@
 //! A client churns with probability `sigmoid(churn_logit(record))`, where [`churn_logit`] is
 //! a documented function of the record's observable fields only — so the generator's
 //! probability is the Bayes-optimal score, and no model can beat its ROC AUC, which is
-//! **≈ 0.797** on the default configuration (measured on 1,000,000 clients with seed 42;
-//! tested on 200,000 clients). The terms, each tied to a domain cause ([`ChurnCause`]):
+//! **≈ 0.797** on the default configuration (0.7966 on 1,000,000 clients with seed 42 in
+//! the ignored test `one_million_clients_documented_figures` of `tests/synth.rs`). The terms, each tied to a domain cause ([`ChurnCause`]):
 //!
 //! | term | cause |
 //! |---|---|
@@ -39,12 +39,13 @@
 //! | intercept [`INTERCEPT`] | — |
 //!
 //! ## What the docs promise (and the tests check)
-//! - base churn rate ≈ 12.3 % (1,000,000 clients: 12.27 %);
+//! - base churn rate ≈ 12.3 % (1,000,000 clients: 12.27 %, same test);
 //! - tier shares as configured;
 //! - median AUM by tier, from the truncated log-normal and Pareto laws above:
 //!   mass 58,737, mid 1,258,827, high-net-worth 7,937,005 (= 5,000,000 × 2^(1/1.5));
 //!   `P(AUM > 10,000,000 | high-net-worth) = 2^−1.5 ≈ 0.354`;
-//! - one million clients generate in about 2.5 s on one core (release build).
+//! - one million clients generate in about 2 s on one core (release build; 1.98 s in
+//!   `cargo bench --bench synth`).
 //!
 //! ```
 //! use wealthscore::synth::{generate, PortfolioConfig};
@@ -273,7 +274,7 @@ fn mix(mut z: u64) -> u64 {
 
 /// Generates a portfolio.
 ///
-/// Fails only on an invalid configuration. One million clients take about 2.5 s on one
+/// Fails only on an invalid configuration. One million clients take about 2 s on one
 /// core in a release build.
 ///
 /// ```
