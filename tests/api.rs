@@ -116,7 +116,10 @@ fn budget_plan_names_the_right_client_after_a_failed_record_in_the_middle() {
                 .is_some_and(|i| i > 200)
         })
         .count();
-    assert!(after > 0, "the plan must include clients after the bad record");
+    assert!(
+        after > 0,
+        "the plan must include clients after the bad record"
+    );
     for assignment in &plan.chosen {
         // The client the plan names, looked up by id in the caller's book, is the one
         // whose own ranking yields the assigned action with the same value.
@@ -128,10 +131,7 @@ fn budget_plan_names_the_right_client_after_a_failed_record_in_the_middle() {
         assert_eq!(risk.aum, book[i].aum);
         let ranked = catalogue.rank(risk).unwrap();
         assert!(
-            ranked
-                .iter()
-                .flatten()
-                .any(|r| *r == assignment.action),
+            ranked.iter().flatten().any(|r| *r == assignment.action),
             "{} was assigned an action it does not rank",
             assignment.client
         );
