@@ -44,10 +44,15 @@ fn forest_file_with_shared_child_is_rejected() {
     // batch path) stopped at node 9 (0.2) where the one-row walk went on to leaf 11 (0.9).
     //          0  1  2  3  4  5  6  7  8  9 10 11 12
     let left = [1, 3, 7, 5, 0, 9, 0, 9, 0, 11, 0, 0, 0];
-    let value = [0.5, 0.5, 0.5, 0.5, 0.1, 0.5, 0.1, 0.5, 0.1, 0.2, 0.1, 0.9, 0.1];
+    let value = [
+        0.5, 0.5, 0.5, 0.5, 0.1, 0.5, 0.1, 0.5, 0.1, 0.2, 0.1, 0.9, 0.1,
+    ];
     let r: Result<ForestModel, _> = serde_json::from_value(tree(&left, &value));
     let msg = r.unwrap_err().to_string();
-    assert!(msg.contains("node 9") && msg.contains("two parents"), "{msg}");
+    assert!(
+        msg.contains("node 9") && msg.contains("two parents"),
+        "{msg}"
+    );
     // The same nodes with node 7 a leaf form a tree: it loads, and both paths agree.
     let mut ok = left;
     ok[7] = 0;

@@ -647,10 +647,7 @@ impl Fit for ForestModel {
             }
             edges.push(e);
         }
-        let mtry = params
-            .max_features
-            .unwrap_or_else(|| p.isqrt())
-            .clamp(1, p);
+        let mtry = params.max_features.unwrap_or_else(|| p.isqrt()).clamp(1, p);
         let mut g = Grower {
             bins: &bins,
             n,
