@@ -11,7 +11,7 @@ use std::time::Instant;
 use wealthscore::churn::eval::roc_auc;
 use wealthscore::churn::logistic::{LogisticModel, LogisticParams};
 use wealthscore::churn::{ChurnModel, Fit};
-use wealthscore::client::{read_csv, read_json};
+use wealthscore::client::{read_csv_file, read_json_file};
 use wealthscore::retention::ClientRisk;
 use wealthscore::scorer::{PortfolioReport, Scorer, ScorerConfig};
 use wealthscore::synth::{PortfolioConfig, generate};
@@ -32,14 +32,10 @@ fn load() -> wealthscore::Result<Vec<ClientRecord>> {
         );
         return Ok(book.clients);
     };
-    let file = std::fs::File::open(&path).map_err(|e| wealthscore::Error::Io {
-        context: path.clone(),
-        message: e.to_string(),
-    })?;
     let rows = if path.ends_with(".json") {
-        read_json(file)?
+        read_json_file(&path)?
     } else {
-        read_csv(file)?
+        read_csv_file(&path)?
     };
     let mut good = Vec::with_capacity(rows.len());
     for (i, r) in rows.into_iter().enumerate() {

@@ -39,19 +39,28 @@ pub const MIN_AGE: u32 = 18;
 pub const MAX_AGE: u32 = 120;
 
 /// A client's stated appetite for risk, in the five levels regulators use (C1…C5).
+///
+/// JSON and CSV accept the snake-case name (`conservative`, `moderately_conservative`,
+/// `moderate`, `moderately_aggressive`, `aggressive`) or the regulatory code (`C1` to
+/// `C5`, also lower case); they write the name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum RiskTolerance {
-    /// C1: capital preservation.
+    /// C1 (`conservative`): capital preservation.
+    #[serde(alias = "C1", alias = "c1")]
     Conservative,
-    /// C2.
+    /// C2 (`moderately_conservative`).
+    #[serde(alias = "C2", alias = "c2")]
     ModeratelyConservative,
-    /// C3.
+    /// C3 (`moderate`).
+    #[serde(alias = "C3", alias = "c3")]
     Moderate,
-    /// C4.
+    /// C4 (`moderately_aggressive`).
+    #[serde(alias = "C4", alias = "c4")]
     ModeratelyAggressive,
-    /// C5.
+    /// C5 (`aggressive`).
+    #[serde(alias = "C5", alias = "c5")]
     Aggressive,
 }
 
@@ -79,6 +88,7 @@ impl RiskTolerance {
 
 /// Amounts held per product category, in the same currency as AUM; they add up to AUM.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Holdings {
     /// Current and time deposits.
@@ -178,6 +188,7 @@ impl Holdings {
 /// Answers to the satisfaction survey on its five dimensions, each on a 1–5 Likert scale
 /// (5 = very satisfied). A dimension left blank is `None`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SurveyAnswers {
     /// Service quality: speed, courtesy, personal attention.
@@ -260,6 +271,7 @@ impl SurveyAnswers {
 
 /// Whether a client churned, and the date (ISO `YYYY-MM-DD`) it was observed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ChurnLabel {
     /// `true` if the client left (closed, or moved most assets out).
     pub churned: bool,
@@ -272,6 +284,7 @@ pub struct ChurnLabel {
 /// Monthly histories run oldest to newest; their last element is the current month.
 /// Money is in one currency of the caller's choice; rates are fractions (0.01 = 1 %).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClientRecord {
     /// The bank's identifier.
@@ -754,10 +767,7 @@ impl ClientRecord {
 
 /// Parses `YYYY-MM-DD` into (year, month, day), checking the calendar.
 pub fn parse_iso_date(s: &str) -> Result<(i32, u32, u32)> {
-    let bad = || Error::Parse {
-        context: "date".into(),
-        message: format!("`{s}` is not a date YYYY-MM-DD"),
-    };
+    let bad = || Error::parse("date", format!("`{s}` is not a date YYYY-MM-DD"));
     let b = s.as_bytes();
     if !s.is_ascii() || b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return Err(bad());
@@ -781,6 +791,7 @@ pub fn parse_iso_date(s: &str) -> Result<(i32, u32, u32)> {
 
 /// The flat CSV row: nested parts spread into columns, histories `;`-separated.
 #[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct CsvRow {
     id: String,
     branch: Option<String>,
@@ -958,36 +969,233 @@ pub fn write_csv<W: std::io::Write>(writer: W, records: &[ClientRecord]) -> Resu
     Ok(())
 }
 
+/// Columns every CSV must have; the others (`branch`, the survey answers and the churn
+/// label) may be absent or empty.
+pub const REQUIRED_CSV_COLUMNS: [&str; 22] = [
+    "id",
+    "age",
+    "tenure_months",
+    "aum",
+    "aum_history",
+    "deposits",
+    "wealth_products",
+    "funds",
+    "insurance",
+    "fixed_income",
+    "alternatives",
+    "monthly_transactions",
+    "transfers_out_90d",
+    "transfer_out_amount_90d",
+    "days_since_last_activity",
+    "advisor_contacts_180d",
+    "complaints_12m",
+    "return_vs_benchmark_12m",
+    "fee_rate",
+    "risk_tolerance",
+    "digital_share",
+    "dedicated_advisor",
+];
+
+/// Columns a CSV may have in addition to [`REQUIRED_CSV_COLUMNS`].
+pub const OPTIONAL_CSV_COLUMNS: [&str; 8] = [
+    "branch",
+    "survey_service_quality",
+    "survey_product",
+    "survey_experience",
+    "survey_competence",
+    "survey_risk_control",
+    "churned",
+    "churn_observed_on",
+];
+
+/// Checks the header once: a missing or renamed required column, or a column of no
+/// known name, is one error for the whole file naming the column.
+fn check_header(headers: &csv::StringRecord) -> Result<()> {
+    let known = |h: &str| REQUIRED_CSV_COLUMNS.contains(&h) || OPTIONAL_CSV_COLUMNS.contains(&h);
+    let unknown: Vec<&str> = headers.iter().filter(|h| !known(h)).collect();
+    let hint = if unknown.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (the header has unknown column{} {}; names are case-sensitive)",
+            if unknown.len() > 1 { "s" } else { "" },
+            unknown
+                .iter()
+                .map(|u| format!("`{u}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    if let Some(missing) = REQUIRED_CSV_COLUMNS
+        .iter()
+        .find(|c| !headers.iter().any(|h| h == **c))
+    {
+        return Err(Error::parse(
+            "CSV header (line 1)",
+            format!("missing required column `{missing}`{hint}"),
+        ));
+    }
+    if let Some(u) = unknown.first() {
+        return Err(Error::parse(
+            "CSV header (line 1)",
+            format!("unknown column `{u}`{hint}"),
+        ));
+    }
+    Ok(())
+}
+
 /// Reads CSV written by [`write_csv`] (or by a bank's export in the same layout).
 ///
 /// Returns one result per data row, so one bad row never loses the rest: a row that
-/// does not parse or fails [`ClientRecord::validate`] yields an error naming its line.
-/// Only a missing or unreadable header is an error for the whole file.
+/// does not parse or fails [`ClientRecord::validate`] yields an error naming its physical
+/// line in the file (the header is line 1; `\n` and `\r\n` endings alike). The whole
+/// read fails, with one error, when the header lacks a column of
+/// [`REQUIRED_CSV_COLUMNS`] or has a column of no known name, and when a quoted field
+/// does not close on its line: no field of this layout spans lines, so that is an
+/// unterminated quote, and reading on would merge the following rows into one.
 ///
 /// ```
 /// let text = "id,branch,age\nC1,,40\n";
-/// // A short header is rejected per row, not by a panic.
-/// let rows = wealthscore::client::read_csv(text.as_bytes())?;
-/// assert!(rows[0].is_err());
-/// # Ok::<(), wealthscore::Error>(())
+/// // A header without the required columns is one error naming the first missing one.
+/// let e = wealthscore::client::read_csv(text.as_bytes()).unwrap_err();
+/// assert!(e.to_string().contains("missing required column `tenure_months`"));
 /// ```
 pub fn read_csv<R: std::io::Read>(reader: R) -> Result<Vec<Result<ClientRecord>>> {
-    let mut r = csv::Reader::from_reader(reader);
-    r.headers()?;
+    let newlines = std::rc::Rc::new(std::cell::RefCell::new(Newlines::default()));
+    let counting = LineCounter {
+        inner: reader,
+        offset: 0,
+        newlines: std::rc::Rc::clone(&newlines),
+    };
+    // Flexible, so that a row of the wrong length is checked here, after the
+    // unterminated-quote check below has seen its fields.
+    let mut r = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(counting);
+    let headers = r.headers()?.clone();
+    check_header(&headers)?;
     let mut out = Vec::new();
-    for (i, row) in r.deserialize::<CsvRow>().enumerate() {
-        let line = i + 2;
-        let rec = row.map_err(Error::from).and_then(|row| {
-            row.into_record()
-                .map_err(|e| e.within(|f| format!("line {line}: {f}")))
-        });
-        out.push(rec);
+    let mut row = csv::StringRecord::new();
+    loop {
+        let start = r.position().byte();
+        match r.read_record(&mut row) {
+            Ok(false) => break,
+            Ok(true) => {
+                let offset = row.position().map_or(start, |p| p.byte());
+                let line = newlines.borrow_mut().line_of(offset);
+                if let Some(col) = row.iter().position(|f| f.contains(['\n', '\r'])) {
+                    let name = headers.get(col).unwrap_or("?");
+                    return Err(Error::parse(
+                        format!("CSV line {line}"),
+                        format!(
+                            "the quoted field in column `{name}` is not closed on this line \
+                             (an unterminated quote?); no field of this layout spans lines, \
+                             so the file is not read further"
+                        ),
+                    ));
+                }
+                if row.len() != headers.len() {
+                    out.push(Err(Error::parse(
+                        format!("CSV line {line}"),
+                        format!(
+                            "{} fields where the header has {}",
+                            row.len(),
+                            headers.len()
+                        ),
+                    )));
+                    continue;
+                }
+                let rec = row
+                    .deserialize::<CsvRow>(Some(&headers))
+                    .map_err(|e| Error::parse(format!("CSV line {line}"), csv_message(&e)))
+                    .and_then(|row| {
+                        row.into_record()
+                            .map_err(|e| e.within(|f| format!("line {line}: {f}")))
+                    });
+                out.push(rec);
+            }
+            Err(e) => {
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    return Err(Error::from(e));
+                }
+                let offset = e.position().map_or(start, |p| p.byte());
+                let line = newlines.borrow_mut().line_of(offset);
+                out.push(Err(Error::parse(
+                    format!("CSV line {line}"),
+                    csv_message(&e),
+                )));
+            }
+        }
     }
     Ok(out)
 }
 
+/// Byte offsets of the `\n`s read so far and not yet passed, to turn a record's byte
+/// offset into its physical line. csv's own line count is one short for a record after
+/// a `\r\n` (it starts the record at the `\n`), so lines are counted here.
+#[derive(Default)]
+struct Newlines {
+    pending: std::collections::VecDeque<u64>,
+    passed: usize,
+}
+
+impl Newlines {
+    /// The 1-based line of the record starting at `offset`: one more than the newlines
+    /// at or before it (a record may start at the `\n` of a `\r\n`).
+    fn line_of(&mut self, offset: u64) -> usize {
+        while self.pending.front().is_some_and(|&p| p <= offset) {
+            self.pending.pop_front();
+            self.passed += 1;
+        }
+        self.passed + 1
+    }
+}
+
+/// A reader that records where the newlines are.
+struct LineCounter<R> {
+    inner: R,
+    offset: u64,
+    newlines: std::rc::Rc<std::cell::RefCell<Newlines>>,
+}
+
+impl<R: std::io::Read> std::io::Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut nl = self.newlines.borrow_mut();
+        for (i, _) in buf[..n].iter().enumerate().filter(|(_, b)| **b == b'\n') {
+            nl.pending.push_back(self.offset + i as u64);
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+/// csv's message without its own position (which counts records, not lines).
+fn csv_message(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Deserialize { err, .. } => match err.field() {
+            Some(i) => format!("field {}: {}", i + 1, err.kind()),
+            None => err.kind().to_string(),
+        },
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("{len} fields where the header has {expected_len}"),
+        csv::ErrorKind::Utf8 { err, .. } => format!("field {} is not UTF-8", err.field() + 1),
+        _ => e.to_string(),
+    }
+}
+
+/// [`read_csv`] from a file; I/O errors name the path.
+pub fn read_csv_file(path: impl AsRef<std::path::Path>) -> Result<Vec<Result<ClientRecord>>> {
+    let path = path.as_ref();
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path.display(), e))?;
+    read_csv(std::io::BufReader::new(file)).map_err(|e| e.at(&path.display().to_string()))
+}
+
 /// Reads a JSON array of records, one result per element (a malformed array is an
 /// error for the whole input; a well-formed element that fails validation is not).
+/// The array is streamed: memory holds the records and one element at a time, not the
+/// whole document as a tree. Records are read strictly (see [`crate::json`]).
 ///
 /// ```
 /// let json = serde_json::to_string(&[wealthscore::ClientRecord::example()]).unwrap();
@@ -996,25 +1204,54 @@ pub fn read_csv<R: std::io::Read>(reader: R) -> Result<Vec<Result<ClientRecord>>
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 pub fn read_json<R: std::io::Read>(reader: R) -> Result<Vec<Result<ClientRecord>>> {
-    let values: Vec<serde_json::Value> = serde_json::from_reader(reader)?;
-    Ok(values
-        .into_iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let rec: ClientRecord = serde_json::from_value(v).map_err(|e| Error::Parse {
-                context: format!("JSON element {i}"),
-                message: e.to_string(),
-            })?;
-            rec.validate()?;
-            Ok(rec)
-        })
-        .collect())
+    use serde::Deserializer as _;
+    use serde::de::{SeqAccess, Visitor};
+
+    struct Elements;
+    impl<'de> Visitor<'de> for Elements {
+        type Value = Vec<Result<ClientRecord>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON array of client records")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            // One element at a time as a tree, so that a bad element is its own error.
+            while let Some(v) = seq.next_element::<serde_json::Value>()? {
+                let i = out.len();
+                out.push(
+                    ClientRecord::deserialize(crate::json::StrictDe(v))
+                        .map_err(|e| Error::Parse {
+                            context: format!("JSON element {i}"),
+                            message: e.to_string(),
+                            source: Some(crate::error::ErrorSource::new(e)),
+                        })
+                        .and_then(|rec| rec.validate().map(|()| rec)),
+                );
+            }
+            Ok(out)
+        }
+    }
+
+    let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::new(reader));
+    let out = de.deserialize_seq(Elements)?;
+    de.end()?;
+    Ok(out)
+}
+
+/// [`read_json`] from a file; I/O errors name the path.
+pub fn read_json_file(path: impl AsRef<std::path::Path>) -> Result<Vec<Result<ClientRecord>>> {
+    let path = path.as_ref();
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path.display(), e))?;
+    read_json(file).map_err(|e| e.at(&path.display().to_string()))
 }
 
 /// Why clients leave: the causes named by the domain, used by reason codes, retention
 /// actions and the synthetic generator's ground truth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum ChurnCause {
     /// Poor service: slow, impersonal, complaints, low satisfaction.

@@ -16,17 +16,27 @@
 //! ```
 
 /// Everything that can go wrong in `wealthscore`.
-#[derive(Debug, Clone, PartialEq, thiserror::Error, serde::Serialize)]
+///
+/// [`Error::Io`] and [`Error::Parse`] keep the underlying error, which
+/// [`std::error::Error::source`] returns (an [`std::io::Error`] or a
+/// [`serde_json::Error`], for instance):
+///
+/// ```
+/// use std::error::Error as _;
+/// let e = wealthscore::Scorer::from_file("no/such/scorer.json").unwrap_err();
+/// assert!(e.to_string().contains("no/such/scorer.json"));
+/// let io = e.source().and_then(|s| s.downcast_ref::<std::io::Error>()).unwrap();
+/// assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+/// ```
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub enum Error {
     /// A value is NaN or infinite.
-    #[error("`{field}` must be finite (got NaN or infinity)")]
     NonFinite {
         /// The field, cell or parameter at fault, e.g. `aum_history[3]`.
         field: String,
     },
     /// A value is finite but outside what the field allows.
-    #[error("invalid `{field}` = {value}: {reason}")]
     InvalidInput {
         /// The field, cell or parameter at fault.
         field: String,
@@ -36,7 +46,6 @@ pub enum Error {
         reason: String,
     },
     /// Two inputs that must agree in size do not.
-    #[error("dimension mismatch in `{what}`: expected {expected}, found {found}")]
     DimensionMismatch {
         /// What was being matched, e.g. `weights vs rows of R`.
         what: String,
@@ -46,13 +55,11 @@ pub enum Error {
         found: usize,
     },
     /// An input that must hold at least one element is empty.
-    #[error("`{what}` must not be empty")]
     Empty {
         /// What was empty.
         what: String,
     },
     /// An iterative method stopped before meeting its tolerance.
-    #[error("{method} did not converge after {iterations} iterations: {detail}")]
     NotConverged {
         /// The method, e.g. `BG/NBD maximum likelihood`.
         method: String,
@@ -62,9 +69,6 @@ pub enum Error {
         detail: String,
     },
     /// Pairwise judgments are too inconsistent to be used.
-    #[error(
-        "inconsistent judgments in `{what}`: consistency ratio {ratio:.4} exceeds {threshold:.4}"
-    )]
     Inconsistent {
         /// The matrix or hierarchy node.
         what: String,
@@ -74,7 +78,6 @@ pub enum Error {
         threshold: f64,
     },
     /// Incomplete judgments whose comparison graph is not connected.
-    #[error("comparisons in `{what}` do not connect every item: {detail}")]
     Disconnected {
         /// The matrix at fault.
         what: String,
@@ -82,7 +85,6 @@ pub enum Error {
         detail: String,
     },
     /// A configuration (policy, thresholds, catalogue, weights) is not valid.
-    #[error("invalid configuration `{field}`: {reason}")]
     InvalidConfig {
         /// The setting at fault.
         field: String,
@@ -90,13 +92,11 @@ pub enum Error {
         reason: String,
     },
     /// A fitted model is not usable: wrong shapes, unknown schema, absurd sizes.
-    #[error("invalid model: {reason}")]
     InvalidModel {
         /// Why the model is rejected.
         reason: String,
     },
     /// Fitting is impossible on the data given (e.g. one class only).
-    #[error("cannot fit {model}: {reason}")]
     Fit {
         /// The model being fitted.
         model: String,
@@ -104,22 +104,141 @@ pub enum Error {
         reason: String,
     },
     /// Reading or writing failed.
-    #[error("I/O error on {context}: {message}")]
     Io {
-        /// What was being read or written.
+        /// What was being read or written: the path when there is one.
         context: String,
         /// The system's message.
         message: String,
+        /// The underlying error, returned by [`std::error::Error::source`].
+        source: Option<ErrorSource>,
     },
     /// Text (JSON, CSV, a date) could not be parsed.
-    #[error("parse error in {context}: {message}")]
     Parse {
         /// Where: a file, a line, a field.
         context: String,
         /// The parser's message.
         message: String,
+        /// The underlying parser error, if any, returned by
+        /// [`std::error::Error::source`].
+        source: Option<ErrorSource>,
     },
 }
+
+// Display and Error by hand rather than with thiserror: `source()` must return the
+// underlying error itself (inside the shared `ErrorSource`), so that callers can downcast.
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::NonFinite { field } => {
+                write!(f, "`{field}` must be finite (got NaN or infinity)")
+            }
+            Error::InvalidInput {
+                field,
+                value,
+                reason,
+            } => write!(f, "invalid `{field}` = {value}: {reason}"),
+            Error::DimensionMismatch {
+                what,
+                expected,
+                found,
+            } => write!(
+                f,
+                "dimension mismatch in `{what}`: expected {expected}, found {found}"
+            ),
+            Error::Empty { what } => write!(f, "`{what}` must not be empty"),
+            Error::NotConverged {
+                method,
+                iterations,
+                detail,
+            } => write!(
+                f,
+                "{method} did not converge after {iterations} iterations: {detail}"
+            ),
+            Error::Inconsistent {
+                what,
+                ratio,
+                threshold,
+            } => write!(
+                f,
+                "inconsistent judgments in `{what}`: consistency ratio {ratio:.4} exceeds {threshold:.4}"
+            ),
+            Error::Disconnected { what, detail } => write!(
+                f,
+                "comparisons in `{what}` do not connect every item: {detail}"
+            ),
+            Error::InvalidConfig { field, reason } => {
+                write!(f, "invalid configuration `{field}`: {reason}")
+            }
+            Error::InvalidModel { reason } => write!(f, "invalid model: {reason}"),
+            Error::Fit { model, reason } => write!(f, "cannot fit {model}: {reason}"),
+            Error::Io {
+                context, message, ..
+            } => write!(f, "I/O error on {context}: {message}"),
+            Error::Parse {
+                context, message, ..
+            } => write!(f, "parse error in {context}: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io {
+                source: Some(s), ..
+            }
+            | Error::Parse {
+                source: Some(s), ..
+            } => Some(s.get()),
+            _ => None,
+        }
+    }
+}
+
+/// The underlying error of an [`Error::Io`] or [`Error::Parse`], shared so that [`Error`]
+/// stays `Clone`. Two sources are equal when their messages are; one serialises as its
+/// message. As a [`std::error::Error`] it is transparent: its `source()` is the
+/// underlying error itself, so `downcast_ref::<std::io::Error>()` works on it.
+#[derive(Clone)]
+pub struct ErrorSource(Arc<dyn std::error::Error + Send + Sync>);
+
+impl ErrorSource {
+    /// Wraps an error.
+    pub fn new(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        ErrorSource(Arc::new(e))
+    }
+
+    /// The underlying error.
+    pub fn get(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.0
+    }
+}
+
+impl std::fmt::Debug for ErrorSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Display for ErrorSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl PartialEq for ErrorSource {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.0.to_string() == other.0.to_string()
+    }
+}
+
+impl serde::Serialize for ErrorSource {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(&*self.0)
+    }
+}
+
+use std::sync::Arc;
 
 /// `Result` with [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
@@ -186,20 +305,76 @@ impl Error {
     }
 }
 
+impl Error {
+    /// An I/O error on `path` (or on whatever `context` names), keeping the source.
+    pub(crate) fn io(context: impl std::fmt::Display, e: std::io::Error) -> Self {
+        Error::Io {
+            context: context.to_string(),
+            message: e.to_string(),
+            source: Some(ErrorSource::new(e)),
+        }
+    }
+
+    /// A parse error with no underlying error to keep.
+    pub(crate) fn parse(context: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Parse {
+            context: context.into(),
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// The same error with the context of an [`Error::Io`] or [`Error::Parse`] prefixed
+    /// by `place` (a file path), other errors unchanged.
+    pub(crate) fn at(self, place: &str) -> Self {
+        match self {
+            Error::Io {
+                context,
+                message,
+                source,
+            } => Error::Io {
+                context: format!("{place}: {context}"),
+                message,
+                source,
+            },
+            Error::Parse {
+                context,
+                message,
+                source,
+            } => Error::Parse {
+                context: format!("{place}: {context}"),
+                message,
+                source,
+            },
+            other => other,
+        }
+    }
+}
+
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
-        Error::Io {
-            context: "stream".into(),
-            message: e.to_string(),
-        }
+        Error::io("stream", e)
     }
 }
 
 impl From<serde_json::Error> for Error {
     fn from(e: serde_json::Error) -> Self {
+        if e.is_io() {
+            let message = e.to_string();
+            return Error::Io {
+                context: "JSON stream".into(),
+                message,
+                source: Some(ErrorSource::new(e)),
+            };
+        }
+        // serde_json's message ends with the position, which the context already names.
+        let position = format!(" at line {} column {}", e.line(), e.column());
+        let text = e.to_string();
+        let message = text.strip_suffix(&position).unwrap_or(&text).to_string();
         Error::Parse {
             context: format!("JSON at line {} column {}", e.line(), e.column()),
-            message: e.to_string(),
+            message,
+            source: Some(ErrorSource::new(e)),
         }
     }
 }
@@ -207,12 +382,13 @@ impl From<serde_json::Error> for Error {
 impl From<csv::Error> for Error {
     fn from(e: csv::Error) -> Self {
         let context = match e.position() {
-            Some(p) => format!("CSV record {} (line {})", p.record(), p.line()),
+            Some(p) => format!("CSV line {}", p.line()),
             None => "CSV".to_string(),
         };
         Error::Parse {
             context,
             message: e.to_string(),
+            source: Some(ErrorSource::new(e)),
         }
     }
 }

@@ -47,11 +47,34 @@
 //! ```
 #![warn(missing_docs)]
 
+/// `label()` and `Display` for an enum: the words a person reads in descriptions and
+/// reports, rather than the Rust variant name.
+macro_rules! human_labels {
+    ($t:ident { $($v:ident => $l:literal),* $(,)? }) => {
+        impl $t {
+            /// What a person reads, e.g. in [`crate::Scorer::describe`] and
+            /// [`crate::PortfolioReport`]'s text; also its `Display`.
+            pub fn label(self) -> &'static str {
+                match self {
+                    $($t::$v => $l),*
+                }
+            }
+        }
+
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.label())
+            }
+        }
+    };
+}
+
 pub mod ahp;
 pub mod churn;
 pub mod client;
 pub mod error;
 pub mod fuzzy;
+pub mod json;
 pub mod metrics;
 pub mod retention;
 pub mod scorer;
@@ -62,7 +85,7 @@ pub use ahp::{PairwiseMatrix, Priorities, PriorityMethod};
 pub use churn::lifetime::{BgNbd, GammaGamma, ShiftedBetaGeometric};
 pub use churn::{ChurnModel, Classifier, Fit};
 pub use client::{ChurnCause, ClientRecord};
-pub use error::{Error, Result};
+pub use error::{Error, ErrorSource, Result};
 pub use metrics::{ChurnCost, CohortTable, PeriodFlow};
 /// The `ndarray` version of the public signatures (`Array2`, `ArrayView1`, …), so callers
 /// need not pin a matching version themselves.

@@ -32,6 +32,7 @@ use crate::error::{Error, Result, check};
 
 /// When a client joined and, if so, left (any time unit, e.g. day numbers).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ClientSpan {
     /// Time the relationship started.
     pub joined: f64,
@@ -43,6 +44,7 @@ pub struct ClientSpan {
 ///
 /// `at_end = at_start + joined - left_from_start - left_from_joined`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PeriodFlow {
     /// Clients active at the start.
     pub at_start: u64,
@@ -164,6 +166,7 @@ impl PeriodFlow {
 
 /// What losing clients costs: the margin they would have brought plus replacing them.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ChurnCost {
     /// Margin lost with the departed clients.
     pub lost_margin: f64,
@@ -259,6 +262,7 @@ pub const MAX_COHORT_PERIODS: usize = 100_000;
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CohortTable {
     /// Join period of each cohort, ascending.
     pub cohorts: Vec<i64>,

@@ -38,7 +38,7 @@ pub const MAX_ACTIONS: usize = 64;
 
 /// The retention actions the domain names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum ActionKind {
     /// A personalised financial plan built with the client.
@@ -61,6 +61,7 @@ pub enum ActionKind {
 
 /// One action of the catalogue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RetentionAction {
     /// Which action.
@@ -172,11 +173,14 @@ pub struct ActionCatalogue {
 impl<'de> Deserialize<'de> for ActionCatalogue {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
         struct Raw {
             actions: Vec<RetentionAction>,
         }
-        let raw = Raw::deserialize(d)?;
-        ActionCatalogue::new(raw.actions).map_err(serde::de::Error::custom)
+        let raw = Raw::deserialize(crate::json::StrictDe(d))?;
+        ActionCatalogue::new(raw.actions)
+            .map_err(crate::json::stash)
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -336,6 +340,7 @@ impl<'a> ClientRisk<'a> {
 
 /// One recommended action with its expected value.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RankedAction {
     /// Which action.
@@ -528,6 +533,7 @@ fn insert_top(top: &mut [Option<RankedAction>; TOP_ACTIONS], c: RankedAction) {
 
 /// One client's assigned action in a [`BudgetPlan`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Assignment {
     /// The client's [`ClientRisk::id`].
@@ -553,3 +559,14 @@ pub struct BudgetPlan {
     /// Clients whose input was invalid, by [`ClientRisk::id`], with the error.
     pub rejected: Vec<(String, Error)>,
 }
+
+human_labels!(ActionKind {
+    PersonalisedPlan => "personalised plan",
+    ServiceRemediation => "service remediation",
+    ProductFitReview => "product fit review",
+    RegularContact => "regular contact",
+    OffersAndPoints => "offers and points",
+    CrossSelling => "cross-selling",
+    WinBackVisit => "win-back visit",
+    DedicatedAdvisor => "dedicated advisor",
+});

@@ -36,6 +36,7 @@ use crate::retention::{ActionCatalogue, ClientRisk, RankedAction, TOP_ACTIONS};
 use crate::segment::{AssetTier, Tiering, TieringPolicy};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 /// Number of reason codes in an [`Assessment`].
 pub const TOP_REASONS: usize = 3;
@@ -48,7 +49,7 @@ pub const GRADES: usize = crate::fuzzy::GRADES;
 /// `margin × (1 + d) / (1 + d − r)` with the annual margin `AUM × margin rate` and the
 /// retention rate `r = 1 − churn probability`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ValueAssumptions {
     /// Annual discount rate `d`, in `(0, 1]` (default 0.08).
@@ -101,6 +102,7 @@ impl ValueAssumptions {
 
 /// Everything a [`Scorer`] is built from; plain serde data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ScorerConfig {
     /// Five-dimension tiering thresholds and composite weights.
@@ -204,6 +206,7 @@ pub struct ReasonCode {
 
 /// The satisfaction part of an assessment.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SatisfactionSummary {
     /// Grade vector B over the grade set, best grade first.
@@ -218,24 +221,50 @@ pub struct SatisfactionSummary {
     pub basis: Basis,
 }
 
-/// Which warning signals fired, as a set over the scorer's signal list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Warnings(pub u64);
+/// Which warning signals fired: a set over the scorer's signal list, which it shares
+/// (building one allocates nothing). It serialises as the list of the names that fired,
+/// e.g. `["complaint", "repeated_complaints"]`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Warnings {
+    bits: u64,
+    names: Arc<[String]>,
+}
 
 impl Warnings {
     /// Number of signals that fired.
-    pub fn count(self) -> u32 {
-        self.0.count_ones()
+    pub fn count(&self) -> u32 {
+        self.bits.count_ones()
     }
 
-    /// Whether signal `i` fired.
-    pub fn contains(self, i: usize) -> bool {
-        i < 64 && self.0 & (1 << i) != 0
+    /// Whether signal `i` (in [`Scorer::warning_names`] order) fired.
+    pub fn contains(&self, i: usize) -> bool {
+        i < 64 && self.bits & (1 << i) != 0
+    }
+
+    /// The set as bits: bit `i` for signal `i`.
+    pub fn bits(&self) -> u64 {
+        self.bits
+    }
+
+    /// Names of the signals that fired, in signal order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.names
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.contains(*i))
+            .map(|(_, n)| n.as_str())
     }
 }
 
-/// Everything a relationship manager needs about one client.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+impl Serialize for Warnings {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.names())
+    }
+}
+
+/// Everything a relationship manager needs about one client. Serialised (e.g. to JSON)
+/// it reads without the scorer: warnings are names, levels and tiers are words.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Assessment {
     /// The five tiering dimensions and the composite.
@@ -274,6 +303,8 @@ pub struct Scorer {
     config: ScorerConfig,
     satisfaction: SatisfactionIndex,
     signals: Vec<ResolvedSignal>,
+    /// Signal names, shared by every assessment's [`Warnings`].
+    warning_names: Arc<[String]>,
 }
 
 impl Scorer {
@@ -315,17 +346,26 @@ impl Scorer {
                 max: s.max,
             });
         }
+        let warning_names = card.iter().map(|s| s.name.clone()).collect();
         Ok(Scorer {
             config,
             satisfaction,
             signals,
+            warning_names,
         })
     }
 
-    /// Loads a scorer from its JSON configuration, validating it.
+    /// Loads a scorer from its JSON configuration, validating it. Loading is strict (see
+    /// [`crate::json`]): unknown keys and arrays in place of objects are refused.
     pub fn from_json(json: &str) -> Result<Self> {
-        let config: ScorerConfig = serde_json::from_str(json)?;
+        let config: ScorerConfig = crate::json::from_str(json)?;
         Scorer::new(config)
+    }
+
+    /// Loads a scorer from a JSON configuration file, as [`Scorer::from_json`]; I/O and
+    /// parse errors name the path.
+    pub fn from_file(path: impl AsRef<std::path::Path>) -> Result<Self> {
+        Scorer::new(crate::json::from_file(path)?)
     }
 
     /// The configuration.
@@ -436,7 +476,10 @@ impl Scorer {
             satisfaction,
             churn_probability: p,
             risk_level: self.config.risk.level(p),
-            warnings: Warnings(warnings),
+            warnings: Warnings {
+                bits: warnings,
+                names: Arc::clone(&self.warning_names),
+            },
             reasons,
             clv,
             expected_value_lost,
@@ -469,7 +512,7 @@ impl Scorer {
         let t = &a.tiering;
         let _ = writeln!(
             s,
-            "churn {:.1}% ({:?}), CLV {:.0}, expected value lost {:.0}",
+            "churn {:.1}% ({} risk), CLV {:.0}, expected value lost {:.0}",
             100.0 * a.churn_probability,
             a.risk_level,
             a.clv,
@@ -477,22 +520,17 @@ impl Scorer {
         );
         let _ = writeln!(
             s,
-            "tier: {:?} / {:?} activity / {:?} / {:?} needs / {:?}",
+            "tier: {} / {} / {} / {} / {}",
             t.asset, t.activity, t.lifecycle, t.complexity, t.loyalty
         );
         let _ = writeln!(
             s,
-            "satisfaction: {grade} (score {:.1}, weakest {}, {:?})",
+            "satisfaction: {grade} (score {:.1}, weakest {}, {})",
             a.satisfaction.score,
             a.satisfaction.weakest_dimension.name(),
             a.satisfaction.basis
         );
-        let fired: Vec<&str> = self
-            .warning_names()
-            .enumerate()
-            .filter(|(i, _)| a.warnings.contains(*i))
-            .map(|(_, n)| n)
-            .collect();
+        let fired: Vec<&str> = a.warnings.names().collect();
         let _ = writeln!(s, "warnings: {}", fired.join(", "));
         for r in a.reasons.iter().flatten() {
             let _ = writeln!(
@@ -507,7 +545,7 @@ impl Scorer {
         for act in a.actions.iter().flatten() {
             let _ = writeln!(
                 s,
-                "action: {:?}, value saved {:.0}, cost {:.0}",
+                "action: {}, value saved {:.0}, cost {:.0}",
                 act.kind, act.value_saved, act.cost
             );
         }
@@ -517,6 +555,7 @@ impl Scorer {
 
 /// Expected value lost and head count for one group of a [`PortfolioReport`].
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GroupTotals {
     /// Clients.
@@ -710,9 +749,7 @@ impl std::fmt::Display for PortfolioReport {
         }
         writeln!(f, "\nclients to call this week:")?;
         for c in &self.to_call {
-            let action = c
-                .action
-                .map_or("-".to_string(), |a| format!("{:?}", a.kind));
+            let action = c.action.map_or("-", |a| a.kind.label());
             writeln!(
                 f,
                 "  {:<12} p={:.2} expected value lost {:>10.0}  reason {:<18} action {action}",

@@ -17,7 +17,7 @@
 //!   30 %), on a 1–5 scale, shaped by the same traits.
 //!
 //! ## The churn mechanism (ground truth)
-//! A client churns with probability `sigmoid(churn_logit(record))`, where [`churn_logit`] is
+//! A client churns with probability `sigmoid(churn_logit(record))`, where [`mechanism::churn_logit`] is
 //! a documented function of the record's observable fields only — so the generator's
 //! probability is the Bayes-optimal score, and no model can beat its ROC AUC, which is
 //! **≈ 0.797** on the default configuration (0.7966 on 1,000,000 clients with seed 42 in
@@ -36,7 +36,7 @@
 //! | `+80 × max(fee rate − 1 %, 0)` | fees |
 //! | `+0.35` if only one product category held | product |
 //! | `−0.006 ×` tenure months (capped at 120): loyalty | — |
-//! | intercept [`INTERCEPT`] | — |
+//! | intercept [`mechanism::INTERCEPT`] | — |
 //!
 //! ## What the docs promise (and the tests check)
 //! - base churn rate ≈ 12.3 % (1,000,000 clients: 12.27 %, same test);
@@ -72,8 +72,6 @@ use serde::{Deserialize, Serialize};
 pub const MASS_UPPER: f64 = 500_000.0;
 /// Lower AUM bound of the high-net-worth tier (inclusive).
 pub const HNW_LOWER: f64 = 5_000_000.0;
-/// Intercept of [`churn_logit`], set so that the default portfolio churns at about 12.3 %.
-pub const INTERCEPT: f64 = -3.35;
 /// Months of history generated for clients whose tenure allows it.
 pub const HISTORY_MONTHS: usize = 12;
 
@@ -87,7 +85,7 @@ const HNW_PARETO_ALPHA: f64 = 1.5;
 
 /// The tier a generated client was drawn in (its AUM lies in that tier's band).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum GeneratedTier {
     /// AUM below [`MASS_UPPER`].
@@ -100,7 +98,7 @@ pub enum GeneratedTier {
 
 /// Settings of the generator. Defaults are documented on each field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PortfolioConfig {
     /// Number of clients (default 10,000).
@@ -111,7 +109,7 @@ pub struct PortfolioConfig {
     pub tier_shares: [f64; 3],
     /// Share of clients who answered the survey (default 0.30).
     pub survey_response_rate: f64,
-    /// Added to [`INTERCEPT`] to move the base churn rate (default 0).
+    /// Added to [`mechanism::INTERCEPT`] to move the base churn rate (default 0).
     pub intercept_shift: f64,
     /// Date stamped on the churn labels (default `2026-11-01`).
     pub observed_on: String,
@@ -212,6 +210,7 @@ impl PortfolioConfig {
 
 /// What the generator knows about a client and a model has to find out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GroundTruth {
     /// The tier the client was drawn in.
@@ -229,6 +228,7 @@ pub const CAUSE_THRESHOLD: f64 = 0.3;
 
 /// A generated portfolio: records (with churn labels) and their ground truth, aligned.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Portfolio {
     /// The client records, each with a churn label.
@@ -237,74 +237,85 @@ pub struct Portfolio {
     pub truth: Vec<GroundTruth>,
 }
 
-/// The causes that enter [`churn_logit`], in the order of [`cause_contributions`].
-pub const MECHANISM_CAUSES: [ChurnCause; 5] = [
-    ChurnCause::Service,
-    ChurnCause::Relationship,
-    ChurnCause::Competitor,
-    ChurnCause::Performance,
-    ChurnCause::Fees,
-];
+/// The generator's ground-truth churn mechanism (see the module documentation): the
+/// true logit of a record and each cause's part of it. It is exposed to check models,
+/// reason codes and the generator itself against the truth, in tests, benchmarks and
+/// fuzzing; it is not part of scoring, and it changes whenever the generator does.
+pub mod mechanism {
+    use crate::client::{ChurnCause, ClientRecord};
 
-/// Contribution of each cause to the churn logit, in the order of [`MECHANISM_CAUSES`],
-/// followed by the product term, as `(cause, contribution)`.
-///
-/// ```
-/// use wealthscore::{ClientRecord, ChurnCause, synth::cause_contributions};
-/// let c = cause_contributions(&ClientRecord::example());
-/// // Two complaints and a middling survey: 0.70 × 2 + 0.4 × (3 − 3.0) = 1.4.
-/// assert_eq!(c[0].0, ChurnCause::Service);
-/// assert!((c[0].1 - 1.4).abs() < 1e-12);
-/// ```
-pub fn cause_contributions(c: &ClientRecord) -> [(ChurnCause, f64); 6] {
-    let mut service = 0.70 * f64::from(c.complaints_12m);
-    if let Some(m) = c.survey.as_ref().and_then(survey_mean) {
-        service += 0.40 * (3.0 - m);
-    }
-    let mut relationship = 0.0;
-    if c.advisor_contacts_180d == 0 {
-        relationship += 0.60;
-    }
-    relationship += 0.15 * f64::from(c.days_since_last_activity.min(180)) / 30.0;
-    relationship -= 0.8 * c.activity_ratio().ln();
-    let outflow = c.transfer_out_amount_90d;
-    let share = if c.aum + outflow > 0.0 {
-        outflow / (c.aum + outflow)
-    } else {
-        0.0
-    };
-    let competitor = -6.0 * c.aum_change(3) + 4.0 * share;
-    let performance = -10.0 * c.return_vs_benchmark_12m.min(0.0);
-    let fees = 80.0 * (c.fee_rate - 0.01).max(0.0);
-    let product = if c.holdings.categories_held() <= 1 {
-        0.35
-    } else {
-        0.0
-    };
-    [
-        (ChurnCause::Service, service),
-        (ChurnCause::Relationship, relationship),
-        (ChurnCause::Competitor, competitor),
-        (ChurnCause::Performance, performance),
-        (ChurnCause::Fees, fees),
-        (ChurnCause::Product, product),
-    ]
-}
+    /// Intercept of [`churn_logit`], set so that the default portfolio churns at about 12.3 %.
+    pub const INTERCEPT: f64 = -3.35;
 
-/// The generator's true churn logit for a record (see the module docs for its terms).
-///
-/// ```
-/// let z = wealthscore::synth::churn_logit(&wealthscore::ClientRecord::example());
-/// assert!(z.is_finite());
-/// ```
-pub fn churn_logit(c: &ClientRecord) -> f64 {
-    logit_from(c, &cause_contributions(c))
+    /// The causes that enter [`churn_logit`], in the order of [`cause_contributions`].
+    pub const MECHANISM_CAUSES: [ChurnCause; 5] = [
+        ChurnCause::Service,
+        ChurnCause::Relationship,
+        ChurnCause::Competitor,
+        ChurnCause::Performance,
+        ChurnCause::Fees,
+    ];
+
+    /// Contribution of each cause to the churn logit, in the order of [`MECHANISM_CAUSES`],
+    /// followed by the product term, as `(cause, contribution)`.
+    ///
+    /// ```
+    /// use wealthscore::{ClientRecord, ChurnCause, synth::mechanism::cause_contributions};
+    /// let c = cause_contributions(&ClientRecord::example());
+    /// // Two complaints and a middling survey: 0.70 × 2 + 0.4 × (3 − 3.0) = 1.4.
+    /// assert_eq!(c[0].0, ChurnCause::Service);
+    /// assert!((c[0].1 - 1.4).abs() < 1e-12);
+    /// ```
+    pub fn cause_contributions(c: &ClientRecord) -> [(ChurnCause, f64); 6] {
+        let mut service = 0.70 * f64::from(c.complaints_12m);
+        if let Some(m) = c.survey.as_ref().and_then(super::survey_mean) {
+            service += 0.40 * (3.0 - m);
+        }
+        let mut relationship = 0.0;
+        if c.advisor_contacts_180d == 0 {
+            relationship += 0.60;
+        }
+        relationship += 0.15 * f64::from(c.days_since_last_activity.min(180)) / 30.0;
+        relationship -= 0.8 * c.activity_ratio().ln();
+        let outflow = c.transfer_out_amount_90d;
+        let share = if c.aum + outflow > 0.0 {
+            outflow / (c.aum + outflow)
+        } else {
+            0.0
+        };
+        let competitor = -6.0 * c.aum_change(3) + 4.0 * share;
+        let performance = -10.0 * c.return_vs_benchmark_12m.min(0.0);
+        let fees = 80.0 * (c.fee_rate - 0.01).max(0.0);
+        let product = if c.holdings.categories_held() <= 1 {
+            0.35
+        } else {
+            0.0
+        };
+        [
+            (ChurnCause::Service, service),
+            (ChurnCause::Relationship, relationship),
+            (ChurnCause::Competitor, competitor),
+            (ChurnCause::Performance, performance),
+            (ChurnCause::Fees, fees),
+            (ChurnCause::Product, product),
+        ]
+    }
+
+    /// The generator's true churn logit for a record (see the module docs for its terms).
+    ///
+    /// ```
+    /// let z = wealthscore::synth::mechanism::churn_logit(&wealthscore::ClientRecord::example());
+    /// assert!(z.is_finite());
+    /// ```
+    pub fn churn_logit(c: &ClientRecord) -> f64 {
+        super::logit_from(c, &cause_contributions(c))
+    }
 }
 
 /// The logit from already computed cause contributions.
 fn logit_from(c: &ClientRecord, contributions: &[(ChurnCause, f64)]) -> f64 {
     let loyalty = -0.006 * f64::from(c.tenure_months.min(120));
-    INTERCEPT + loyalty + contributions.iter().map(|(_, v)| v).sum::<f64>()
+    mechanism::INTERCEPT + loyalty + contributions.iter().map(|(_, v)| v).sum::<f64>()
 }
 
 /// Mean of the answered survey dimensions.
@@ -526,7 +537,7 @@ fn generate_one(cfg: &PortfolioConfig, index: u64) -> (ClientRecord, GroundTruth
         survey,
         churn: None,
     };
-    let contributions = cause_contributions(&record);
+    let contributions = mechanism::cause_contributions(&record);
     let z = logit_from(&record, &contributions) + cfg.intercept_shift;
     let probability = sigmoid(z);
     let churned = rng.random::<f64>() < probability;

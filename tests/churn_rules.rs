@@ -6,7 +6,8 @@ use wealthscore::churn::reasons::{explain, top_reasons};
 use wealthscore::churn::risk::{RiskCutoffs, RiskLevel};
 use wealthscore::churn::scorecard::{Scorecard, Signal};
 use wealthscore::churn::{ChurnModel, Classifier, Fit};
-use wealthscore::synth::{PortfolioConfig, cause_contributions, generate};
+use wealthscore::synth::mechanism::cause_contributions;
+use wealthscore::synth::{PortfolioConfig, generate};
 use wealthscore::{ChurnCause, ClientRecord};
 
 fn f(x: &[f64; N_FEATURES], name: &str) -> f64 {

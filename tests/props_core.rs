@@ -62,7 +62,7 @@ proptest! {
             prop_assert!(c.aum_history.iter().all(|x| x.is_finite() && *x >= 0.0));
             prop_assert_eq!(c.aum_history.len(), c.monthly_transactions.len());
             // A valid record gives a finite true logit.
-            prop_assert!(wealthscore::synth::churn_logit(&c).is_finite());
+            prop_assert!(wealthscore::synth::mechanism::churn_logit(&c).is_finite());
         }
     }
 

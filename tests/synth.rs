@@ -3,7 +3,8 @@
 use ndarray::{Array1, Array2};
 use smartcore::linear::logistic_regression::{LogisticRegression, LogisticRegressionParameters};
 use wealthscore::ClientRecord;
-use wealthscore::synth::{GeneratedTier, PortfolioConfig, churn_logit, generate};
+use wealthscore::synth::mechanism::churn_logit;
+use wealthscore::synth::{GeneratedTier, PortfolioConfig, generate};
 
 fn portfolio(n: usize, seed: u64) -> wealthscore::synth::Portfolio {
     generate(&PortfolioConfig::default().with_clients(n).with_seed(seed))

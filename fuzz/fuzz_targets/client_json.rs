@@ -6,7 +6,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(rows) = wealthscore::client::read_json(data) {
         for r in rows.into_iter().flatten() {
             assert!(r.validate().is_ok());
-            let _ = wealthscore::synth::churn_logit(&r);
+            let _ = wealthscore::synth::mechanism::churn_logit(&r);
         }
     }
 });

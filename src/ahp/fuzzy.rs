@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 /// A triangular fuzzy number `(l, m, u)`, `0 < l ≤ m ≤ u`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Tfn {
     /// Lower bound.
     pub l: f64,
@@ -70,6 +71,7 @@ impl Tfn {
 
 /// Fuzzy and crisp weights.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FuzzyWeights {
     /// Fuzzy weights (Buckley), or the synthetic extents `S_i` (Chang).
@@ -93,14 +95,17 @@ pub struct FuzzyWeights {
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "FuzzyRaw", into = "FuzzyRaw")]
+#[serde(try_from = "crate::json::Strict<FuzzyRaw>", into = "FuzzyRaw")]
 pub struct FuzzyPairwiseMatrix {
     n: usize,
     a: Vec<Tfn>,
 }
 
+crate::json::strict_try_from!(FuzzyPairwiseMatrix, FuzzyRaw);
+
 /// Serde form (size and upper triangle), validated on load.
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct FuzzyRaw {
     n: usize,
     upper: Vec<Tfn>,

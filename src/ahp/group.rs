@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// Mean used to aggregate individual priorities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum PriorityMean {
     /// Weighted arithmetic mean (Forman & Peniwati's advice for AIP).

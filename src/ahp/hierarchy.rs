@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 /// How the alternatives are judged under one leaf criterion.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum AlternativeJudgments {
     /// Pairwise comparison of the alternatives.
@@ -20,6 +20,7 @@ pub enum AlternativeJudgments {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Node {
     name: String,
     parent: Option<usize>,
@@ -49,14 +50,17 @@ struct Node {
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "HierarchyRaw")]
+#[serde(try_from = "crate::json::Strict<HierarchyRaw>")]
 pub struct Hierarchy {
     nodes: Vec<Node>,
     alternatives: Option<Vec<String>>,
 }
 
+crate::json::strict_try_from!(Hierarchy, HierarchyRaw);
+
 /// Serde form, checked structurally on load.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct HierarchyRaw {
     nodes: Vec<Node>,
     #[serde(default)]

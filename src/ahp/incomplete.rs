@@ -36,7 +36,10 @@ const BFR_MAX_SWEEPS: usize = 10_000;
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "IncompleteRaw", into = "IncompleteRaw")]
+#[serde(
+    try_from = "crate::json::Strict<IncompleteRaw>",
+    into = "IncompleteRaw"
+)]
 pub struct IncompleteMatrix {
     n: usize,
     /// Above-diagonal judgments row by row; `None` = missing.
@@ -44,8 +47,11 @@ pub struct IncompleteMatrix {
     labels: Option<Vec<String>>,
 }
 
+crate::json::strict_try_from!(IncompleteMatrix, IncompleteRaw);
+
 /// Serde form, validated on load.
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct IncompleteRaw {
     n: usize,
     upper: Vec<Option<f64>>,
@@ -76,7 +82,7 @@ impl From<IncompleteMatrix> for IncompleteRaw {
 
 /// How missing judgments are filled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum CompletionMethod {
     /// Harker's eigenvector method: gaps get `w_i / w_j`.
@@ -88,6 +94,7 @@ pub enum CompletionMethod {
 
 /// A judgment filled in by a completion.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FilledJudgment {
     /// Row (0-based), `< col`.
     pub row: usize,
@@ -99,6 +106,7 @@ pub struct FilledJudgment {
 
 /// A completed matrix and what was filled.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Completion {
     /// Method used.

@@ -13,6 +13,7 @@ pub const SAATY_SCALE: (f64, f64) = (1.0 / 9.0, 9.0);
 
 /// A judgment outside Saaty's 1/9…9 scale, reported by [`PairwiseMatrix::off_scale`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OffScale {
     /// Row (0-based) of the judgment, always `< col`.
     pub row: usize,
@@ -45,7 +46,10 @@ pub struct OffScale {
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "PairwiseMatrixRaw", into = "PairwiseMatrixRaw")]
+#[serde(
+    try_from = "crate::json::Strict<PairwiseMatrixRaw>",
+    into = "PairwiseMatrixRaw"
+)]
 pub struct PairwiseMatrix {
     n: usize,
     /// Row-major `n × n`.
@@ -53,8 +57,11 @@ pub struct PairwiseMatrix {
     labels: Option<Vec<String>>,
 }
 
+crate::json::strict_try_from!(PairwiseMatrix, PairwiseMatrixRaw);
+
 /// Serde form: full rows plus optional labels.
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct PairwiseMatrixRaw {
     rows: Vec<Vec<f64>>,
     #[serde(default)]

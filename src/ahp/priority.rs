@@ -19,7 +19,7 @@ pub(crate) const EIGEN_MAX_ITER: usize = 10_000;
 /// slightly. Whatever the method, [`Priorities::lambda_max`] is the principal eigenvalue of
 /// the matrix, so CI and CR are Saaty's and are reported for every method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum PriorityMethod {
     /// Saaty's principal right eigenvector (default), by power iteration to a certified
@@ -34,6 +34,7 @@ pub enum PriorityMethod {
 
 /// Weights and consistency of one pairwise matrix.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Priorities {
     /// Method that produced the weights.

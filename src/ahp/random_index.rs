@@ -76,7 +76,7 @@ const DONEGAN_DODD: [(usize, f64); 29] = [
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum RandomIndex {
     /// Saaty 1980 (default), n ≤ 15.
@@ -187,7 +187,7 @@ fn donegan_dodd(n: usize) -> f64 {
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "ConsistencyConfigRaw")]
+#[serde(try_from = "crate::json::Strict<ConsistencyConfigRaw>")]
 #[non_exhaustive]
 pub struct ConsistencyConfig {
     /// Table used for CR = CI / RI.
@@ -197,6 +197,8 @@ pub struct ConsistencyConfig {
     /// Use 0.05 for n = 3 and 0.08 for n = 4 instead of `threshold`.
     pub saaty_small_n: bool,
 }
+
+crate::json::strict_try_from!(ConsistencyConfig, ConsistencyConfigRaw);
 
 /// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
 /// start from a constructor or [`Default`] and set what they need.
@@ -217,6 +219,7 @@ impl ConsistencyConfig {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ConsistencyConfigRaw {
     #[serde(default)]
     random_index: RandomIndex,

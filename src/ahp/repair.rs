@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 /// One judgment's departure from consistency.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct JudgmentError {
     /// Row (0-based), `< col`.
     pub row: usize,
@@ -31,7 +32,7 @@ pub struct JudgmentError {
 
 /// How [`PairwiseMatrix::repair`] picks the next judgment to change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum RepairStrategy {
     /// Try every unchanged judgment at its λmax-minimising value and change the one that
@@ -44,6 +45,7 @@ pub enum RepairStrategy {
 
 /// Options for [`PairwiseMatrix::repair`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RepairOptions {
     /// CR to reach (default 0.10), in (0, 1].
@@ -119,6 +121,7 @@ impl RepairOptions {
 
 /// A judgment changed by a repair.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct JudgmentChange {
     /// Row (0-based), `< col`.
     pub row: usize,
@@ -132,6 +135,7 @@ pub struct JudgmentChange {
 
 /// Result of [`PairwiseMatrix::repair`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Repair {
     /// The repaired matrix.

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where the top alternative changes as one criterion's weight moves.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Crossing {
     /// The criterion weight at which another alternative ties the top one.
     pub weight: f64,
@@ -21,6 +22,7 @@ pub struct Crossing {
 
 /// Sensitivity of the ranking to one criterion's weight.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Sensitivity {
     /// The criterion.

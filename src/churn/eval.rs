@@ -163,6 +163,7 @@ pub fn brier(probs: &[f64], y: &[bool]) -> Result<f64> {
 
 /// One group of a lift table, clients ranked by descending score.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct LiftRow {
     /// Group number, 1 = highest scores.
@@ -228,6 +229,7 @@ pub fn lift_table(scores: &[f64], y: &[bool], groups: usize) -> Result<Vec<LiftR
 
 /// One bin of a calibration table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CalibrationBin {
     /// Lower edge of the predicted-probability bin.
@@ -244,6 +246,7 @@ pub struct CalibrationBin {
 
 /// A calibration table and its summary.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Calibration {
     /// Non-empty bins, lowest first.
@@ -307,6 +310,7 @@ pub fn calibration(probs: &[f64], y: &[bool], bins: usize) -> Result<Calibration
 
 /// Counts of a binary decision against outcomes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Confusion {
     /// Flagged churners.
     pub true_positives: usize,
@@ -391,7 +395,7 @@ pub fn confusion(scores: &[f64], y: &[bool], cutoff: f64) -> Result<Confusion> {
 /// accept the offer is Beta(6, 14), mean 0.3), `clv = 200`, incentive cost `d = 10`,
 /// contact cost `f = 1`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EmpParams {
     /// First shape of the acceptance-rate Beta distribution (default 6).
@@ -475,6 +479,7 @@ impl EmpParams {
 
 /// The expected maximum profit and the share of clients targeted at the optimum.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Emp {
     /// Expected maximum profit per client, in the currency of `clv`.

@@ -36,7 +36,7 @@
 //! single-product indicators, the negative part of relative performance, the fee excess
 //! over 1 %, the tenure cap and the survey mean with its indicator) are the forms in which
 //! such signals act on churn in practice; they are also the terms of the synthetic
-//! generator's mechanism ([`crate::synth::churn_logit`]), so a linear model on them can
+//! generator's mechanism ([`crate::synth::mechanism::churn_logit`]), so a linear model on them can
 //! reach its Bayes-optimal AUC.
 //!
 //! ```
@@ -248,6 +248,7 @@ pub fn labels(records: &[ClientRecord]) -> Result<Vec<bool>> {
 /// Per-feature centring and scaling fitted on training data (population standard
 /// deviation, as scikit-learn's `StandardScaler`); a constant feature gets scale 1.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Standardiser {
     /// Training means.

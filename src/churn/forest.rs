@@ -50,7 +50,7 @@ pub const MAX_DEPTH: usize = 40;
 
 /// Settings of the forest fit; defaults in the field docs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ForestParams {
     /// Number of trees (default 100).
@@ -172,6 +172,7 @@ impl ForestParams {
 
 /// The serialised form of a forest; loading validates it ([`ForestModel::try_from`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ForestData {
     schema: FeatureSchema,
     /// Index of each tree's root in the node arrays.
@@ -188,7 +189,7 @@ struct ForestData {
 
 /// A fitted random forest (flat node arrays), validated on construction and on load.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "ForestData", into = "ForestData")]
+#[serde(try_from = "crate::json::Strict<ForestData>", into = "ForestData")]
 pub struct ForestModel {
     data: ForestData,
     /// Mean root value: the Saabas base value.
@@ -198,6 +199,8 @@ pub struct ForestModel {
     /// Depth of each tree.
     tree_depth: Vec<u8>,
 }
+
+crate::json::strict_try_from!(ForestModel, ForestData);
 
 /// A node packed into 16 bytes, so that a visit touches one cache line. A leaf points
 /// at itself (`left` = its own index) with an infinite threshold.

@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 
 /// Settings of the logistic fit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct LogisticParams {
     /// L2 penalty `λ` on the standardised coefficients (`1/C` in scikit-learn); default 1.
@@ -99,6 +99,7 @@ impl LogisticParams {
 
 /// The serialised form; loading goes through [`LogisticModel::try_from`] which validates.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct LogisticData {
     schema: FeatureSchema,
     standardiser: Standardiser,
@@ -111,7 +112,7 @@ struct LogisticData {
 /// A fitted logistic regression: coefficients on standardised features plus the
 /// standardiser, validated on construction and on load.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "LogisticData", into = "LogisticData")]
+#[serde(try_from = "crate::json::Strict<LogisticData>", into = "LogisticData")]
 pub struct LogisticModel {
     data: LogisticData,
     /// Coefficients on the raw scale, `w_j / s_j`.
@@ -119,6 +120,8 @@ pub struct LogisticModel {
     /// Intercept on the raw scale, `b − Σ w_j m_j / s_j`.
     raw_intercept: f64,
 }
+
+crate::json::strict_try_from!(LogisticModel, LogisticData);
 
 impl TryFrom<LogisticData> for LogisticModel {
     type Error = Error;

@@ -87,6 +87,7 @@ pub(crate) fn check_two_classes(model: &str, y: &[bool]) -> Result<()> {
 /// Version [`SCHEMA_VERSION`] with [`FEATURE_NAMES`] is the churn schema of
 /// [`features`]; version 0 marks a model fitted on any other matrix.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FeatureSchema {
     /// Schema version (0: not the churn schema).
     pub version: u32,
@@ -226,7 +227,12 @@ pub trait Fit: Classifier + Sized {
 /// Constructed with [`ChurnModel::new`] or loaded with [`ChurnModel::from_json`], both of
 /// which check that the model is on the current schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind", content = "model")]
+#[serde(
+    rename_all = "snake_case",
+    tag = "kind",
+    content = "model",
+    deny_unknown_fields
+)]
 #[non_exhaustive]
 pub enum ChurnModel {
     /// L2 logistic regression.
@@ -311,15 +317,18 @@ impl ChurnModel {
         Ok(serde_json::to_string(self)?)
     }
 
-    /// Loads from JSON, validating shapes and the schema.
+    /// Loads from JSON, validating shapes and the schema. Loading is strict (see
+    /// [`crate::json`]); a model that fails validation gives the same
+    /// [`Error::InvalidModel`] whichever loader reads it.
     pub fn from_json(json: &str) -> Result<Self> {
-        let m: ChurnModel = serde_json::from_str(json).map_err(|e| {
-            if e.is_data() {
-                Error::model(e.to_string())
-            } else {
-                Error::from(e)
-            }
-        })?;
+        let m: ChurnModel = crate::json::from_str(json)?;
+        m.validate()?;
+        Ok(m)
+    }
+
+    /// Loads a model file, as [`ChurnModel::from_json`]; I/O and parse errors name the path.
+    pub fn from_file(path: impl AsRef<std::path::Path>) -> Result<Self> {
+        let m: ChurnModel = crate::json::from_file(path)?;
         m.validate()?;
         Ok(m)
     }

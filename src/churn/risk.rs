@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 /// A client's churn risk level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum RiskLevel {
     /// Below the medium cut-off.
@@ -49,14 +49,17 @@ impl RiskLevel {
 
 /// Probability cut-offs (inclusive lower bounds) of the medium, high and critical levels.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "CutoffData", into = "CutoffData")]
+#[serde(try_from = "crate::json::Strict<CutoffData>", into = "CutoffData")]
 pub struct RiskCutoffs {
     medium: f64,
     high: f64,
     critical: f64,
 }
 
+crate::json::strict_try_from!(RiskCutoffs, CutoffData);
+
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct CutoffData {
     medium: f64,
     high: f64,
@@ -178,3 +181,10 @@ impl RiskCutoffs {
         c
     }
 }
+
+human_labels!(RiskLevel {
+    Low => "low",
+    Medium => "medium",
+    High => "high",
+    Critical => "critical",
+});

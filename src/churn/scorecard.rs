@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 
 /// One warning signal: fires when `min <= x[feature] <= max` (either bound optional).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Signal {
     /// A short name, e.g. `falling_balance`.
@@ -91,6 +92,7 @@ impl Signal {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ScorecardData {
     signals: Vec<Signal>,
     intercept: f64,
@@ -99,12 +101,17 @@ struct ScorecardData {
 
 /// The scorecard: signals plus the points-to-probability calibration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "ScorecardData", into = "ScorecardData")]
+#[serde(
+    try_from = "crate::json::Strict<ScorecardData>",
+    into = "ScorecardData"
+)]
 pub struct Scorecard {
     data: ScorecardData,
     index: Vec<usize>,
     schema: FeatureSchema,
 }
+
+crate::json::strict_try_from!(Scorecard, ScorecardData);
 
 /// Most signals a scorecard may hold.
 pub const MAX_SIGNALS: usize = 1_000;

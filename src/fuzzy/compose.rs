@@ -18,7 +18,7 @@ pub const WEIGHT_TOLERANCE: f64 = 1e-6;
 /// Only `WeightedAverage` is monotone in every factor and keeps `Σ b_j = 1` when the
 /// weights and the rows of R each sum to 1; the others are normalised afterwards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Operator {
     /// M(∧,∨): Zadeh's max–min composition, the dominant factor decides.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// One grade of an evaluation set.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Grade {
     /// The grade's name, e.g. `very satisfied`.
     pub name: String,
@@ -30,10 +31,12 @@ pub struct Grade {
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "Vec<Grade>", into = "Vec<Grade>")]
+#[serde(try_from = "crate::json::Strict<Vec<Grade>>", into = "Vec<Grade>")]
 pub struct GradeSet {
     grades: Vec<Grade>,
 }
+
+crate::json::strict_try_from!(GradeSet, Vec<Grade>);
 
 /// Names of the default five satisfaction grades, best first.
 pub const SATISFACTION_GRADES: [&str; 5] = [

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FuzzyEvaluation {
     /// B before normalisation, as the operator produced it.
@@ -63,6 +64,7 @@ impl FuzzyEvaluation {
 
 /// A group of indicators (a dimension) with its own weights.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FactorGroup {
     /// The group's name, e.g. `service quality`.
@@ -121,6 +123,7 @@ impl FactorGroup {
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Hierarchy {
     /// The groups (dimensions).
@@ -153,6 +156,7 @@ impl Hierarchy {
 
 /// One group's result inside a [`HierarchyEvaluation`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GroupEvaluation {
     /// The group's name.
@@ -165,6 +169,7 @@ pub struct GroupEvaluation {
 
 /// The result of [`Hierarchy::evaluate`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct HierarchyEvaluation {
     /// The overall grade vector read.

@@ -12,7 +12,7 @@ pub const ROW_SUM_TOLERANCE: f64 = 1e-9;
 /// What to do with rows of R that do not sum to 1. There is no default: the caller
 /// chooses, so rows are never rescaled silently.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Normalisation {
     /// Rows must already sum to 1 within `tolerance`, else an error names the row.
@@ -29,7 +29,7 @@ pub enum Normalisation {
 
 /// How one measured indicator maps to memberships of the grades.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum IndicatorScale {
     /// `anchors[k]` is the indicator value typical of grade `k` (best first), strictly
@@ -152,10 +152,15 @@ pub(crate) fn likert_row_into(answer: usize, softening: f64, out: &mut [f64]) {
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "Vec<Vec<f64>>", into = "Vec<Vec<f64>>")]
+#[serde(
+    try_from = "crate::json::Strict<Vec<Vec<f64>>>",
+    into = "Vec<Vec<f64>>"
+)]
 pub struct MembershipMatrix {
     r: Array2<f64>,
 }
+
+crate::json::strict_try_from!(MembershipMatrix, Vec<Vec<f64>>);
 
 // Serialised as a list of rows, validated (not rescaled) on load.
 impl TryFrom<Vec<Vec<f64>>> for MembershipMatrix {

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 /// Parameter names and order follow scikit-fuzzy. Use [`Membership::new`] (or the
 /// named constructors) to obtain a validated function.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "shape", rename_all = "snake_case")]
+#[serde(tag = "shape", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Shape {
     /// `trimf([a, b, c])`: 0 outside `(a, c)`, 1 at `b`, linear between; `a <= b <= c`.
@@ -103,10 +103,12 @@ pub enum Shape {
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "Shape", into = "Shape")]
+#[serde(try_from = "crate::json::Strict<Shape>", into = "Shape")]
 pub struct Membership {
     shape: Shape,
 }
+
+crate::json::strict_try_from!(Membership, Shape);
 
 impl TryFrom<Shape> for Membership {
     type Error = Error;

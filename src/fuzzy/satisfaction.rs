@@ -57,7 +57,7 @@ pub const PER_DIMENSION: usize = 3;
 
 /// The five satisfaction dimensions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Dimension {
     /// Speed, courtesy, personal attention.
@@ -107,7 +107,7 @@ impl Dimension {
 
 /// The fifteen default indicators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Indicator {
     /// `survey.service_quality`.
@@ -251,6 +251,7 @@ pub const DEFAULT_INDICATOR_WEIGHTS: [[f64; PER_DIMENSION]; DIMENSIONS] = [
 /// Configuration of the [`SatisfactionIndex`]; plain data, checked by
 /// [`SatisfactionConfig::validate`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SatisfactionConfig {
     /// Five grades, best first (default: very satisfied … very dissatisfied, 95 … 55).
@@ -408,7 +409,7 @@ impl SatisfactionConfig {
 
 /// What an evaluation rests on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Basis {
     /// Survey answers on all five dimensions plus behaviour.
@@ -424,6 +425,7 @@ pub enum Basis {
 /// The satisfaction of one client or group. Plain fixed-size data: evaluating a
 /// client allocates nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SatisfactionEvaluation {
     /// Overall B, normalised.
@@ -469,6 +471,7 @@ impl SatisfactionEvaluation {
 
 /// A group's evaluation with its head counts.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GroupSatisfaction {
     /// The evaluation of the group's averaged membership rows.
@@ -485,7 +488,10 @@ pub type SurveyVotes = [[u32; GRADES]; DIMENSIONS];
 
 /// The satisfaction index: a validated [`SatisfactionConfig`] ready to evaluate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "SatisfactionConfig", into = "SatisfactionConfig")]
+#[serde(
+    try_from = "crate::json::Strict<SatisfactionConfig>",
+    into = "SatisfactionConfig"
+)]
 pub struct SatisfactionIndex {
     config: SatisfactionConfig,
     // Derived from `config` by `build`, so the per-client path divides as little as
@@ -498,6 +504,8 @@ pub struct SatisfactionIndex {
     indicator_weights: [[Option<[f64; PER_DIMENSION]>; 1 << PER_DIMENSION]; DIMENSIONS],
     dimension_weights: [Option<[f64; DIMENSIONS]>; 1 << DIMENSIONS],
 }
+
+crate::json::strict_try_from!(SatisfactionIndex, SatisfactionConfig);
 
 impl Default for SatisfactionIndex {
     fn default() -> Self {
@@ -963,6 +971,13 @@ impl Accumulator {
         }
     }
 }
+
+human_labels!(Basis {
+    SurveyAndBehaviour => "survey and behaviour",
+    PartialSurvey => "partial survey and behaviour",
+    BehaviourOnly => "behaviour only",
+    SurveyOnly => "survey only",
+});
 
 #[cfg(test)]
 mod tests {

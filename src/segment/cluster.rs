@@ -96,7 +96,7 @@ pub fn behaviour_features(clients: &[ClientRecord]) -> Result<Array2<f64>> {
 
 /// How `k` is chosen among the candidates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum KSelection {
     /// The `k` with the highest mean silhouette coefficient.
@@ -108,7 +108,7 @@ pub enum KSelection {
 
 /// Settings of [`fit_clusters`]. Defaults are documented on each field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClusterParams {
     /// Smallest `k` tried (default 2; at least 2).
@@ -230,6 +230,7 @@ impl ClusterParams {
 
 /// The quality of one candidate `k`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct KCandidate {
     /// Number of clusters.
     pub k: usize,
@@ -243,7 +244,10 @@ pub struct KCandidate {
 ///
 /// Plain serde data; deserialisation runs [`ClusterModel::validate`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "RawClusterModel", into = "RawClusterModel")]
+#[serde(
+    try_from = "crate::json::Strict<RawClusterModel>",
+    into = "RawClusterModel"
+)]
 #[non_exhaustive]
 pub struct ClusterModel {
     /// Feature names, one per column.
@@ -255,6 +259,8 @@ pub struct ClusterModel {
     /// Centroids in standardised units, one row per cluster.
     pub centroids: Vec<Vec<f64>>,
 }
+
+crate::json::strict_try_from!(ClusterModel, RawClusterModel);
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -345,6 +351,7 @@ impl ClusterModel {
 
 /// A feature on which a cluster stands out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Distinctive {
     /// Feature name.
@@ -360,6 +367,7 @@ pub struct Distinctive {
 /// What a cluster is: its size and the features where it differs most from the
 /// portfolio.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClusterProfile {
     /// Cluster index.
@@ -391,6 +399,7 @@ impl ClusterProfile {
 
 /// The result of [`fit_clusters`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Clustering {
     /// The chosen model.

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// Asset-size tier, from assets under management.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum AssetTier {
     /// AUM below [`TieringPolicy::mass_upper`].
@@ -20,7 +20,7 @@ pub enum AssetTier {
 
 /// Activity tier, from transactions and advisor interactions per month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum ActivityTier {
     /// Fewer than [`TieringPolicy::high_activity_per_month`] interactions a month.
@@ -31,7 +31,7 @@ pub enum ActivityTier {
 
 /// Lifecycle stage, from tenure and the AUM trend.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Lifecycle {
     /// Tenure below [`TieringPolicy::new_max_tenure_months`].
@@ -46,7 +46,7 @@ pub enum Lifecycle {
 
 /// Need complexity, from the number of product categories held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum NeedComplexity {
     /// Fewer than [`TieringPolicy::diverse_min_categories`] categories held.
@@ -57,7 +57,7 @@ pub enum NeedComplexity {
 
 /// Loyalty, from tenure, AUM trend, complaints and (when supplied) a churn probability.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Loyalty {
     /// At least one warning sign, or a relationship too young to count as loyal.
@@ -68,7 +68,7 @@ pub enum Loyalty {
 
 /// Overall service level from the weighted composite score (see [`TieringPolicy::composite_cuts`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum CompositeTier {
     /// Composite score below the first cut.
@@ -108,7 +108,7 @@ impl CompositeTier {
 
 /// One value of one dimension: the key of the strategy catalogue and the summary tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum TierLabel {
     /// [`AssetTier::HighNetWorth`].
@@ -255,6 +255,7 @@ pub const WEIGHT_NAMES: [&str; 5] = ["asset", "activity", "lifecycle", "complexi
 /// Start from [`Default`] (all zero: no assets, no activity, a first-month client) and set
 /// the fields with the `with_` methods.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct TieringInputs {
     /// Assets under management (`>= 0`).
@@ -321,6 +322,7 @@ impl TieringInputs {
 ///
 /// Plain `Copy` data: producing it allocates nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Tiering {
     /// Asset size.
@@ -369,7 +371,7 @@ impl Tiering {
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "RawPolicy", into = "RawPolicy")]
+#[serde(try_from = "crate::json::Strict<RawPolicy>", into = "RawPolicy")]
 #[non_exhaustive]
 pub struct TieringPolicy {
     /// AUM from which a client is mid-net-worth (default 500,000, the synthetic
@@ -417,6 +419,8 @@ pub struct TieringPolicy {
     /// priority/premier, increasing in `(0, 1)` (default 0.25, 0.50, 0.75).
     pub composite_cuts: [f64; 3],
 }
+
+crate::json::strict_try_from!(TieringPolicy, RawPolicy);
 
 /// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
 /// start from a constructor or [`Default`] and set what they need.
@@ -1051,3 +1055,27 @@ impl TieringPolicy {
         })
     }
 }
+
+human_labels!(AssetTier {
+    Mass => "mass",
+    MidNetWorth => "mid-net-worth",
+    HighNetWorth => "high-net-worth",
+});
+human_labels!(ActivityTier {
+    Low => "low activity",
+    High => "high activity",
+});
+human_labels!(Lifecycle {
+    New => "new",
+    Growth => "growth",
+    Mature => "mature",
+    Decline => "decline",
+});
+human_labels!(NeedComplexity {
+    Single => "single need",
+    Diverse => "diverse needs",
+});
+human_labels!(Loyalty {
+    AtRisk => "at risk",
+    Loyal => "loyal",
+});

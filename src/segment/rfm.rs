@@ -55,6 +55,7 @@ pub const FREQUENCY_MONTHS: usize = 12;
 
 /// The raw recency, frequency and monetary values of one client.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RfmValues {
     /// Days since the last activity (`>= 0`).
     pub recency_days: f64,
@@ -101,7 +102,7 @@ impl RfmValues {
 
 /// The named RFM segments (see the module docs for the grid).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum RfmSegment {
     /// Recent and very frequent (R 5, F 4–5).
@@ -204,6 +205,7 @@ impl RfmSegment {
 /// One client's RFM scores and segment.
 // Left exhaustive: the three RFM scores and their segment are the whole definition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RfmScore {
     /// Recency score, 5 = most recent.
     pub recency: u8,
@@ -268,7 +270,7 @@ fn bin(edges: &[f64; 4], x: f64) -> u8 {
 /// Plain serde data, validated on load (edges finite and non-decreasing), so a model
 /// fitted on one portfolio can score clients elsewhere.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "RawRfm", into = "RawRfm")]
+#[serde(try_from = "crate::json::Strict<RawRfm>", into = "RawRfm")]
 #[non_exhaustive]
 pub struct RfmModel {
     /// Quintile edges of recency days.
@@ -278,6 +280,8 @@ pub struct RfmModel {
     /// Quintile edges of monetary value.
     pub monetary_edges: [f64; 4],
 }
+
+crate::json::strict_try_from!(RfmModel, RawRfm);
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// The service strategy for one tier label.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Strategy {
     /// The tier label this strategy serves.
@@ -65,11 +66,16 @@ impl Strategy {
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "Vec<Strategy>", into = "Vec<Strategy>")]
+#[serde(
+    try_from = "crate::json::Strict<Vec<Strategy>>",
+    into = "Vec<Strategy>"
+)]
 pub struct StrategyCatalogue {
     /// Indexed by [`TierLabel::index`].
     entries: Vec<Strategy>,
 }
+
+crate::json::strict_try_from!(StrategyCatalogue, Vec<Strategy>);
 
 impl From<StrategyCatalogue> for Vec<Strategy> {
     fn from(c: StrategyCatalogue) -> Self {

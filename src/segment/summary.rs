@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// Aggregates of the clients in one tier.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct TierStats {
     /// Number of clients.
@@ -35,6 +36,7 @@ pub struct TierStats {
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PortfolioSummary {
     /// Number of clients.

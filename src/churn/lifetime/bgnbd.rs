@@ -21,6 +21,7 @@ const LN_B_TABLE: usize = 64;
 /// Time is in any unit (days, weeks), the same for every client and for the
 /// horizons later asked of the model.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RfmSummary {
     /// `x`: number of repeat transactions (transactions after the first), a whole number.
     pub frequency: f64,
@@ -100,7 +101,7 @@ pub(crate) fn validate_triplet(x: f64, t_x: f64, age: f64, suffix: &str) -> Resu
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "BgNbdParams")]
+#[serde(try_from = "crate::json::Strict<BgNbdParams>")]
 pub struct BgNbd {
     r: f64,
     alpha: f64,
@@ -108,7 +109,10 @@ pub struct BgNbd {
     b: f64,
 }
 
+crate::json::strict_try_from!(BgNbd, BgNbdParams);
+
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct BgNbdParams {
     r: f64,
     alpha: f64,

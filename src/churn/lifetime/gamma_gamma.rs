@@ -14,6 +14,7 @@ use crate::error::{Error, Result, check};
 
 /// A client's spend summary: repeat transactions and their mean value.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SpendSummary {
     /// `x`: number of repeat transactions, a whole number `>= 1`.
     pub frequency: f64,
@@ -55,14 +56,17 @@ fn validate_spend(x: f64, m: f64, suffix: &str) -> Result<()> {
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "GammaGammaParams")]
+#[serde(try_from = "crate::json::Strict<GammaGammaParams>")]
 pub struct GammaGamma {
     p: f64,
     q: f64,
     gamma: f64,
 }
 
+crate::json::strict_try_from!(GammaGamma, GammaGammaParams);
+
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct GammaGammaParams {
     p: f64,
     q: f64,

@@ -45,6 +45,7 @@ use crate::error::{Error, Result, check};
 
 /// A fitted model with the report of its fit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Fitted<M> {
     /// The model at the maximum-likelihood parameters.
     pub model: M,
@@ -79,7 +80,7 @@ fn resolve_weights(weights: Option<&[f64]>, n: usize) -> Result<Vec<f64>> {
 /// `monthly_discount_rate = 0.01`, `periods_per_month = 30` (models fitted in days;
 /// use 4.345 for weeks).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "ClvOptionsData")]
+#[serde(try_from = "crate::json::Strict<ClvOptionsData>")]
 #[non_exhaustive]
 pub struct ClvOptions {
     /// Horizon in months.
@@ -89,6 +90,8 @@ pub struct ClvOptions {
     /// Model time units in one month (30 for days, 4.345 for weeks, 1 for months).
     pub periods_per_month: f64,
 }
+
+crate::json::strict_try_from!(ClvOptions, ClvOptionsData);
 
 /// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
 /// start from a constructor or [`Default`] and set what they need.
@@ -127,7 +130,7 @@ impl Default for ClvOptions {
 
 /// Unchecked form of [`ClvOptions`] read by serde; missing fields take the defaults.
 #[derive(Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct ClvOptionsData {
     months: u32,
     monthly_discount_rate: f64,

@@ -19,7 +19,7 @@ use crate::error::{Error, Result, check};
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "FitOptionsData")]
+#[serde(try_from = "crate::json::Strict<FitOptionsData>")]
 #[non_exhaustive]
 pub struct FitOptions {
     /// Most BFGS iterations before [`Error::NotConverged`].
@@ -28,6 +28,8 @@ pub struct FitOptions {
     /// log-likelihood with respect to the log-parameters falls to this value.
     pub gradient_tolerance: f64,
 }
+
+crate::json::strict_try_from!(FitOptions, FitOptionsData);
 
 /// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
 /// start from a constructor or [`Default`] and set what they need.
@@ -58,7 +60,7 @@ impl Default for FitOptions {
 
 /// Unchecked form of [`FitOptions`] read by serde; missing fields take the defaults.
 #[derive(Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct FitOptionsData {
     max_iterations: usize,
     gradient_tolerance: f64,
@@ -100,6 +102,7 @@ impl FitOptions {
 
 /// How a maximum-likelihood fit ended.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FitReport {
     /// BFGS iterations taken.

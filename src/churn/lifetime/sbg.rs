@@ -27,13 +27,16 @@ use crate::error::{Error, Result, check};
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "SbgParams")]
+#[serde(try_from = "crate::json::Strict<SbgParams>")]
 pub struct ShiftedBetaGeometric {
     alpha: f64,
     beta: f64,
 }
 
+crate::json::strict_try_from!(ShiftedBetaGeometric, SbgParams);
+
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct SbgParams {
     alpha: f64,
     beta: f64,

@@ -15,6 +15,7 @@ use crate::error::{Error, Result, check};
 
 /// One purchase or other transaction in the log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Transaction<K> {
     /// Client identifier.
     pub customer: K,
@@ -26,6 +27,7 @@ pub struct Transaction<K> {
 
 /// A client's summary over one observation window.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClientSummary<K> {
     /// Client identifier.
@@ -38,6 +40,7 @@ pub struct ClientSummary<K> {
 
 /// A client's calibration summary and what the client did in the holdout window.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CalibrationHoldout<K> {
     /// Calibration-window summary.
@@ -60,10 +63,7 @@ pub struct CalibrationHoldout<K> {
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 pub fn day_number(yyyymmdd: &str) -> Result<i64> {
-    let bad = |why: &str| Error::Parse {
-        context: format!("date `{yyyymmdd}`"),
-        message: why.to_string(),
-    };
+    let bad = |why: &str| Error::parse(format!("date `{yyyymmdd}`"), why);
     let s = yyyymmdd.trim();
     if s.len() != 8 || !s.bytes().all(|c| c.is_ascii_digit()) {
         return Err(bad("expected 8 digits YYYYMMDD"));
