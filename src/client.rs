@@ -29,6 +29,10 @@ use serde::{Deserialize, Serialize};
 
 /// Longest monthly history accepted (50 years); longer ones are almost surely a unit error.
 pub const MAX_HISTORY_MONTHS: usize = 600;
+/// Most transactions accepted in one month (about one every 2.6 seconds, day and night);
+/// more is almost surely a unit or export error. With [`MAX_HISTORY_MONTHS`] months, a
+/// whole history sums to at most 6 × 10⁸, well inside `u32`.
+pub const MAX_MONTHLY_TRANSACTIONS: u32 = 1_000_000;
 /// Youngest client accepted.
 pub const MIN_AGE: u32 = 18;
 /// Oldest client accepted.
@@ -283,7 +287,8 @@ impl ClientRecord {
     /// Checks every field; the first problem found is returned, naming the field.
     ///
     /// Rules: `id` not empty; age in 18–120; money finite and `>= 0`; histories of
-    /// 1–600 months, of equal length, no longer than `tenure_months + 1`; holdings add
+    /// 1–600 months, of equal length, no longer than `tenure_months + 1`; at most
+    /// [`MAX_MONTHLY_TRANSACTIONS`] transactions in any month; holdings add
     /// up to `aum` within 0.5 %; `days_since_last_activity` within the tenure;
     /// `return_vs_benchmark_12m` in [−1, 10]; `fee_rate` in [0, 0.2];
     /// `digital_share` in [0, 1]; survey answers 1–5; label date `YYYY-MM-DD`.
@@ -337,6 +342,18 @@ impl ClientRecord {
             n,
             self.monthly_transactions.len(),
         )?;
+        if let Some((i, &t)) = self
+            .monthly_transactions
+            .iter()
+            .enumerate()
+            .find(|&(_, &t)| t > MAX_MONTHLY_TRANSACTIONS)
+        {
+            return Err(Error::invalid(
+                format!("monthly_transactions[{i}]"),
+                t,
+                format!("at most {MAX_MONTHLY_TRANSACTIONS} transactions a month"),
+            ));
+        }
         let h = &self.holdings;
         for (name, amount) in Holdings::NAMES.iter().zip(h.amounts()) {
             check::non_negative_lazy(amount, || format!("holdings.{name}"))?;
@@ -398,11 +415,18 @@ impl ClientRecord {
         Ok(())
     }
 
-    /// Transactions over the last `months` months (or the whole history if shorter).
-    pub fn recent_transactions(&self, months: usize) -> u32 {
+    /// Transactions over the last `months` months (or the whole history if shorter),
+    /// summed in `u64` so that no history of `u32` counts can wrap, validated or not.
+    ///
+    /// ```
+    /// let c = wealthscore::ClientRecord::example();
+    /// assert_eq!(c.recent_transactions(3), 4 + 3 + 2);
+    /// ```
+    pub fn recent_transactions(&self, months: usize) -> u64 {
         let n = self.monthly_transactions.len();
         self.monthly_transactions[n.saturating_sub(months)..]
             .iter()
+            .map(|&t| u64::from(t))
             .sum()
     }
 

@@ -58,7 +58,8 @@ pub struct ForestParams {
     pub max_depth: usize,
     /// Minimum (bootstrap-weighted) clients in a leaf (default 20).
     pub min_samples_leaf: usize,
-    /// Features drawn at each split; `None` = ⌈√p⌉ as scikit-learn (default `None`).
+    /// Features drawn at each split; `None` = ⌊√p⌋ (at least 1), as scikit-learn's
+    /// `max_features="sqrt"` (default `None`).
     pub max_features: Option<usize>,
     /// Bins per feature, 2–256 (default 64).
     pub max_bins: usize,
@@ -183,6 +184,9 @@ impl TryFrom<ForestData> for ForestModel {
             )));
         }
         // Trees occupy consecutive ranges starting at their roots, in order.
+        // Parents counted per node: every node but a root has exactly one, so each tree is
+        // a tree (one-row and batch walks reach the same leaf) and holds no orphan.
+        let mut parents = vec![0u8; n];
         for (t, &r) in d.roots.iter().enumerate() {
             let r = r as usize;
             let end = d.roots.get(t + 1).map_or(n, |&e| e as usize);
@@ -210,7 +214,21 @@ impl TryFrom<ForestData> for ForestModel {
                     if !d.threshold[i].is_finite() {
                         return Err(Error::model(format!("node {i} has a non-finite threshold")));
                     }
+                    for c in [l, l + 1] {
+                        if parents[c] > 0 {
+                            return Err(Error::model(format!(
+                                "node {c} of tree {t} has two parents (the second is node {i}); \
+                                 a tree's nodes must each have one parent"
+                            )));
+                        }
+                        parents[c] = 1;
+                    }
                 }
+            }
+            if let Some(orphan) = (r + 1..end).find(|&i| parents[i] == 0) {
+                return Err(Error::model(format!(
+                    "node {orphan} of tree {t} has no parent (only the root, node {r}, may lack one)"
+                )));
             }
         }
         let base = d.roots.iter().map(|&r| d.value[r as usize]).sum::<f64>() / d.roots.len() as f64;
@@ -629,10 +647,7 @@ impl Fit for ForestModel {
             }
             edges.push(e);
         }
-        let mtry = params
-            .max_features
-            .unwrap_or_else(|| (p as f64).sqrt().ceil() as usize)
-            .clamp(1, p);
+        let mtry = params.max_features.unwrap_or_else(|| p.isqrt()).clamp(1, p);
         let mut g = Grower {
             bins: &bins,
             n,

@@ -374,6 +374,19 @@ fn cholesky_solve(a: &mut [f64], b: &mut [f64], k: usize) -> bool {
     true
 }
 
+/// The error for a fit whose coefficients keep growing: (quasi-)separable classes.
+fn separable(iterations: usize, l2: f64) -> Error {
+    Error::NotConverged {
+        method: "logistic regression (Newton)".into(),
+        iterations,
+        detail: format!(
+            "the coefficients keep growing, as when the classes are (almost) perfectly \
+             separable and the likelihood has no maximum: raise the L2 penalty `l2` (now {l2}; \
+             the default is 1.0)"
+        ),
+    }
+}
+
 impl Fit for LogisticModel {
     type Params = LogisticParams;
 
@@ -443,11 +456,24 @@ impl Fit for LogisticModel {
             }
             let mut step = grad.clone();
             if !cholesky_solve(&mut hess, &mut step, k) {
-                return Err(Error::Fit {
-                    model: "logistic regression".into(),
-                    reason: "the Hessian is singular (constant or collinear features with l2 = 0)"
-                        .into(),
-                });
+                // At the start every weight p(1 − p) is 1/4, so a singular Hessian there
+                // means constant or collinear columns; later it means the probabilities
+                // have saturated at 0 and 1: the classes are separable.
+                if it == 1 {
+                    let constant = (0..p).find(|&j| z.chunks_exact(k).all(|row| row[j] == 0.0));
+                    let which = match constant {
+                        Some(j) => format!("column `{}` is constant", schema.names[j]),
+                        None => "some columns are collinear".to_string(),
+                    };
+                    return Err(Error::Fit {
+                        model: "logistic regression".into(),
+                        reason: format!(
+                            "{which}, so the unpenalised coefficients are not determined: \
+                             set l2 > 0 (e.g. the default 1.0) or drop the redundant columns"
+                        ),
+                    });
+                }
+                return Err(separable(iterations, params.l2));
             }
             let decrement: f64 = grad.iter().zip(&step).map(|(g, s)| g * s).sum();
             // Backtracking line search (Armijo); a full step is taken near the optimum.
@@ -476,14 +502,7 @@ impl Fit for LogisticModel {
             }
         }
         if !converged {
-            return Err(Error::NotConverged {
-                method: "logistic regression (Newton)".into(),
-                iterations,
-                detail: format!(
-                    "objective {f}; data may be separable (raise l2 from {})",
-                    params.l2
-                ),
-            });
+            return Err(separable(iterations, params.l2));
         }
         let intercept = w[p];
         w.truncate(p);

@@ -70,7 +70,7 @@ impl RfmValues {
     pub fn from_client(c: &ClientRecord) -> Self {
         RfmValues {
             recency_days: f64::from(c.days_since_last_activity),
-            frequency: f64::from(c.recent_transactions(FREQUENCY_MONTHS)),
+            frequency: c.recent_transactions(FREQUENCY_MONTHS) as f64,
             monetary: c.aum,
         }
     }
