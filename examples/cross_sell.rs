@@ -80,8 +80,8 @@ fn main() -> Result<(), wealthscore::Error> {
     // A churn model fitted on the book, so that the product-breadth reason can rank the
     // cross-selling action.
     let model = LogisticModel::fit_records(&LogisticParams::default(), &book.clients)?;
-    let mut config = ScorerConfig::with_model(ChurnModel::Logistic(model));
-    config.cross_sell = Some(next.clone());
+    let config =
+        ScorerConfig::with_model(ChurnModel::Logistic(model)).with_cross_sell(next.clone());
     let scorer = Scorer::new(config)?;
     println!("\nclients whose retention actions include cross-selling:");
     let mut shown = 0;
