@@ -19,11 +19,11 @@ fn main() -> Result<(), wealthscore::Error> {
     let mut args = std::env::args().skip(1);
     let clients: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(10_000);
     let seed: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(42);
-    let book = generate(&PortfolioConfig {
-        clients,
-        seed,
-        ..Default::default()
-    })?;
+    let book = generate(
+        &PortfolioConfig::default()
+            .with_clients(clients)
+            .with_seed(seed),
+    )?;
 
     let baskets = Baskets::from_records(&book.clients)?;
     let itemsets = fpgrowth(&baskets, &MiningParams::new(MinSupport::Share(0.01)))?;

@@ -32,11 +32,11 @@ fn read_baskets(path: &str) -> Vec<Vec<String>> {
 }
 
 fn synth_lines() -> Vec<String> {
-    let p = generate(&PortfolioConfig {
-        clients: SYNTH_CLIENTS,
-        seed: SYNTH_SEED,
-        ..Default::default()
-    })
+    let p = generate(
+        &PortfolioConfig::default()
+            .with_clients(SYNTH_CLIENTS)
+            .with_seed(SYNTH_SEED),
+    )
     .unwrap();
     let b = Baskets::from_records(&p.clients).unwrap();
     b.iter()
