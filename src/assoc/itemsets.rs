@@ -132,6 +132,7 @@ impl MiningParams {
 
 /// One frequent itemset: product ids ascending, the baskets holding it, its support.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct Itemset<'a> {
     /// Product ids, ascending (names in [`FrequentItemsets::items`]).
     pub items: &'a [u32],

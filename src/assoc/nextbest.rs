@@ -8,6 +8,7 @@ use std::cmp::Ordering;
 
 /// One product to offer and the rule that explains it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Recommendation {
     /// The product's id in [`NextBestProduct::products`].
     pub product: u32,

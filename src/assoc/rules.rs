@@ -121,6 +121,7 @@ mod infinite_as_null {
 /// it is `null`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Rule {
     /// Product ids of the antecedent, ascending.
     pub antecedent: Vec<u32>,
