@@ -57,6 +57,7 @@ pub mod error;
 pub mod fuzzy;
 pub mod metrics;
 pub mod retention;
+pub mod schema;
 pub mod scorer;
 pub mod segment;
 pub mod synth;
