@@ -53,9 +53,9 @@ mod rules;
 pub use apriori::apriori;
 pub use baskets::{Baskets, MAX_BASKETS, MAX_ITEMS};
 pub use fpgrowth::fpgrowth;
-pub use itemsets::{FrequentItemsets, Itemset, MinSupport, MiningParams};
+pub use itemsets::{DEFAULT_MAX_ITEMSETS, FrequentItemsets, Itemset, MinSupport, MiningParams};
 pub use nextbest::{NextBestProduct, Recommendation};
-pub use rules::{Metric, Rule, RuleParams, Rules, association_rules};
+pub use rules::{DEFAULT_MAX_RULES, Metric, Rule, RuleParams, Rules, association_rules};
 
 /// A small, fast hasher for item-id keys: std's SipHash resists hash flooding, which
 /// internal keys built from validated ids do not need, and costs several times more.
