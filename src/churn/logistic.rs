@@ -19,7 +19,7 @@
 //! use wealthscore::churn::{Classifier, Fit, logistic::{LogisticModel, LogisticParams}};
 //! use wealthscore::synth::{generate, PortfolioConfig};
 //!
-//! let p = generate(&PortfolioConfig { clients: 3_000, seed: 1, ..Default::default() })?;
+//! let p = generate(&PortfolioConfig::default().with_clients(3_000).with_seed(1))?;
 //! let model = LogisticModel::fit_records(&LogisticParams::default(), &p.clients)?;
 //! let prob = model.predict_records(&p.clients[..5])?;
 //! assert!(prob.iter().all(|q| *q > 0.0 && *q < 1.0));
@@ -35,6 +35,7 @@ use serde::{Deserialize, Serialize};
 /// Settings of the logistic fit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[non_exhaustive]
 pub struct LogisticParams {
     /// L2 penalty `λ` on the standardised coefficients (`1/C` in scikit-learn); default 1.
     pub l2: f64,
@@ -42,6 +43,31 @@ pub struct LogisticParams {
     pub max_iterations: usize,
     /// Stop when the largest Newton step component falls below this (default 1e-10).
     pub tolerance: f64,
+}
+
+/// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
+/// start from a constructor or [`Default`] and set what they need.
+impl LogisticParams {
+    /// Sets [`l2`](Self::l2).
+    #[must_use]
+    pub fn with_l2(mut self, l2: f64) -> Self {
+        self.l2 = l2;
+        self
+    }
+
+    /// Sets [`max_iterations`](Self::max_iterations).
+    #[must_use]
+    pub fn with_max_iterations(mut self, max_iterations: usize) -> Self {
+        self.max_iterations = max_iterations;
+        self
+    }
+
+    /// Sets [`tolerance`](Self::tolerance).
+    #[must_use]
+    pub fn with_tolerance(mut self, tolerance: f64) -> Self {
+        self.tolerance = tolerance;
+        self
+    }
 }
 
 impl Default for LogisticParams {
@@ -58,7 +84,7 @@ impl LogisticParams {
     /// Checks the settings.
     ///
     /// ```
-    /// let p = wealthscore::churn::logistic::LogisticParams { l2: -1.0, ..Default::default() };
+    /// let p = wealthscore::churn::logistic::LogisticParams::default().with_l2(-1.0);
     /// assert!(p.validate().is_err());
     /// ```
     pub fn validate(&self) -> Result<()> {
