@@ -355,17 +355,11 @@ fn silhouette_past_its_size_limit_is_an_error() {
     let x = Array2::from_shape_fn((n, 1), |(i, _)| i as f64);
     let labels: Vec<usize> = (0..n).map(|i| i % 2).collect();
     assert_eq!(field_of(silhouette(&x, &labels)), "rows");
-    let p = ClusterParams {
-        silhouette_sample: n,
-        ..Default::default()
-    };
+    let p = ClusterParams::default().with_silhouette_sample(n);
     assert!(
         matches!(p.validate(), Err(Error::InvalidConfig { field, .. }) if field == "silhouette_sample")
     );
-    let p = ClusterParams {
-        max_iter: MAX_KMEANS_ITER + 1,
-        ..Default::default()
-    };
+    let p = ClusterParams::default().with_max_iter(MAX_KMEANS_ITER + 1);
     assert!(matches!(p.validate(), Err(Error::InvalidConfig { field, .. }) if field == "max_iter"));
 }
 
