@@ -397,3 +397,45 @@ fn cohort_table_span_is_bounded_and_counts_match_a_direct_count() {
         }
     }
 }
+
+#[test]
+fn anchors_whose_gap_cannot_be_divided_by_are_rejected() {
+    use wealthscore::fuzzy::IndicatorScale;
+    // A gap of 5e-324 has an infinite reciprocal: memberships between the anchors were NaN.
+    let tiny = IndicatorScale::Anchors(vec![0.0, 5e-324, 1.0, 2.0, 3.0]);
+    assert!(
+        matches!(tiny.validate(5), Err(Error::InvalidConfig { field, .. }) if field == "anchors[1]")
+    );
+    // A gap wider than f64 (from −MAX to MAX) is infinite.
+    let wide = IndicatorScale::Anchors(vec![-f64::MAX, f64::MAX]);
+    assert!(
+        matches!(wide.validate(2), Err(Error::InvalidConfig { field, .. }) if field == "anchors[1]")
+    );
+    // Gaps of f64::MAX are fine: x − lo never exceeds them.
+    let huge = IndicatorScale::Anchors(vec![-f64::MAX, 0.0, f64::MAX]);
+    let mut row = [0.0; 3];
+    huge.row_into(f64::MAX / 2.0, &mut row).unwrap();
+    assert_eq!(row, [0.0, 0.5, 0.5]);
+    // Ordinary anchors still split linearly: 2.5 lies halfway between anchors 2 and 3.
+    let ok = IndicatorScale::Anchors(vec![0.0, 1.0, 2.0, 3.0, 4.0]);
+    let mut row = [0.0; 5];
+    ok.row_into(2.5, &mut row).unwrap();
+    assert_eq!(row, [0.0, 0.0, 0.5, 0.5, 0.0]);
+}
+
+#[test]
+fn aum_trend_from_a_vanishing_balance_is_an_error_not_infinity() {
+    use wealthscore::segment::TieringPolicy;
+    let policy = TieringPolicy::default();
+    let mut c = ClientRecord::example();
+    let n = c.aum_history.len();
+    // 400,000 / 5e-324 overflows: the trend was +∞ (serialised as null).
+    c.aum_history[n - 1 - 6] = 5e-324;
+    assert_eq!(
+        field_of(policy.aum_trend(&c)),
+        format!("aum_history[{}]", n - 7)
+    );
+    // A zero balance keeps its documented trend of 0.
+    c.aum_history[n - 1 - 6] = 0.0;
+    assert_eq!(policy.aum_trend(&c).unwrap(), 0.0);
+}
