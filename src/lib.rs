@@ -12,6 +12,8 @@
 //! - [`ahp`]: weights from pairwise judgments (used by [`fuzzy`] and [`segment`]);
 //! - [`fuzzy`]: fuzzy comprehensive evaluation and the satisfaction index;
 //! - [`segment`]: five-dimension tiering, service strategies, RFM, clusters;
+//! - [`assoc`]: frequent itemsets, association rules and the next-best product to
+//!   cross-sell;
 //! - [`churn`]: feature schema, models, risk levels, reasons, evaluation, and
 //!   [`churn::lifetime`] models that need no labels;
 //! - [`metrics`]: churn and retention rates, churn cost, CLV, cohorts;
@@ -70,6 +72,7 @@ macro_rules! human_labels {
 }
 
 pub mod ahp;
+pub mod assoc;
 pub mod churn;
 pub mod client;
 pub mod error;
@@ -77,6 +80,7 @@ pub mod fuzzy;
 pub mod json;
 pub mod metrics;
 pub mod retention;
+pub mod schema;
 pub mod scorer;
 pub mod segment;
 pub mod synth;
