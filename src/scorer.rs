@@ -255,6 +255,14 @@ impl Warnings {
         i < 64 && self.bits & (1 << i) != 0
     }
 
+    /// The set `bits` over the signal list `names` (crate-internal: scorers build it).
+    pub(crate) fn from_bits(bits: u64, names: &Arc<[String]>) -> Self {
+        Warnings {
+            bits,
+            names: Arc::clone(names),
+        }
+    }
+
     /// The set as bits: bit `i` for signal `i`.
     pub fn bits(&self) -> u64 {
         self.bits

@@ -297,6 +297,8 @@ pub struct FittedPipeline {
     fingerprint: String,
     /// Per feature column, the level → slot map (derived from `body.columns`).
     slots: Vec<Vec<Option<usize>>>,
+    /// Warning rule names, shared by every assessment's [`Warnings`].
+    warning_names: std::sync::Arc<[String]>,
 }
 
 /// The result of [`FittedPipeline::fit`]: the pipeline and the rows it left out.
@@ -625,11 +627,18 @@ impl FittedPipeline {
         let fingerprint = format!("{:016x}", crate::churn::fnv1a(json.as_bytes()));
         let schema_hash = body.schema.hash();
         let slots = body.columns.iter().map(FittedColumn::level_slots).collect();
+        let warning_names = body
+            .schema
+            .warnings
+            .iter()
+            .map(|w| w.name.clone())
+            .collect();
         Ok(FittedPipeline {
             body,
             schema_hash,
             fingerprint,
             slots,
+            warning_names,
         })
     }
 
@@ -738,10 +747,7 @@ impl FittedPipeline {
     /// Loads a pipeline file, checking its format, that its schema still hashes to the
     /// hash it carries, that its fingerprint matches its content, and its consistency.
     pub fn from_json(json: &str) -> Result<Self> {
-        let file: File = serde_json::from_str(json).map_err(|e| Error::Parse {
-            context: format!("pipeline file at line {} column {}", e.line(), e.column()),
-            message: e.to_string(),
-        })?;
+        let file: File = crate::json::from_str(json).map_err(|e| e.at("pipeline file"))?;
         if file.format != FORMAT || file.version != FORMAT_VERSION {
             return Err(Error::model(format!(
                 "not a pipeline file of format {FORMAT} version {FORMAT_VERSION} (found {} {})",
@@ -768,20 +774,14 @@ impl FittedPipeline {
     /// Writes the pipeline file.
     pub fn save(&self, path: impl AsRef<std::path::Path>) -> Result<()> {
         let path = path.as_ref();
-        std::fs::write(path, self.to_json()?).map_err(|e| Error::Io {
-            context: path.display().to_string(),
-            message: e.to_string(),
-        })
+        std::fs::write(path, self.to_json()?).map_err(|e| Error::io(path.display(), e))
     }
 
     /// Reads a pipeline file (see [`FittedPipeline::from_json`]).
     pub fn load(path: impl AsRef<std::path::Path>) -> Result<Self> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
-            context: path.display().to_string(),
-            message: e.to_string(),
-        })?;
-        FittedPipeline::from_json(&text)
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path.display(), e))?;
+        FittedPipeline::from_json(&text).map_err(|e| e.at(&path.display().to_string()))
     }
 
     /// The schema.
@@ -1243,7 +1243,7 @@ impl FittedPipeline {
             id,
             churn_probability: p,
             risk_level: self.body.config.risk.level(p),
-            warnings: Warnings(warnings),
+            warnings: Warnings::from_bits(warnings, &self.warning_names),
             reasons,
             causes,
             asset_tier,
@@ -1292,7 +1292,7 @@ impl FittedPipeline {
         let mut s = String::new();
         let _ = write!(
             s,
-            "{}churn {:.1}% ({:?})",
+            "{}churn {:.1}% ({} risk)",
             a.id.as_ref().map_or(String::new(), |id| format!("{id}: ")),
             100.0 * a.churn_probability,
             a.risk_level
@@ -1301,7 +1301,7 @@ impl FittedPipeline {
             let _ = write!(s, ", CLV {clv:.0}, expected value lost {lost:.0}");
         }
         if let Some(t) = a.asset_tier {
-            let _ = write!(s, ", tier {t:?}");
+            let _ = write!(s, ", tier {t}");
         }
         s.push('\n');
         let fired: Vec<&str> = self

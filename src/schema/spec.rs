@@ -571,10 +571,7 @@ impl Schema {
 
     /// Parses and validates a schema file's text.
     pub fn from_json(json: &str) -> Result<Self> {
-        let s: Schema = serde_json::from_str(json).map_err(|e| Error::Parse {
-            context: format!("schema JSON at line {} column {}", e.line(), e.column()),
-            message: e.to_string(),
-        })?;
+        let s: Schema = crate::json::from_str(json).map_err(|e| e.at("schema"))?;
         s.validate()?;
         Ok(s)
     }
@@ -582,17 +579,8 @@ impl Schema {
     /// Reads and validates a schema file.
     pub fn from_path(path: impl AsRef<std::path::Path>) -> Result<Self> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
-            context: path.display().to_string(),
-            message: e.to_string(),
-        })?;
-        Schema::from_json(&text).map_err(|e| match e {
-            Error::Parse { context, message } => Error::Parse {
-                context: format!("{}: {context}", path.display()),
-                message,
-            },
-            other => other,
-        })
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path.display(), e))?;
+        Schema::from_json(&text).map_err(|e| e.at(&path.display().to_string()))
     }
 
     /// The schema as pretty JSON.

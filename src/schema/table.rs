@@ -542,6 +542,7 @@ impl Table {
                         Error::Parse {
                             context: format!("line {line}"),
                             message: e.to_string(),
+                            source: Some(crate::error::ErrorSource::new(e)),
                         },
                     ));
                     row += 1;
@@ -605,11 +606,9 @@ impl Table {
     /// Reads a CSV file (see [`Table::read_csv`]).
     pub fn read_csv_path(path: impl AsRef<std::path::Path>, schema: &Schema) -> Result<Self> {
         let path = path.as_ref();
-        let f = std::fs::File::open(path).map_err(|e| Error::Io {
-            context: path.display().to_string(),
-            message: e.to_string(),
-        })?;
+        let f = std::fs::File::open(path).map_err(|e| Error::io(path.display(), e))?;
         Table::read_csv(std::io::BufReader::new(f), schema)
+            .map_err(|e| e.at(&path.display().to_string()))
     }
 
     /// Number of rows.
