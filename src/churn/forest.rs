@@ -34,8 +34,11 @@
 //! # Ok::<(), wealthscore::Error>(())
 //! ```
 
+mod compiled;
+
 use super::{Classifier, FeatureSchema, Fit, check_row};
 use crate::error::{Error, Result, check};
+use compiled::{Compiled, NodeRef};
 use ndarray::ArrayView2;
 use rand::rngs::SmallRng;
 use rand::{RngExt, SeedableRng};
@@ -142,6 +145,8 @@ pub struct ForestModel {
     nodes: Vec<Node>,
     /// Depth of each tree.
     tree_depth: Vec<u8>,
+    /// The faster layout for prediction, when the forest fits it (not serialised).
+    compiled: Option<Compiled>,
 }
 
 /// A node packed into 16 bytes, so that a visit touches one cache line. A leaf points
@@ -254,11 +259,23 @@ impl TryFrom<ForestData> for ForestModel {
                 }
             })
             .collect();
+        let refs: Vec<NodeRef> = (0..n)
+            .map(|i| NodeRef {
+                feature: usize::from(d.feature[i]),
+                threshold: d.threshold[i],
+                left: (d.left[i] != 0).then_some(d.left[i] as usize),
+                value: d.value[i],
+            })
+            .collect();
+        let roots: Vec<usize> = d.roots.iter().map(|&r| r as usize).collect();
+        let deepest = tree_depth.iter().copied().max().unwrap_or(0);
+        let compiled = Compiled::build(&refs, &roots, deepest, p);
         Ok(ForestModel {
             data: d,
             base,
             nodes,
             tree_depth,
+            compiled,
         })
     }
 }
@@ -296,6 +313,9 @@ impl ForestModel {
 
     #[inline]
     fn proba_unchecked(&self, x: &[f64]) -> f64 {
+        if let Some(c) = &self.compiled {
+            return c.predict_one(x, 1.0 / self.data.roots.len() as f64);
+        }
         let mut s = 0.0;
         for &r in &self.data.roots {
             s += self.leaf_value(r, x);
@@ -340,10 +360,15 @@ impl ForestModel {
         if p == 0 {
             return Ok(());
         }
+        let w = 1.0 / self.n_trees() as f64;
+        if let Some(c) = &self.compiled {
+            return c
+                .predict(x, out, w)
+                .or_else(|row| check_row(&x[row * p..(row + 1) * p], row));
+        }
         // Tree-major over blocks of rows: one tree's nodes stay in cache while a block of
         // rows walks it, instead of every row walking all trees' nodes.
         const BLOCK: usize = 256;
-        let w = 1.0 / self.n_trees() as f64;
         for (b, (xb, ob)) in x.chunks(BLOCK * p).zip(out.chunks_mut(BLOCK)).enumerate() {
             for (i, row) in xb.chunks_exact(p).enumerate() {
                 if row.iter().any(|v| !v.is_finite()) {
