@@ -130,11 +130,10 @@ fn lifetime(dir: &str, repeats: usize) -> Res<()> {
         gg.gamma()
     );
     // CLV over the cohort with the fitted models, 12 months, days.
-    let clv_opts = ClvOptions {
-        months: 12,
-        monthly_discount_rate: 0.01,
-        periods_per_month: 30.0,
-    };
+    let clv_opts = ClvOptions::default()
+        .with_months(12)
+        .with_monthly_discount_rate(0.01)
+        .with_periods_per_month(30.0);
     let mut clv = vec![0.0; n];
     let secs = best(repeats, || {
         customer_lifetime_value_batch(&m, &gg, &data, &clv_opts, &mut clv).expect("clv")
@@ -153,11 +152,7 @@ fn lifetime(dir: &str, repeats: usize) -> Res<()> {
 
 fn forest(dir: &str, repeats: usize) -> Res<()> {
     const TRAIN: usize = 100_000;
-    let p = generate(&PortfolioConfig {
-        clients: TRAIN,
-        seed: 42,
-        ..Default::default()
-    })?;
+    let p = generate(&PortfolioConfig::default().with_clients(TRAIN).with_seed(42))?;
     let x = features::extract_batch(&p.clients)?;
     let y = features::labels(&p.clients)?;
     std::fs::create_dir_all(dir)?;

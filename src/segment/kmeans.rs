@@ -234,6 +234,12 @@ fn seed_plus_plus(
     centres
 }
 
+/// One chunk's points, labels, bounds and partial sums.
+type ChunkWork<'a> = (
+    ((&'a [f64], &'a mut [u32]), (&'a mut [f64], &'a mut [f64])),
+    &'a mut [f64],
+);
+
 /// Buffers of one run, allocated once.
 struct Workspace {
     d: usize,
@@ -333,10 +339,7 @@ impl Workspace {
         let (d, k) = (self.d, self.k);
         let stride = k * d + k;
         let half_gap = &self.half_gap;
-        let work = |(((pts, labels), (upper, lower)), partial): (
-            ((&[f64], &mut [u32]), (&mut [f64], &mut [f64])),
-            &mut [f64],
-        )| {
+        let work = |(((pts, labels), (upper, lower)), partial): ChunkWork<'_>| {
             let mut changed = 0usize;
             partial.iter_mut().for_each(|v| *v = 0.0);
             for (((p, a), u), l) in pts

@@ -17,7 +17,7 @@
 //! let client = RfmSummary::new(2.0, 30.43, 38.86)?;
 //! let alive = bgnbd.probability_alive(&client)?;
 //! let next_year = bgnbd.conditional_expected_transactions(52.0, &client)?;
-//! let opts = ClvOptions { months: 12, monthly_discount_rate: 0.01, periods_per_month: 4.345 };
+//! let opts = ClvOptions::default().with_months(12).with_monthly_discount_rate(0.01).with_periods_per_month(4.345);
 //! let clv = customer_lifetime_value(&bgnbd, &spend, &client.with_monetary(22.35)?, &opts)?;
 //! assert!(alive > 0.5 && next_year > 0.0 && clv > 0.0);
 //! # Ok::<(), wealthscore::Error>(())
@@ -81,6 +81,7 @@ fn resolve_weights(weights: Option<&[f64]>, n: usize) -> Result<Vec<f64>> {
 /// use 4.345 for weeks).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "ClvOptionsData")]
+#[non_exhaustive]
 pub struct ClvOptions {
     /// Horizon in months.
     pub months: u32,
@@ -88,6 +89,31 @@ pub struct ClvOptions {
     pub monthly_discount_rate: f64,
     /// Model time units in one month (30 for days, 4.345 for weeks, 1 for months).
     pub periods_per_month: f64,
+}
+
+/// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
+/// start from a constructor or [`Default`] and set what they need.
+impl ClvOptions {
+    /// Sets [`months`](Self::months).
+    #[must_use]
+    pub fn with_months(mut self, months: u32) -> Self {
+        self.months = months;
+        self
+    }
+
+    /// Sets [`monthly_discount_rate`](Self::monthly_discount_rate).
+    #[must_use]
+    pub fn with_monthly_discount_rate(mut self, monthly_discount_rate: f64) -> Self {
+        self.monthly_discount_rate = monthly_discount_rate;
+        self
+    }
+
+    /// Sets [`periods_per_month`](Self::periods_per_month).
+    #[must_use]
+    pub fn with_periods_per_month(mut self, periods_per_month: f64) -> Self {
+        self.periods_per_month = periods_per_month;
+        self
+    }
 }
 
 impl Default for ClvOptions {
@@ -165,7 +191,7 @@ impl ClvOptions {
 /// let bg = BgNbd::new(0.243, 4.414, 0.793, 2.426)?;
 /// let gg = GammaGamma::new(6.25, 3.74, 15.44)?;
 /// let client = RfmSummary::new(2.0, 30.43, 38.86)?.with_monetary(22.35)?;
-/// let opts = ClvOptions { periods_per_month: 4.345, ..ClvOptions::default() };
+/// let opts = ClvOptions::default().with_periods_per_month(4.345);
 /// assert!(customer_lifetime_value(&bg, &gg, &client, &opts)? > 0.0);
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
@@ -201,7 +227,7 @@ pub fn customer_lifetime_value(
 ///     RfmSummary::new(2.0, 30.43, 38.86)?.with_monetary(22.35)?,
 ///     RfmSummary::new(0.0, 0.0, 38.86)?,
 /// ];
-/// let opts = ClvOptions { periods_per_month: 4.345, ..ClvOptions::default() };
+/// let opts = ClvOptions::default().with_periods_per_month(4.345);
 /// let mut clv = [0.0; 2];
 /// customer_lifetime_value_batch(&bg, &gg, &cohort, &opts, &mut clv)?;
 /// assert_eq!(clv[0], customer_lifetime_value(&bg, &gg, &cohort[0], &opts)?);
