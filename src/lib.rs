@@ -12,11 +12,15 @@
 //! - [`ahp`]: weights from pairwise judgments (used by [`fuzzy`] and [`segment`]);
 //! - [`fuzzy`]: fuzzy comprehensive evaluation and the satisfaction index;
 //! - [`segment`]: five-dimension tiering, service strategies, RFM, clusters;
+//! - [`assoc`]: frequent itemsets, association rules and the next-best product to
+//!   cross-sell;
 //! - [`churn`]: feature schema, models, risk levels, reasons, evaluation, and
 //!   [`churn::lifetime`] models that need no labels;
 //! - [`metrics`]: churn and retention rates, churn cost, CLV, cohorts;
 //! - [`retention`]: actions ranked by expected value saved, budget allocation;
 //! - [`scorer`]: one [`Scorer`] call from a record to an [`Assessment`], and batches.
+//! - [`schema`]: bring your own columns: a schema file, a columnar table, a fitted
+//!   pipeline and assessments in the data's own terms (reference: `docs/schema.md`).
 //!
 //! Every fallible function returns [`Result`] with the one [`Error`] type, whose variants
 //! name the field at fault.
@@ -48,6 +52,7 @@
 #![warn(missing_docs)]
 
 pub mod ahp;
+pub mod assoc;
 pub mod churn;
 pub mod client;
 pub mod error;
@@ -70,6 +75,11 @@ pub use metrics::{ChurnCost, CohortTable, PeriodFlow};
 pub use ndarray;
 pub use scorer::{Assessment, PortfolioReport, Scorer, ScorerConfig};
 pub use segment::{StrategyCatalogue, Tiering, TieringPolicy};
+
+/// The schema reference's code samples, compiled and run as doc tests.
+#[doc = include_str!("../docs/schema.md")]
+#[cfg(doctest)]
+pub struct SchemaDocDoctests;
 
 /// The README's code samples, compiled and run as doc tests.
 #[doc = include_str!("../README.md")]
