@@ -16,6 +16,8 @@
 //!   [`churn::lifetime`] models that need no labels;
 //! - [`metrics`]: churn and retention rates, churn cost, CLV, cohorts;
 //! - [`retention`]: actions ranked by expected value saved, budget allocation;
+//! - [`campaign`]: did the action work? Campaign logs, measured effects with intervals,
+//!   uplift models and Qini evaluation, fed back to the action catalogue;
 //! - [`scorer`]: one [`Scorer`] call from a record to an [`Assessment`], and batches.
 //!
 //! Every fallible function returns [`Result`] with the one [`Error`] type, whose variants
@@ -34,6 +36,7 @@
 #![warn(missing_docs)]
 
 pub mod ahp;
+pub mod campaign;
 pub mod churn;
 pub mod client;
 pub mod error;
@@ -45,6 +48,7 @@ pub mod segment;
 pub mod synth;
 
 pub use ahp::{PairwiseMatrix, Priorities, PriorityMethod};
+pub use campaign::{CampaignLog, EffectTable};
 pub use churn::lifetime::{BgNbd, GammaGamma, ShiftedBetaGeometric};
 pub use churn::{ChurnModel, Classifier, Fit};
 pub use client::{ChurnCause, ClientRecord};
