@@ -360,14 +360,7 @@ fn measured_effects_feed_the_next_ranking() {
     assert!((effect - m.effect.clamp(0.0, 1.0)).abs() < 1e-15);
     // Ranking uses the measured effect: the value saved changes with it.
     let reasons = [(ChurnCause::Service, 1.0)];
-    let client = ClientRisk {
-        probability: 0.4,
-        clv: 20_000.0,
-        aum: 100_000.0,
-        reasons: &reasons,
-        tier: AssetTier::Mass,
-        dedicated_advisor: false,
-    };
+    let client = ClientRisk::new("C1", 0.4, 20_000.0, 100_000.0, &reasons, AssetTier::Mass);
     let before = catalogue.rank(&client).unwrap()[0].unwrap();
     let after = updated.rank(&client).unwrap()[0].unwrap();
     assert_eq!(before.kind, ActionKind::ServiceRemediation);
@@ -403,4 +396,80 @@ fn small_groups_are_too_small_to_tell() {
     for (_, ms) in table.measured_effects("x") {
         assert!(ms.iter().all(|m| m.tier != Some(AssetTier::HighNetWorth)));
     }
+}
+
+/// The same log read through the crate's schema machinery: a bank's own schema types the
+/// columns (boolean arm and outcome, a date column), and the campaign roles pick them.
+#[test]
+fn log_reads_through_a_schema_table() {
+    use wealthscore::campaign::CampaignLog;
+    use wealthscore::schema::{Schema, Table};
+    let schema = Schema::from_json(
+        r#"{"name": "campaign", "columns": [
+          {"name": "id", "type": "text", "role": "id"},
+          {"name": "offer", "type": "category", "role": "info"},
+          {"name": "treated", "type": "boolean", "role": "info"},
+          {"name": "offered_on", "type": "date", "role": "info"},
+          {"name": "churned", "type": "boolean", "role": "label"},
+          {"name": "segment", "type": "category", "role": "info"},
+          {"name": "balance", "type": "number"}]}"#,
+    )
+    .unwrap();
+    let csv = "id,offer,treated,offered_on,churned,segment,balance\n\
+               C1,regular_contact,yes,2026-05-04,no,mass,10\n\
+               C2,,no,2026-05-04,yes,mass,20\n\
+               C3,regular_contact,yes,2026-05-04,no,galaxy,30\n\
+               C4,,yes,2026-05-04,no,mass,40\n\
+               C5,regular_contact,no,2026-13-01,no,mass,50\n\
+               C6,regular_contact,no,2026-05-04,no,mass,\n";
+    let table = Table::read_csv(csv.as_bytes(), &schema).unwrap();
+    let cols = CampaignColumns {
+        client_id: "id".into(),
+        action: "offer".into(),
+        arm: "treated".into(),
+        date: "offered_on".into(),
+        outcome: "churned".into(),
+        tier: Some("segment".into()),
+        ..CampaignColumns::default()
+    }
+    .with_features(["balance"]);
+    let read = CampaignLog::from_table(&table, &cols).unwrap();
+    let ids: Vec<&str> = read.log.records().iter().map(|r| r.client_id.as_str()).collect();
+    assert_eq!(ids, ["C1", "C2"]);
+    assert_eq!(read.log.records()[0].arm, Arm::Treatment);
+    assert!(!read.log.records()[0].features.is_empty());
+    let errors: Vec<String> = read.rejected.iter().map(|e| e.to_string()).collect();
+    for (e, (line, what)) in errors.iter().zip([
+        (4, "tier"),
+        (5, "action"),
+        (6, "offered_on"),
+        (7, "balance"),
+    ]) {
+        assert!(e.contains(&format!("line {line}")) && e.contains(what), "line {line}, {what}: {e}");
+    }
+    assert_eq!(errors.len(), 4, "{errors:?}");
+    let wrong = CampaignColumns::default();
+    let err = CampaignLog::from_table(&table, &wrong).unwrap_err().to_string();
+    assert!(err.contains("client_id, action, arm, date, outcome, tier"), "{err}");
+}
+
+#[test]
+fn measured_effects_are_checked() {
+    use wealthscore::retention::MeasuredEffect;
+    assert!(MeasuredEffect::new(None, 0.2, 0.1, 0.3, 0.95, 10, 10, 180, "x").is_ok());
+    // Outside its interval, above 1, NaN, an empty arm, a confidence of 1.
+    assert!(MeasuredEffect::new(None, 0.5, 0.1, 0.3, 0.95, 10, 10, 180, "x").is_err());
+    assert!(MeasuredEffect::new(None, 1.2, 0.1, 1.3, 0.95, 10, 10, 180, "x").is_err());
+    assert!(matches!(
+        MeasuredEffect::new(None, f64::NAN, 0.1, 0.3, 0.95, 10, 10, 180, "x"),
+        Err(Error::NonFinite { .. })
+    ));
+    assert!(MeasuredEffect::new(None, 0.2, 0.1, 0.3, 0.95, 0, 10, 180, "x").is_err());
+    assert!(MeasuredEffect::new(None, 0.2, 0.1, 0.3, 1.0, 10, 10, 180, "x").is_err());
+    // The same tier measured twice names the place.
+    let m = MeasuredEffect::new(Some(AssetTier::Mass), 0.2, 0.1, 0.3, 0.95, 10, 10, 180, "x").unwrap();
+    let err = ActionCatalogue::default()
+        .with_measured(ActionKind::RegularContact, vec![m.clone(), m])
+        .unwrap_err();
+    assert!(err.to_string().contains("measured[1].tier"), "{err}");
 }
