@@ -20,7 +20,9 @@ fn main() -> Result<()> {
     let mut args = std::env::args().skip(1);
     let clients: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(20_000);
     let seed: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(42);
-    let cfg = CampaignConfig::default().with_clients(clients).with_seed(seed);
+    let cfg = CampaignConfig::default()
+        .with_clients(clients)
+        .with_seed(seed);
 
     // The campaign that was run, and the next one on which targeting is judged.
     let run = simulate(&cfg)?;
@@ -42,7 +44,11 @@ fn main() -> Result<()> {
                 d.estimate,
                 d.low,
                 d.high,
-                if d.contains(t.retention_difference) { "" } else { "  missed" }
+                if d.contains(t.retention_difference) {
+                    ""
+                } else {
+                    "  missed"
+                }
             ))
         );
     }
@@ -79,9 +85,14 @@ fn main() -> Result<()> {
     let scores: Vec<(&str, Vec<f64>)> = vec![
         (
             "T-learner, logistic",
-            TLearner::<LogisticModel>::fit(&LogisticParams::default(), x.view(), &stayed, &treated)?
-                .predict_uplift(xn.view())?
-                .to_vec(),
+            TLearner::<LogisticModel>::fit(
+                &LogisticParams::default(),
+                x.view(),
+                &stayed,
+                &treated,
+            )?
+            .predict_uplift(xn.view())?
+            .to_vec(),
         ),
         (
             "T-learner, forest",
@@ -113,15 +124,37 @@ fn main() -> Result<()> {
     );
     for (name, s) in &scores {
         let q = qini_auc_score(&stayed_n, s, &treated_n, true)?;
-        let u = uplift_at_k(&stayed_n, s, &treated_n, KStrategy::Overall, TopK::Share(0.3))?;
-        println!("  {name:<42} Qini {q:+.4}  uplift@30% {:+.2} pts", 100.0 * u);
+        let u = uplift_at_k(
+            &stayed_n,
+            s,
+            &treated_n,
+            KStrategy::Overall,
+            TopK::Share(0.3),
+        )?;
+        println!(
+            "  {name:<42} Qini {q:+.4}  uplift@30% {:+.2} pts",
+            100.0 * u
+        );
     }
 
     let updated = table.update_catalogue(catalogue.clone(), &format!("campaign seed {seed}"))?;
-    println!("\naction catalogue after the campaign:\n{}", updated.describe());
+    println!(
+        "\naction catalogue after the campaign:\n{}",
+        updated.describe()
+    );
     let reasons = [(ChurnCause::Service, 0.8), (ChurnCause::Relationship, 0.6)];
-    let client = ClientRisk::new("C-example", 0.35, 12_000.0, 250_000.0, &reasons, AssetTier::Mass);
-    for (name, c) in [("assumed effects", &catalogue), ("measured effects", &updated)] {
+    let client = ClientRisk::new(
+        "C-example",
+        0.35,
+        12_000.0,
+        250_000.0,
+        &reasons,
+        AssetTier::Mass,
+    );
+    for (name, c) in [
+        ("assumed effects", &catalogue),
+        ("measured effects", &updated),
+    ] {
         let ranked: Vec<String> = c
             .rank(&client)?
             .iter()

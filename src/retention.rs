@@ -653,7 +653,8 @@ impl ActionCatalogue {
             {
                 continue;
             }
-            let cut = client.probability * mask.effects[client.tier as usize] * mask.fit(client.reasons);
+            let cut =
+                client.probability * mask.effects[client.tier as usize] * mask.fit(client.reasons);
             let value = cut * client.clv - a.cost;
             if value <= 0.0 {
                 continue;

@@ -67,7 +67,9 @@ fn intervals_match_statsmodels() {
             ((w2.low, w2.high), pair(&c["wilson2"])),
             ((d.low, d.high), pair(&c["newcombe"])),
         ] {
-            worst = worst.max((got.0 - want.0).abs()).max((got.1 - want.1).abs());
+            worst = worst
+                .max((got.0 - want.0).abs())
+                .max((got.1 - want.1).abs());
         }
         let rr = risk_ratio_interval(x1, n1, x2, n2, conf).unwrap();
         match (&c["ratio_log"], rr) {
@@ -132,7 +134,11 @@ fn uplift_metrics_match_sklift() {
             "qini_auc_score",
         );
         match c["qini_auc_score_no_negative"].as_f64() {
-            Some(v) => close(qini_auc_score(&y, &s, &t, false).unwrap(), v, "qini no negative"),
+            Some(v) => close(
+                qini_auc_score(&y, &s, &t, false).unwrap(),
+                v,
+                "qini no negative",
+            ),
             None => assert!(qini_auc_score(&y, &s, &t, false).is_err(), "{name}"),
         }
         close(
@@ -188,7 +194,16 @@ fn uplift_metric_inputs_are_checked() {
     let (y, t) = ([true, false, true], [true, false, false]);
     assert!(qini_auc_score(&y, &[0.1, f64::NAN, 0.3], &t, true).is_err());
     assert!(qini_auc_score(&y, &[0.1, 0.2], &t, true).is_err());
-    assert!(uplift_at_k(&y, &[0.1, 0.2, 0.3], &t, KStrategy::Overall, TopK::Share(1.0)).is_err());
+    assert!(
+        uplift_at_k(
+            &y,
+            &[0.1, 0.2, 0.3],
+            &t,
+            KStrategy::Overall,
+            TopK::Share(1.0)
+        )
+        .is_err()
+    );
     assert!(uplift_at_k(&y, &[0.1, 0.2, 0.3], &t, KStrategy::Overall, TopK::Count(3)).is_err());
     // The top client is control only: no treated rate to compare.
     assert!(uplift_at_k(&y, &[0.1, 0.9, 0.3], &t, KStrategy::Overall, TopK::Count(1)).is_err());
@@ -245,21 +260,16 @@ fn missing_columns_are_one_error() {
     let text = "client_id,arm,outcome\nC1,control,stayed\n";
     let err = read_csv(text.as_bytes(), &CampaignColumns::default()).unwrap_err();
     let msg = err.to_string();
-    assert!(
-        msg.contains("missing columns action, date, tier"),
-        "{msg}"
-    );
+    assert!(msg.contains("missing columns action, date, tier"), "{msg}");
     // Without a tier column the layout says so.
-    let cols = CampaignColumns {
-        tier: None,
-        ..CampaignColumns::default()
-    };
+    let cols = CampaignColumns::default().with_tier(None::<String>);
     let ok = "client_id,arm,outcome,date,action\nC1,control,stayed,2026-05-04,\n";
-    assert_eq!(read_csv(ok.as_bytes(), &cols).unwrap().log.records().len(), 1);
-    let dup = CampaignColumns {
-        arm: "action".into(),
-        ..CampaignColumns::default()
-    };
+    assert_eq!(
+        read_csv(ok.as_bytes(), &cols).unwrap().log.records().len(),
+        1
+    );
+    let dup =
+        CampaignColumns::default().with_roles("client_id", "action", "action", "date", "outcome");
     assert!(read_csv(ok.as_bytes(), &dup).is_err());
     let layout: Result<CampaignColumns, _> =
         serde_json::from_str(r#"{"client_id": "id", "horizon": 90}"#);
@@ -282,7 +292,10 @@ fn intervals_cover_true_effects_at_the_stated_rate() {
     for seed in 1..=300 {
         let sim = simulate(&base.clone().with_clients(600).with_seed(seed)).unwrap();
         let table = EffectTable::estimate(&sim.log, &catalogue, &config).unwrap();
-        for t in truth.iter().filter(|t| t.tier.is_none() || t.tier == Some(AssetTier::Mass)) {
+        for t in truth
+            .iter()
+            .filter(|t| t.tier.is_none() || t.tier == Some(AssetTier::Mass))
+        {
             let Some(row) = table.get(t.action, t.tier) else {
                 continue;
             };
@@ -299,7 +312,10 @@ fn intervals_cover_true_effects_at_the_stated_rate() {
     for (what, n, hit) in [("all tiers", all, all_hit), ("mass tier", mass, mass_hit)] {
         let rate = f64::from(hit) / f64::from(n);
         let sd = (0.95 * 0.05 / f64::from(n)).sqrt();
-        println!("{what}: {hit} of {n} intervals cover the true effect ({:.1} %)", 100.0 * rate);
+        println!(
+            "{what}: {hit} of {n} intervals cover the true effect ({:.1} %)",
+            100.0 * rate
+        );
         assert!(n >= 590, "{what}: only {n} intervals");
         assert!(
             (rate - 0.95).abs() <= 3.0 * sd,
@@ -325,8 +341,12 @@ fn t_learner_beats_churn_probability_on_qini() {
         .unwrap();
     let controls: Vec<usize> = (0..treated.len()).filter(|&i| !treated[i]).collect();
     let churned: Vec<bool> = controls.iter().map(|&i| !stayed[i]).collect();
-    let churn = LogisticModel::fit(&params, x.select(ndarray::Axis(0), &controls).view(), &churned)
-        .unwrap();
+    let churn = LogisticModel::fit(
+        &params,
+        x.select(ndarray::Axis(0), &controls).view(),
+        &churned,
+    )
+    .unwrap();
     use wealthscore::Classifier;
     let risk = churn.predict_proba(xt.view()).unwrap();
     let q_uplift = qini_auc_score(&stayed_t, uplift.as_slice().unwrap(), &treated_t, true).unwrap();
@@ -341,16 +361,24 @@ fn t_learner_beats_churn_probability_on_qini() {
 /// Measured effects replace assumed ones in ranking, and the catalogue says which is which.
 #[test]
 fn measured_effects_feed_the_next_ranking() {
-    let sim = simulate(&CampaignConfig::default().with_seed(7)).unwrap();
+    // 60,000 clients: about 15,000 per arm and action, so the true effects of the default
+    // simulator (about +1.5 points) are shown to help.
+    let sim = simulate(&CampaignConfig::default().with_clients(60_000).with_seed(7)).unwrap();
     let catalogue = ActionCatalogue::default();
-    let table = EffectTable::estimate(&sim.log, &catalogue, &EffectConfig::new(10_000.0).unwrap())
-        .unwrap();
+    let table =
+        EffectTable::estimate(&sim.log, &catalogue, &EffectConfig::new(10_000.0).unwrap()).unwrap();
     let row = table.get(ActionKind::ServiceRemediation, None).unwrap();
     assert_eq!(row.verdict, Verdict::Helps, "{table}");
     let updated = table.update_catalogue(catalogue.clone(), "seed 7").unwrap();
     let text = updated.describe();
-    assert!(text.contains("service_remediation: effect") && text.contains("measured"), "{text}");
-    assert!(text.contains("offers_and_points: effect 0.20 assumed"), "{text}");
+    assert!(
+        text.contains("service_remediation: effect") && text.contains("measured"),
+        "{text}"
+    );
+    assert!(
+        text.contains("offers_and_points: effect 0.20 assumed"),
+        "{text}"
+    );
     let action = updated.get(ActionKind::ServiceRemediation).unwrap();
     let (effect, basis) = action.effect_for(AssetTier::Mass);
     let EffectBasis::Measured(m) = basis else {
@@ -390,7 +418,10 @@ fn small_groups_are_too_small_to_tell() {
         .expect("a high-net-worth row");
     assert_eq!(hnw.verdict, Verdict::TooSmallToTell);
     let w = hnw.warning().unwrap();
-    assert!(w.contains("too small to tell") && w.contains("per arm would be needed"), "{w}");
+    assert!(
+        w.contains("too small to tell") && w.contains("per arm would be needed"),
+        "{w}"
+    );
     assert!(table.to_string().contains("warning:"));
     // Nothing too small is fed back.
     for (_, ms) in table.measured_effects("x") {
@@ -423,18 +454,17 @@ fn log_reads_through_a_schema_table() {
                C5,regular_contact,no,2026-13-01,no,mass,50\n\
                C6,regular_contact,no,2026-05-04,no,mass,\n";
     let table = Table::read_csv(csv.as_bytes(), &schema).unwrap();
-    let cols = CampaignColumns {
-        client_id: "id".into(),
-        action: "offer".into(),
-        arm: "treated".into(),
-        date: "offered_on".into(),
-        outcome: "churned".into(),
-        tier: Some("segment".into()),
-        ..CampaignColumns::default()
-    }
-    .with_features(["balance"]);
+    let cols = CampaignColumns::default()
+        .with_roles("id", "offer", "treated", "offered_on", "churned")
+        .with_tier(Some("segment"))
+        .with_features(["balance"]);
     let read = CampaignLog::from_table(&table, &cols).unwrap();
-    let ids: Vec<&str> = read.log.records().iter().map(|r| r.client_id.as_str()).collect();
+    let ids: Vec<&str> = read
+        .log
+        .records()
+        .iter()
+        .map(|r| r.client_id.as_str())
+        .collect();
     assert_eq!(ids, ["C1", "C2"]);
     assert_eq!(read.log.records()[0].arm, Arm::Treatment);
     assert!(!read.log.records()[0].features.is_empty());
@@ -445,12 +475,20 @@ fn log_reads_through_a_schema_table() {
         (6, "offered_on"),
         (7, "balance"),
     ]) {
-        assert!(e.contains(&format!("line {line}")) && e.contains(what), "line {line}, {what}: {e}");
+        assert!(
+            e.contains(&format!("line {line}")) && e.contains(what),
+            "line {line}, {what}: {e}"
+        );
     }
     assert_eq!(errors.len(), 4, "{errors:?}");
     let wrong = CampaignColumns::default();
-    let err = CampaignLog::from_table(&table, &wrong).unwrap_err().to_string();
-    assert!(err.contains("client_id, action, arm, date, outcome, tier"), "{err}");
+    let err = CampaignLog::from_table(&table, &wrong)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("client_id, action, arm, date, outcome, tier"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -467,7 +505,8 @@ fn measured_effects_are_checked() {
     assert!(MeasuredEffect::new(None, 0.2, 0.1, 0.3, 0.95, 0, 10, 180, "x").is_err());
     assert!(MeasuredEffect::new(None, 0.2, 0.1, 0.3, 1.0, 10, 10, 180, "x").is_err());
     // The same tier measured twice names the place.
-    let m = MeasuredEffect::new(Some(AssetTier::Mass), 0.2, 0.1, 0.3, 0.95, 10, 10, 180, "x").unwrap();
+    let m =
+        MeasuredEffect::new(Some(AssetTier::Mass), 0.2, 0.1, 0.3, 0.95, 10, 10, 180, "x").unwrap();
     let err = ActionCatalogue::default()
         .with_measured(ActionKind::RegularContact, vec![m.clone(), m])
         .unwrap_err();

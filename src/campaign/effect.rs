@@ -113,6 +113,7 @@ pub fn wilson_interval(x: u64, n: u64, confidence: f64) -> Result<Interval> {
 }
 
 fn wilson(x: u64, n: u64, z: f64, confidence: f64) -> Interval {
+    let n_int = n;
     let (q, n) = (x as f64 / n as f64, n as f64);
     let z2 = z * z;
     let denom = 1.0 + z2 / n;
@@ -120,8 +121,17 @@ fn wilson(x: u64, n: u64, z: f64, confidence: f64) -> Interval {
     let dist = z * (q * (1.0 - q) / n + z2 / (4.0 * n * n)).sqrt() / denom;
     Interval {
         estimate: q,
-        low: (center - dist).max(0.0),
-        high: (center + dist).min(1.0),
+        // At 0 % and 100 % the limit is exactly 0 or 1; rounding would leave ±1e-17.
+        low: if x == 0 {
+            0.0
+        } else {
+            (center - dist).max(0.0)
+        },
+        high: if x == n_int {
+            1.0
+        } else {
+            (center + dist).min(1.0)
+        },
         confidence,
     }
 }
@@ -545,7 +555,8 @@ fn effect_row(
     config: &EffectConfig,
     z: f64,
 ) -> Result<ActionEffect> {
-    let difference = newcombe_interval(t.stayed, t.clients, c.stayed, c.clients, config.confidence)?;
+    let difference =
+        newcombe_interval(t.stayed, t.clients, c.stayed, c.clients, config.confidence)?;
     let relative_cut = risk_ratio_interval(
         t.churned(),
         t.clients,
@@ -561,7 +572,8 @@ fn effect_row(
     });
     let d = difference.estimate;
     let number_needed_to_treat = (d > 0.0).then(|| 1.0 / d);
-    let nnt_interval = (difference.low > 0.0).then(|| (1.0 / difference.high, 1.0 / difference.low));
+    let nnt_interval =
+        (difference.low > 0.0).then(|| (1.0 / difference.high, 1.0 / difference.low));
     let n_t = t.clients as f64;
     let value = |diff: f64| n_t * (diff * config.value_per_client - cost);
     let value_saved = Interval {
@@ -639,7 +651,15 @@ impl fmt::Display for EffectTable {
         writeln!(
             f,
             "{:<20} {:<14} {:>7} {:>7} {:>8} {:>8} {:>24} {:>6} {:>14}  verdict",
-            "action", "tier", "treated", "control", "kept T", "kept C", "difference", "NNT", "value net"
+            "action",
+            "tier",
+            "treated",
+            "control",
+            "kept T",
+            "kept C",
+            "difference",
+            "NNT",
+            "value net"
         )?;
         for r in &self.rows {
             let nnt = r
@@ -664,7 +684,12 @@ impl fmt::Display for EffectTable {
         }
         for r in &self.rows {
             if let Some(w) = r.warning() {
-                writeln!(f, "warning: {} / {}: {w}", action_name(r.action), tier_name(r.tier))?;
+                writeln!(
+                    f,
+                    "warning: {} / {}: {w}",
+                    action_name(r.action),
+                    tier_name(r.tier)
+                )?;
             }
         }
         Ok(())

@@ -1,9 +1,12 @@
 //! The campaign log: per client, the action offered (or none), treatment or control, the
 //! date, the outcome at the stated horizon, and optionally tier, AUM and model features.
 //!
-//! Read from CSV by header name ([`read_csv`]): any column order, extra columns ignored,
-//! a missing required column is one error for the file, and a bad cell rejects its row
-//! only, with the physical line of the file in the error.
+//! [`CampaignColumns`] names the column of each campaign role (treatment arm, action,
+//! outcome, date, tier, AUM, features). [`CampaignLog::from_table`] takes them from a
+//! [`Table`] read through the bank's own [`crate::schema::Schema`]; [`read_csv`] reads a
+//! CSV by header name without a schema: any column order, extra columns ignored, a missing
+//! required column is one error for the file, and a bad cell rejects its row only, with
+//! the physical line of the file in the error.
 //!
 //! ```
 //! use wealthscore::campaign::{read_csv, CampaignColumns, Arm};
@@ -147,9 +150,8 @@ impl CampaignRecord {
         if self.client_id.trim().is_empty() {
             return Err(Error::invalid("client_id", "", "must not be empty"));
         }
-        parse_iso_date(&self.date).map_err(|_| {
-            Error::invalid("date", &self.date, "must be a date YYYY-MM-DD")
-        })?;
+        parse_iso_date(&self.date)
+            .map_err(|_| Error::invalid("date", &self.date, "must be a date YYYY-MM-DD"))?;
         if self.arm == Arm::Treatment && self.action.is_none() {
             return Err(Error::invalid(
                 "action",
@@ -340,6 +342,37 @@ impl Default for CampaignColumns {
 }
 
 impl CampaignColumns {
+    /// The same layout with the columns of the five required roles renamed: client id,
+    /// action, treatment arm, date and outcome.
+    ///
+    /// ```
+    /// use wealthscore::campaign::CampaignColumns;
+    /// let c = CampaignColumns::default().with_roles("id", "offer", "treated", "offered_on", "churned")
+    ///     .with_tier(None::<String>);
+    /// assert_eq!((c.arm.as_str(), c.tier), ("treated", None));
+    /// ```
+    pub fn with_roles(
+        mut self,
+        client_id: impl Into<String>,
+        action: impl Into<String>,
+        arm: impl Into<String>,
+        date: impl Into<String>,
+        outcome: impl Into<String>,
+    ) -> Self {
+        self.client_id = client_id.into();
+        self.action = action.into();
+        self.arm = arm.into();
+        self.date = date.into();
+        self.outcome = outcome.into();
+        self
+    }
+
+    /// The same layout with another tier column, or none.
+    pub fn with_tier<S: Into<String>>(mut self, tier: Option<S>) -> Self {
+        self.tier = tier.map(Into::into);
+        self
+    }
+
     /// The same layout with feature columns.
     pub fn with_features<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
         self.features = names.into_iter().map(Into::into).collect();
@@ -612,7 +645,7 @@ impl CampaignLog {
     ///            C2,regular_contact,no,2026-05-04,yes,80\n\
     ///            C3,regular_contact,no,2026-05-40,yes,80\n";
     /// let table = Table::read_csv(csv.as_bytes(), &schema)?;
-    /// let cols = CampaignColumns { tier: None, ..CampaignColumns::default() }.with_features(["balance"]);
+    /// let cols = CampaignColumns::default().with_tier(None::<String>).with_features(["balance"]);
     /// let read = CampaignLog::from_table(&table, &cols)?;
     /// assert_eq!(read.log.records().len(), 2);
     /// assert!(read.rejected[0].to_string().contains("line 4"));
@@ -637,7 +670,11 @@ impl CampaignLog {
                 ),
             });
         }
-        let col = |name: &str| table.column(name).ok_or_else(|| Error::Empty { what: name.into() });
+        let col = |name: &str| {
+            table
+                .column(name)
+                .ok_or_else(|| Error::Empty { what: name.into() })
+        };
         let (id_c, action_c, arm_c, date_c, outcome_c) = (
             col(&columns.client_id)?,
             col(&columns.action)?,

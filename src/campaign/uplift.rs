@@ -55,6 +55,15 @@ fn check_inputs(y: &[bool], score: Option<&[f64]>, treated: &[bool]) -> Result<(
         check::same_len("scores vs outcomes", y.len(), s.len())?;
         check::all_finite("scores", s)?;
     }
+    let n_t = treated.iter().filter(|&&t| t).count();
+    if n_t == 0 || n_t == treated.len() {
+        return Err(Error::Empty {
+            what: format!(
+                "{} clients: uplift needs treated and control clients",
+                if n_t == 0 { "treated" } else { "control" }
+            ),
+        });
+    }
     Ok(())
 }
 
@@ -118,18 +127,22 @@ fn ratio(a: f64, b: f64) -> f64 {
 /// ```
 pub fn qini_curve(stayed: &[bool], score: &[f64], treated: &[bool]) -> Result<GainCurve> {
     check_inputs(stayed, Some(score), treated)?;
-    Ok(with_origin(thresholds(stayed, score, treated).into_iter().map(
-        |(n, nt, yt, yc)| (n, yt - yc * ratio(nt, n - nt)),
-    )))
+    Ok(with_origin(
+        thresholds(stayed, score, treated)
+            .into_iter()
+            .map(|(n, nt, yt, yc)| (n, yt - yc * ratio(nt, n - nt))),
+    ))
 }
 
 /// The uplift curve: at each distinct score, `(rate_T − rate_C) × targeted`
 /// (`sklift.metrics.uplift_curve`).
 pub fn uplift_curve(stayed: &[bool], score: &[f64], treated: &[bool]) -> Result<GainCurve> {
     check_inputs(stayed, Some(score), treated)?;
-    Ok(with_origin(thresholds(stayed, score, treated).into_iter().map(
-        |(n, nt, yt, yc)| (n, (ratio(yt, nt) - ratio(yc, n - nt)) * n),
-    )))
+    Ok(with_origin(
+        thresholds(stayed, score, treated)
+            .into_iter()
+            .map(|(n, nt, yt, yc)| (n, (ratio(yt, nt) - ratio(yc, n - nt)) * n)),
+    ))
 }
 
 /// The best possible Qini curve (`sklift.metrics.perfect_qini_curve`): with
@@ -174,8 +187,16 @@ pub fn perfect_qini_curve(
 /// The best possible uplift curve (`sklift.metrics.perfect_uplift_curve`).
 pub fn perfect_uplift_curve(stayed: &[bool], treated: &[bool]) -> Result<GainCurve> {
     check_inputs(stayed, None, treated)?;
-    let cr = stayed.iter().zip(treated).filter(|&(&y, &t)| y && !t).count();
-    let tn = stayed.iter().zip(treated).filter(|&(&y, &t)| !y && t).count();
+    let cr = stayed
+        .iter()
+        .zip(treated)
+        .filter(|&(&y, &t)| y && !t)
+        .count();
+    let tn = stayed
+        .iter()
+        .zip(treated)
+        .filter(|&(&y, &t)| !y && t)
+        .count();
     let s: Vec<f64> = stayed
         .iter()
         .zip(treated)
@@ -198,7 +219,9 @@ fn normalised(actual: &GainCurve, perfect: &GainCurve) -> Result<f64> {
         return Err(Error::invalid(
             "negative_effect",
             "false",
-            format!("the perfect curve without negative effects is undefined when the total gain ({ye}) is negative; use negative_effect = true"),
+            format!(
+                "the perfect curve without negative effects is undefined when the total gain ({ye}) is negative; use negative_effect = true"
+            ),
         ));
     }
     let baseline = trapezoid(&[0.0, xe], &[0.0, ye]);
@@ -397,7 +420,10 @@ fn check_training(x: &ArrayView2<f64>, stayed: &[bool], treated: &[bool]) -> Res
     Ok(())
 }
 
-fn rows_where(x: &ArrayView2<f64>, keep: impl Fn(usize) -> bool) -> (ndarray::Array2<f64>, Vec<usize>) {
+fn rows_where(
+    x: &ArrayView2<f64>,
+    keep: impl Fn(usize) -> bool,
+) -> (ndarray::Array2<f64>, Vec<usize>) {
     let idx: Vec<usize> = (0..x.nrows()).filter(|&i| keep(i)).collect();
     (x.select(Axis(0), &idx), idx)
 }

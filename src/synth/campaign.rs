@@ -143,7 +143,8 @@ impl CampaignConfig {
     /// Checks the settings.
     ///
     /// ```
-    /// let c = wealthscore::synth::campaign::CampaignConfig { treatment_share: 1.0, ..Default::default() };
+    /// let c: wealthscore::synth::campaign::CampaignConfig =
+    ///     serde_json::from_str(r#"{"treatment_share": 1.0}"#).unwrap();
     /// assert!(c.validate().is_err());
     /// ```
     pub fn validate(&self) -> Result<()> {
@@ -171,7 +172,8 @@ impl CampaignConfig {
         if self.horizon_days == 0 {
             return Err(Error::config("horizon_days", "must be at least 1 day"));
         }
-        parse_iso_date(&self.date).map_err(|_| Error::config("date", "must be a date YYYY-MM-DD"))?;
+        parse_iso_date(&self.date)
+            .map_err(|_| Error::config("date", "must be a date YYYY-MM-DD"))?;
         Ok(())
     }
 }
@@ -216,10 +218,20 @@ fn asset_tier(t: GeneratedTier) -> AssetTier {
 }
 
 /// Churn probability of a client under `action`, from its churn logit `z` without it.
-fn churn_if_treated(c: &ClientRecord, tier: AssetTier, z: f64, action: &SimulatedAction, harm: f64) -> f64 {
+fn churn_if_treated(
+    c: &ClientRecord,
+    tier: AssetTier,
+    z: f64,
+    action: &SimulatedAction,
+    harm: f64,
+) -> f64 {
     let p0 = sigmoid(z);
     let out = c.transfer_out_amount_90d;
-    let share = if c.aum + out > 0.0 { out / (c.aum + out) } else { 0.0 };
+    let share = if c.aum + out > 0.0 {
+        out / (c.aum + out)
+    } else {
+        0.0
+    };
     if share >= SLEEPING_DOG_SHARE {
         return p0 + harm * (1.0 - p0);
     }
@@ -258,7 +270,11 @@ pub fn simulate(cfg: &CampaignConfig) -> Result<SimulatedCampaign> {
         let rec = CampaignRecord::new(
             c.id.clone(),
             Some(a.kind),
-            if treated { Arm::Treatment } else { Arm::Control },
+            if treated {
+                Arm::Treatment
+            } else {
+                Arm::Control
+            },
             cfg.date.clone(),
             if churned {
                 Outcome::Churned
