@@ -60,6 +60,7 @@
 //! ```
 
 pub mod campaign;
+pub mod core_banking;
 
 use crate::client::{
     ChurnCause, ChurnLabel, ClientRecord, Holdings, RiskTolerance, SurveyAnswers, parse_iso_date,
