@@ -530,6 +530,7 @@ impl Cells {
                     missing.join(", "),
                     headers.iter().collect::<Vec<_>>().join(", ")
                 ),
+                source: None,
             });
         }
         Ok(cells)
@@ -668,6 +669,7 @@ impl CampaignLog {
                     missing.join(", "),
                     table.names().join(", ")
                 ),
+                source: None,
             });
         }
         let col = |name: &str| {

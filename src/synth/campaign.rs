@@ -29,7 +29,8 @@
 //! # Ok::<(), wealthscore::Error>(())
 //! ```
 
-use super::{GeneratedTier, PortfolioConfig, cause_contributions, churn_logit, generate, mix};
+use super::mechanism::{cause_contributions, churn_logit};
+use super::{GeneratedTier, PortfolioConfig, generate, mix};
 use crate::campaign::{Arm, CampaignLog, CampaignRecord, Outcome};
 use crate::churn::features::{FEATURE_NAMES, N_FEATURES, extract};
 use crate::client::{ChurnCause, ClientRecord, parse_iso_date};
