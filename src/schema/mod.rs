@@ -25,7 +25,12 @@
 //! # Ok::<(), wealthscore::Error>(())
 //! ```
 
+#[cfg(feature = "arrow")]
+mod arrow;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 mod spec;
+mod storage;
 mod table;
 
 use crate::client::ChurnCause;
