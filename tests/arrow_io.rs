@@ -262,3 +262,85 @@ fn parquet_larger_than_a_batch_reads_in_bounded_chunks() {
     assert_eq!(errors[0].0, 9_001);
     assert!(errors[0].1.contains("row 9001: balance"), "{}", errors[0].1);
 }
+
+#[test]
+fn pipeline_scores_an_arrow_batch_as_it_scores_the_table() {
+    use wealthscore::schema::{FittedPipeline, PipelineConfig};
+    let s = Schema::from_json(
+        r#"{"columns": [
+        {"name": "id", "type": "text", "role": "id"},
+        {"name": "churned", "type": "boolean", "role": "label"},
+        {"name": "calls", "type": "number", "cause": "service", "missing": "median"},
+        {"name": "plan", "type": "category", "cause": "product"}]}"#,
+    )
+    .unwrap();
+    let mut csv = String::from("id,churned,calls,plan\n");
+    for i in 0..60 {
+        let plan = ["basic", "premium", "gold"][i % 3];
+        let calls = (i * 7) % 11;
+        let churned = (calls + i % 3) % 4 == 0;
+        csv.push_str(&format!("c{i},{churned},{calls},{plan}\n"));
+    }
+    let table = Table::read_csv(csv.as_bytes(), &s).unwrap();
+    let fitted = FittedPipeline::fit(s, &table, &PipelineConfig::default())
+        .unwrap()
+        .pipeline;
+    let expected = fitted.assess(&table).unwrap();
+    let out = fitted
+        .assess_record_batch(&table.to_record_batch().unwrap())
+        .unwrap();
+    assert_eq!(out.num_rows(), 60);
+    let p = out
+        .column_by_name("churn_probability")
+        .unwrap()
+        .as_any()
+        .downcast_ref::<Float64Array>()
+        .unwrap();
+    for (i, e) in expected.iter().enumerate() {
+        // Bitwise: the Arrow path replays the same transforms on the same values.
+        assert_eq!(
+            p.value(i).to_bits(),
+            e.as_ref().unwrap().churn_probability.to_bits()
+        );
+    }
+
+    // A bad row (NaN calls) is that row's error; its neighbours are unaffected.
+    let bad = RecordBatch::try_from_iter([
+        (
+            "id",
+            Arc::new(StringArray::from(vec!["x", "y", "z"])) as ArrayRef,
+        ),
+        (
+            "calls",
+            Arc::new(Float64Array::from(vec![1.0, f64::NAN, 9.0])) as ArrayRef,
+        ),
+        (
+            "plan",
+            Arc::new(StringArray::from(vec!["basic", "gold", "premium"])) as ArrayRef,
+        ),
+    ])
+    .unwrap();
+    let out = fitted.assess_record_batch(&bad).unwrap();
+    let err = out
+        .column_by_name("error")
+        .unwrap()
+        .as_any()
+        .downcast_ref::<StringArray>()
+        .unwrap();
+    assert!(err.is_null(0) && err.is_null(2));
+    assert!(err.value(1).contains("calls"), "{}", err.value(1));
+    let ids = out
+        .column_by_name("id")
+        .unwrap()
+        .as_any()
+        .downcast_ref::<StringArray>()
+        .unwrap();
+    assert_eq!(ids.value(1), "y");
+    let p = out
+        .column_by_name("churn_probability")
+        .unwrap()
+        .as_any()
+        .downcast_ref::<Float64Array>()
+        .unwrap();
+    assert!(p.is_null(1) && !p.is_null(0) && !p.is_null(2));
+}

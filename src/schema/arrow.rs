@@ -512,13 +512,13 @@ impl super::FittedPipeline {
     /// ```
     /// use std::sync::Arc;
     /// use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
-    /// use wealthscore::schema::{FittedPipeline, PipelineConfig, ModelParams, Schema, Table};
+    /// use wealthscore::schema::{FittedPipeline, PipelineConfig, Schema, Table};
     /// let schema = Schema::from_json(r#"{"columns": [
     ///     {"name": "churned", "type": "boolean", "role": "label"},
     ///     {"name": "calls", "type": "number", "cause": "service"}]}"#)?;
     /// let csv = "churned,calls\n1,5\n0,1\n1,4\n0,0\n1,6\n0,2\n";
     /// let table = Table::read_csv(csv.as_bytes(), &schema)?;
-    /// let fitted = FittedPipeline::fit(schema, &table, &PipelineConfig::default())?;
+    /// let fitted = FittedPipeline::fit(schema, &table, &PipelineConfig::default())?.pipeline;
     /// let batch = RecordBatch::try_from_iter([
     ///     ("calls", Arc::new(Float64Array::from(vec![Some(7.0), None])) as ArrayRef),
     /// ]).unwrap();
