@@ -11,6 +11,7 @@ pub(crate) trait SharedSlice<T>: Send + Sync {
 }
 
 /// The values of a column: owned, or shared with the buffer they came from.
+#[cfg_attr(not(feature = "arrow"), allow(dead_code))] // shared only by Arrow input
 pub(crate) enum Storage<T> {
     Owned(Vec<T>),
     Shared(Arc<dyn SharedSlice<T>>),

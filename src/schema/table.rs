@@ -97,6 +97,7 @@ impl<T> Values<T> {
         })
     }
     /// Values kept where they are (e.g. shared with an Arrow buffer).
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
     pub(crate) fn from_storage(values: Storage<T>, validity: Option<Validity>) -> Result<Self> {
         if let Some(v) = &validity
             && v.len() != values.as_slice().len()
@@ -678,6 +679,7 @@ impl Table {
         self.schema_hash.as_deref()
     }
     /// Records the rows' reading errors (sorted by row, one per row).
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
     pub(crate) fn with_row_errors(mut self, errors: Vec<(usize, Error)>) -> Self {
         self.errors = errors;
         self
