@@ -568,6 +568,7 @@ pub struct CallItem {
 /// Totals of the clients whose main reason (largest contribution) is one signal, from
 /// [`PortfolioReport::by_reason`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ReasonTotals {
     /// Signal name, as in [`ReasonCode::signal`].
     pub signal: &'static str,
@@ -604,7 +605,7 @@ pub struct PortfolioReport {
     /// Totals by asset tier and risk level: `by_tier_risk[tier][level]`, indexed as
     /// [`by_tier`](Self::by_tier) and [`by_risk`](Self::by_risk).
     pub by_tier_risk: [[GroupTotals; 4]; 3],
-    /// Totals by each client's main reason, largest value at risk first (ties by
+    /// Totals by each client's main reason, largest expected value lost first (ties by
     /// signal order); signals that are no client's main reason are left out, and so
     /// are clients with no reason that raises their risk.
     pub by_reason: Vec<ReasonTotals>,
@@ -651,7 +652,9 @@ impl PortfolioReport {
                 .unwrap_or(0);
             by_risk[r].add(c.aum, a);
             by_tier_risk[t][r].add(c.aum, a);
-            if let Some(k) = a.reasons[0].and_then(|m| SIGNALS.iter().position(|g| g.name == m.signal)) {
+            if let Some(k) =
+                a.reasons[0].and_then(|m| SIGNALS.iter().position(|g| g.name == m.signal))
+            {
                 by_signal[k].add(c.aum, a);
             }
             if let Some(y) = c.churned() {
@@ -690,7 +693,11 @@ impl PortfolioReport {
             })
             .collect();
         // Stable: equal values keep the signal order.
-        by_reason.sort_by(|x, y| y.totals.value_at_risk.total_cmp(&x.totals.value_at_risk));
+        by_reason.sort_by(|x, y| {
+            y.totals
+                .expected_value_lost
+                .total_cmp(&x.totals.expected_value_lost)
+        });
         let n = total.clients;
         let rate = if n > 0 {
             total.expected_churners / n as f64

@@ -45,11 +45,11 @@ struct Book {
 
 /// `n` scored synthetic clients; the logistic model is fitted on 4,000 other clients.
 fn book(n: usize) -> Book {
-    let all = generate(&PortfolioConfig {
-        clients: n + 4_000,
-        seed: 21,
-        ..Default::default()
-    })
+    let all = generate(
+        &PortfolioConfig::default()
+            .with_clients(n + 4_000)
+            .with_seed(21),
+    )
     .unwrap();
     let (train, test) = all.clients.split_at(4_000);
     let model = LogisticModel::fit_records(&LogisticParams::default(), train).unwrap();
@@ -90,8 +90,14 @@ fn cohorts() -> CohortTable {
 
 fn model_card() -> FactSheet {
     FactSheet::new("Model card")
-        .entry("Model", "logistic regression, L2, fitted on 4,000 synthetic clients")
-        .entry("Intended use", "rank clients for retention calls; not for credit decisions")
+        .entry(
+            "Model",
+            "logistic regression, L2, fitted on 4,000 synthetic clients",
+        )
+        .entry(
+            "Intended use",
+            "rank clients for retention calls; not for credit decisions",
+        )
         .entry("Note <b>escaped</b>", "a & b")
 }
 
@@ -144,10 +150,16 @@ fn page_for_100000_clients_is_small_fast_self_contained_and_complete() {
     for id in CHARTS {
         let svg = chart(&html, id).unwrap_or_else(|| panic!("chart {id} missing"));
         assert!(marks(svg) > 0, "chart {id} has no marks");
-        assert!(svg.contains("<title") && svg.contains("<desc"), "chart {id} unlabelled");
+        assert!(
+            svg.contains("<title") && svg.contains("<desc"),
+            "chart {id} unlabelled"
+        );
         assert!(svg.contains(r#"role="img""#) && svg.contains("aria-labelledby"));
         // Axis or category text on every chart.
-        assert!(svg.matches("<text").count() >= 4, "chart {id} has no axis text");
+        assert!(
+            svg.matches("<text").count() >= 4,
+            "chart {id} has no axis text"
+        );
     }
     // Bars: one per category; heat map: 3 tiers × 4 levels.
     assert_eq!(marks(chart(&html, "value-by-tier").unwrap()), 3);
@@ -156,15 +168,16 @@ fn page_for_100000_clients_is_small_fast_self_contained_and_complete() {
     // Lift: 10 decile columns and the cumulative line with 10 markers.
     assert_eq!(marks(chart(&html, "lift").unwrap()), 10 + 1 + 10);
     // Calibration has its diagonal; gains starts at the origin.
-    assert!(chart(&html, "calibration").unwrap().contains("perfect calibration (diagonal)"));
+    assert!(
+        chart(&html, "calibration")
+            .unwrap()
+            .contains("perfect calibration (diagonal)")
+    );
     // Twelve cohort curves and their weighted mean, lines only (more than seven cohorts).
     assert_eq!(marks(chart(&html, "cohorts").unwrap()), 12 + 1);
 
     // The key figures, written out by hand from the report's numbers.
-    assert!(html.contains(&format!(
-        "<dd>{}</dd>",
-        group_thousands(portfolio.clients)
-    )));
+    assert!(html.contains(&format!("<dd>{}</dd>", group_thousands(portfolio.clients))));
     assert!(html.contains(&format!(
         "<dd>{:.1}%</dd>",
         100.0 * portfolio.expected_churn_rate
@@ -195,7 +208,10 @@ fn portfolio_by_tier_and_risk_and_by_reason_add_up() {
     // Recount from the assessments, independently of the report's loop.
     let ok: Vec<&Assessment> = b.results.iter().filter_map(|r| r.as_ref().ok()).collect();
     for (t, row) in p.by_tier_risk.iter().enumerate() {
-        assert_eq!(row.iter().map(|g| g.clients).sum::<usize>(), p.by_tier[t].clients);
+        assert_eq!(
+            row.iter().map(|g| g.clients).sum::<usize>(),
+            p.by_tier[t].clients
+        );
     }
     for l in 0..4 {
         let col: usize = p.by_tier_risk.iter().map(|row| row[l].clients).sum();
@@ -220,7 +236,11 @@ fn portfolio_by_tier_and_risk_and_by_reason_add_up() {
         .filter(|a| a.reasons[0].is_some_and(|r| r.signal == "complaints"))
         .map(|a| a.expected_value_lost)
         .sum();
-    let row = p.by_reason.iter().find(|r| r.signal == "complaints").unwrap();
+    let row = p
+        .by_reason
+        .iter()
+        .find(|r| r.signal == "complaints")
+        .unwrap();
     assert!((row.totals.expected_value_lost - complaints).abs() < 1e-6 * complaints.max(1.0));
     assert!(
         p.by_reason
@@ -378,8 +398,13 @@ fn probe(bin: &Path, dir: &Path, report: &str, width: u32) -> Probe {
         .nth(1)
         .and_then(|s| s.split("</pre>").next())
         .unwrap_or_else(|| panic!("no probe output at {width} px:\n{dom}"));
-    serde_json::from_str(&json.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
-        .unwrap_or_else(|e| panic!("probe output {json}: {e}"))
+    serde_json::from_str(
+        &json
+            .replace("&amp;", "&")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">"),
+    )
+    .unwrap_or_else(|e| panic!("probe output {json}: {e}"))
 }
 
 /// Takes a screenshot, logging the network activity; panics if the page asked for any
@@ -402,7 +427,10 @@ fn screenshot(bin: &Path, dir: &Path, url: &str, width: u32, height: u32, png: &
         .iter()
         .filter(|u| !(u.starts_with("file:") || u.starts_with("data:") || u.starts_with("about:")))
         .collect();
-    assert!(remote.is_empty(), "the page asked the network for {remote:?}");
+    assert!(
+        remote.is_empty(),
+        "the page asked the network for {remote:?}"
+    );
 }
 
 /// URLs requested on behalf of pages opened from files (Chromium's own background
@@ -437,7 +465,11 @@ fn grey_stats(img: &Image, x: f64, y: f64, w: f64, h: f64) -> (f64, f64, f64) {
     for row in y0..y1 {
         for col in x0..x1 {
             let i = (row * img.width + col) * img.channels;
-            let g = img.pixels[i..i + 3].iter().map(|&v| f64::from(v)).sum::<f64>() / 3.0;
+            let g = img.pixels[i..i + 3]
+                .iter()
+                .map(|&v| f64::from(v))
+                .sum::<f64>()
+                / 3.0;
             n += 1.0;
             sum += g;
             sq += g * g;
@@ -512,9 +544,19 @@ fn chromium_renders_every_chart_at_desktop_and_phone_widths() {
     )
     .unwrap();
     let caught = std::panic::catch_unwind(|| {
-        screenshot(&bin, &dir, &format!("file://{}", bad.display()), 600, 200, &dir.join("control.png"));
+        screenshot(
+            &bin,
+            &dir,
+            &format!("file://{}", bad.display()),
+            600,
+            200,
+            &dir.join("control.png"),
+        );
     });
-    assert!(caught.is_err(), "the network check missed a page loading http://");
+    assert!(
+        caught.is_err(),
+        "the network check missed a page loading http://"
+    );
     let _ = std::fs::remove_file(&bad);
     let _ = std::fs::remove_file(dir.join("control.png"));
 
@@ -535,23 +577,45 @@ fn chromium_renders_every_chart_at_desktop_and_phone_widths() {
                 .unwrap_or_else(|| panic!("{name}: chart {id} not laid out"));
             let least = if width < 500 { 280.0 } else { 300.0 };
             assert!(c.w >= least && c.h > 80.0, "{name}: chart {id} is {c:?}");
-            assert!(c.marks > 0 && c.drawn == c.marks, "{name}: chart {id} draws {} of {} marks", c.drawn, c.marks);
+            assert!(
+                c.marks > 0 && c.drawn == c.marks,
+                "{name}: chart {id} draws {} of {} marks",
+                c.drawn,
+                c.marks
+            );
         }
 
         let height = (p.height.ceil() as u32).clamp(600, 16_000);
         let png = dir.join(format!("report-{name}-{width}px.png"));
         if width >= 500 {
-            screenshot(&bin, &dir, &format!("file://{}", page.display()), width, height, &png);
+            screenshot(
+                &bin,
+                &dir,
+                &format!("file://{}", page.display()),
+                width,
+                height,
+                &png,
+            );
         } else {
             let frame = dir.join(format!("frame-{width}.html"));
             std::fs::write(&frame, harness(&html, width, height, false)).unwrap();
-            screenshot(&bin, &dir, &format!("file://{}", frame.display()), width, height, &png);
+            screenshot(
+                &bin,
+                &dir,
+                &format!("file://{}", frame.display()),
+                width,
+                height,
+                &png,
+            );
             let _ = std::fs::remove_file(&frame);
         }
         let img = read_png(&png);
         assert_eq!(img.width, width as usize, "{name} screenshot width");
         let (_, var, inked) = grey_stats(&img, 0.0, 0.0, img.width as f64, img.height as f64);
-        assert!(var > 200.0 && inked > 0.03, "{name}: screenshot looks blank (variance {var:.0}, inked {inked:.3})");
+        assert!(
+            var > 200.0 && inked > 0.03,
+            "{name}: screenshot looks blank (variance {var:.0}, inked {inked:.3})"
+        );
         for c in &p.charts {
             let (_, var, inked) = grey_stats(&img, c.x, c.y, c.w, c.h);
             assert!(

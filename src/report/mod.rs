@@ -25,7 +25,7 @@
 //! use wealthscore::report::{HtmlReport, ModelEvaluation, FactSheet};
 //! use wealthscore::synth::{generate, PortfolioConfig};
 //!
-//! let book = generate(&PortfolioConfig { clients: 2_000, seed: 7, ..Default::default() })?;
+//! let book = generate(&PortfolioConfig::default().with_clients(2_000).with_seed(7))?;
 //! let scorer = Scorer::new(ScorerConfig::with_model(ChurnModel::Scorecard(Scorecard::default())))?;
 //! let results = scorer.assess_batch(&book.clients);
 //! let portfolio = PortfolioReport::build(&book.clients, &results, 800.0, 10)?;
@@ -46,7 +46,9 @@
 mod format;
 mod svg;
 
-use crate::churn::eval::{Calibration, LiftRow, average_precision, brier, calibration, lift_table, roc_auc};
+use crate::churn::eval::{
+    Calibration, LiftRow, average_precision, brier, calibration, lift_table, roc_auc,
+};
 use crate::churn::risk::RiskLevel;
 use crate::client::ClientRecord;
 use crate::error::{Error, Result};
@@ -142,8 +144,9 @@ impl ModelEvaluation {
         }
         if p.is_empty() {
             return Err(Error::Empty {
-                what: "labelled clients with a successful assessment (the evaluation needs outcomes)"
-                    .into(),
+                what:
+                    "labelled clients with a successful assessment (the evaluation needs outcomes)"
+                        .into(),
             });
         }
         Self::new(&p, &y)
@@ -415,12 +418,23 @@ impl<'a> HtmlReport<'a> {
         out.push_str(
             r#"<section id="where"><h2>Where the expected loss sits</h2><div class="grid">"#,
         );
-        let tiers: Vec<(&str, &GroupTotals)> = TIERS.iter().map(|t| tier_name(*t)).zip(&p.by_tier).collect();
-        let levels: Vec<(&str, &GroupTotals)> =
-            RiskLevel::ALL.iter().map(|l| risk_name(*l)).zip(&p.by_risk).collect();
+        let tiers: Vec<(&str, &GroupTotals)> = TIERS
+            .iter()
+            .map(|t| tier_name(*t))
+            .zip(&p.by_tier)
+            .collect();
+        let levels: Vec<(&str, &GroupTotals)> = RiskLevel::ALL
+            .iter()
+            .map(|l| risk_name(*l))
+            .zip(&p.by_risk)
+            .collect();
         let tier_colour = |_: usize| okabe_ito::BLUE;
         let risk_colour = |i: usize| RISK_COLOURS.get(i).copied().unwrap_or(okabe_ito::BLUE);
-        let money_bars = |out: &mut String, id: &str, caption: &str, groups: &[(&str, &GroupTotals)], colour: &dyn Fn(usize) -> &'static str| {
+        let money_bars = |out: &mut String,
+                          id: &str,
+                          caption: &str,
+                          groups: &[(&str, &GroupTotals)],
+                          colour: &dyn Fn(usize) -> &'static str| {
             let items: Vec<Bar> = groups
                 .iter()
                 .enumerate()
@@ -432,15 +446,33 @@ impl<'a> HtmlReport<'a> {
                 })
                 .collect();
             figure_open(out, caption);
-            svg::bars(out, id, caption, &describe_bars(&items), &value_title, Unit::Money, &items);
+            svg::bars(
+                out,
+                id,
+                caption,
+                &describe_bars(&items),
+                &value_title,
+                Unit::Money,
+                &items,
+            );
             out.push_str("</figure>");
         };
-        let count_bars = |out: &mut String, id: &str, caption: &str, axis_title: &str, groups: &[(&str, &GroupTotals)], colour: &dyn Fn(usize) -> &'static str, churners: bool| {
+        let count_bars = |out: &mut String,
+                          id: &str,
+                          caption: &str,
+                          axis_title: &str,
+                          groups: &[(&str, &GroupTotals)],
+                          colour: &dyn Fn(usize) -> &'static str,
+                          churners: bool| {
             let items: Vec<Bar> = groups
                 .iter()
                 .enumerate()
                 .map(|(i, (name, g))| {
-                    let v = if churners { g.expected_churners } else { g.clients as f64 };
+                    let v = if churners {
+                        g.expected_churners
+                    } else {
+                        g.clients as f64
+                    };
                     Bar {
                         label: (*name).to_string(),
                         value: v,
@@ -450,15 +482,59 @@ impl<'a> HtmlReport<'a> {
                 })
                 .collect();
             figure_open(out, caption);
-            svg::bars(out, id, caption, &describe_bars(&items), axis_title, Unit::Count, &items);
+            svg::bars(
+                out,
+                id,
+                caption,
+                &describe_bars(&items),
+                axis_title,
+                Unit::Count,
+                &items,
+            );
             out.push_str("</figure>");
         };
-        money_bars(out, "value-by-tier", "Expected value lost by asset tier", &tiers, &tier_colour);
-        money_bars(out, "value-by-risk", "Expected value lost by risk level", &levels, &risk_colour);
+        money_bars(
+            out,
+            "value-by-tier",
+            "Expected value lost by asset tier",
+            &tiers,
+            &tier_colour,
+        );
+        money_bars(
+            out,
+            "value-by-risk",
+            "Expected value lost by risk level",
+            &levels,
+            &risk_colour,
+        );
         self.heat_map(out);
-        count_bars(out, "clients-by-tier", "Clients by asset tier", "Clients", &tiers, &tier_colour, false);
-        count_bars(out, "clients-by-risk", "Clients by risk level", "Clients", &levels, &risk_colour, false);
-        count_bars(out, "churners-by-tier", "Expected churners by asset tier", "Expected churners (sum of probabilities)", &tiers, &tier_colour, true);
+        count_bars(
+            out,
+            "clients-by-tier",
+            "Clients by asset tier",
+            "Clients",
+            &tiers,
+            &tier_colour,
+            false,
+        );
+        count_bars(
+            out,
+            "clients-by-risk",
+            "Clients by risk level",
+            "Clients",
+            &levels,
+            &risk_colour,
+            false,
+        );
+        count_bars(
+            out,
+            "churners-by-tier",
+            "Expected churners by asset tier",
+            "Expected churners (sum of probabilities)",
+            &tiers,
+            &tier_colour,
+            true,
+        );
         out.push_str("</div></section>");
     }
 
@@ -467,7 +543,11 @@ impl<'a> HtmlReport<'a> {
         let caption = "Expected value lost by asset tier and risk level";
         // Highest tier on top, as people read a book from its most valuable clients down.
         let order = [2usize, 1, 0];
-        let rows: Vec<&str> = order.iter().filter_map(|&i| TIERS.get(i)).map(|t| tier_name(*t)).collect();
+        let rows: Vec<&str> = order
+            .iter()
+            .filter_map(|&i| TIERS.get(i))
+            .map(|t| tier_name(*t))
+            .collect();
         let cols: Vec<&str> = RiskLevel::ALL.iter().map(|l| risk_name(*l)).collect();
         let cells: Vec<Vec<Cell>> = order
             .iter()
@@ -477,7 +557,7 @@ impl<'a> HtmlReport<'a> {
                     .map(|g| Cell {
                         value: g.expected_value_lost,
                         line1: compact(g.expected_value_lost),
-                        line2: format!("{} clients", count(g.clients)),
+                        line2: count(g.clients),
                     })
                     .collect()
             })
@@ -485,7 +565,11 @@ impl<'a> HtmlReport<'a> {
         let mut desc = String::new();
         for (r, row) in rows.iter().zip(&cells) {
             for (c, cell) in cols.iter().zip(row) {
-                let _ = write!(desc, "{r}, {c}: {} from {}; ", cell.line1, cell.line2);
+                let _ = write!(
+                    desc,
+                    "{r}, {c}: {} from {} clients; ",
+                    cell.line1, cell.line2
+                );
             }
         }
         figure_open(out, caption);
@@ -504,8 +588,11 @@ impl<'a> HtmlReport<'a> {
         );
         let _ = write!(
             out,
-            r#"<p class="note">Darker cells hold more expected value lost{}; each cell also shows its client count.</p></figure>"#,
-            self.currency.as_ref().map(|c| format!(" ({})", Esc(c))).unwrap_or_default()
+            r#"<p class="note">Each cell shows the expected value lost{} and, below it, the number of clients; darker cells lose more.</p></figure>"#,
+            self.currency
+                .as_ref()
+                .map(|c| format!(" ({})", Esc(c)))
+                .unwrap_or_default()
         );
     }
 
@@ -523,14 +610,20 @@ impl<'a> HtmlReport<'a> {
                 label: format!("{} ({})", signal_label(r.signal), r.cause.name()),
                 value: r.totals.expected_value_lost,
                 // The three largest stand out; the rest share a lighter colour.
-                colour: if i < 3 { okabe_ito::VERMILLION } else { okabe_ito::ORANGE },
+                colour: if i < 3 {
+                    okabe_ito::VERMILLION
+                } else {
+                    okabe_ito::ORANGE
+                },
                 text: compact(r.totals.expected_value_lost),
             })
             .collect();
         out.push_str(r#"<div class="grid wide">"#);
         figure_open(out, caption);
         if items.is_empty() {
-            out.push_str(r#"<p class="note">No client has a reason that raises their risk.</p></figure>"#);
+            out.push_str(
+                r#"<p class="note">No client has a reason that raises their risk.</p></figure>"#,
+            );
         } else {
             let desc = describe_bars(&items);
             svg::bars(
@@ -542,7 +635,11 @@ impl<'a> HtmlReport<'a> {
                 Unit::Money,
                 &items,
             );
-            let explained: f64 = p.by_reason.iter().map(|r| r.totals.expected_value_lost).sum();
+            let explained: f64 = p
+                .by_reason
+                .iter()
+                .map(|r| r.totals.expected_value_lost)
+                .sum();
             let covered = share(explained, p.total.expected_value_lost);
             out.push_str(r#"<p class="note">Each client counts under the reason that adds most to their risk."#);
             if covered < 0.995 {
@@ -569,7 +666,7 @@ impl<'a> HtmlReport<'a> {
             let items: Vec<Bar> = causes
                 .iter()
                 .map(|(c, v, n)| Bar {
-                    label: c.name().to_string(),
+                    label: c.name().replace('_', " "),
                     value: *v,
                     colour: okabe_ito::VERMILLION,
                     text: format!("{} ({} clients)", compact(*v), count(*n)),
@@ -616,7 +713,9 @@ impl<'a> HtmlReport<'a> {
     }
 
     fn model_section(&self, out: &mut String, e: &ModelEvaluation) {
-        out.push_str(r#"<section id="model"><h2>How well the model finds churners</h2><ul class="stats">"#);
+        out.push_str(
+            r#"<section id="model"><h2>How well the model finds churners</h2><ul class="stats">"#,
+        );
         let calib = &e.calibration;
         for (name, value) in [
             ("Labelled clients", count(e.clients)),
@@ -626,7 +725,12 @@ impl<'a> HtmlReport<'a> {
             ("Brier score", format!("{:.4}", e.brier)),
             ("Expected calibration error", pct(calib.ece, 2)),
         ] {
-            let _ = write!(out, "<li><strong>{}</strong> {}</li>", Esc(name), Esc(&value));
+            let _ = write!(
+                out,
+                "<li><strong>{}</strong> {}</li>",
+                Esc(name),
+                Esc(&value)
+            );
         }
         out.push_str(r#"</ul><div class="grid">"#);
         let n: usize = e.lift.iter().map(|r| r.clients).sum();
@@ -650,7 +754,11 @@ impl<'a> HtmlReport<'a> {
             .iter()
             .zip(&ends)
             .map(|(r, &end)| {
-                let c = Column { x0: start, x1: end, y: r.lift };
+                let c = Column {
+                    x0: start,
+                    x1: end,
+                    y: r.lift,
+                };
                 start = end;
                 c
             })
@@ -670,7 +778,12 @@ impl<'a> HtmlReport<'a> {
         let desc = e
             .lift
             .iter()
-            .map(|r| format!("group {}: lift {:.2}, cumulative {:.2}", r.group, r.lift, r.cumulative_lift))
+            .map(|r| {
+                format!(
+                    "group {}: lift {:.2}, cumulative {:.2}",
+                    r.group, r.lift, r.cumulative_lift
+                )
+            })
             .collect::<Vec<_>>()
             .join("; ");
         figure_open(out, caption);
@@ -689,8 +802,18 @@ impl<'a> HtmlReport<'a> {
                 columns,
                 column_colour: okabe_ito::SKY_BLUE,
                 series: vec![
-                    Series::new("no model (lift 1)", vec![(0.0, 1.0), (1.0, 1.0)], svg::REFERENCE, Style::Reference),
-                    Series::new("cumulative lift", cumulative, okabe_ito::BLUE, Style::LineMarkers),
+                    Series::new(
+                        "no model (lift 1)",
+                        vec![(0.0, 1.0), (1.0, 1.0)],
+                        svg::REFERENCE,
+                        Style::Reference,
+                    ),
+                    Series::new(
+                        "cumulative lift",
+                        cumulative,
+                        okabe_ito::BLUE,
+                        Style::LineMarkers,
+                    ),
                 ],
             },
         );
@@ -699,7 +822,12 @@ impl<'a> HtmlReport<'a> {
         // Gains: share of churners found against share of clients contacted.
         let caption = "Cumulative gains: churners found by contacting the top-scored clients";
         let mut gains = vec![(0.0, 0.0)];
-        gains.extend(e.lift.iter().zip(&ends).map(|(r, &end)| (end, r.cumulative_capture)));
+        gains.extend(
+            e.lift
+                .iter()
+                .zip(&ends)
+                .map(|(r, &end)| (end, r.cumulative_capture)),
+        );
         let perfect = if base > 0.0 && base < 1.0 {
             vec![(0.0, 0.0), (base, 1.0), (1.0, 1.0)]
         } else {
@@ -727,7 +855,12 @@ impl<'a> HtmlReport<'a> {
                 columns: Vec::new(),
                 column_colour: okabe_ito::SKY_BLUE,
                 series: vec![
-                    Series::new("random order (diagonal)", vec![(0.0, 0.0), (1.0, 1.0)], svg::REFERENCE, Style::Reference),
+                    Series::new(
+                        "random order (diagonal)",
+                        vec![(0.0, 0.0), (1.0, 1.0)],
+                        svg::REFERENCE,
+                        Style::Reference,
+                    ),
                     Series::new("perfect model", perfect, okabe_ito::GREEN, Style::Reference),
                     Series::new("model", gains, okabe_ito::BLUE, Style::LineMarkers),
                 ],
@@ -754,7 +887,11 @@ impl<'a> HtmlReport<'a> {
             .clamp(0.01, 1.0);
         let axis = Axis::nice(0.0, upper, 6);
         let largest = calib.bins.iter().map(|b| b.count).max().unwrap_or(1).max(1) as f64;
-        let points: Vec<(f64, f64)> = calib.bins.iter().map(|b| (b.mean_predicted, b.observed_rate)).collect();
+        let points: Vec<(f64, f64)> = calib
+            .bins
+            .iter()
+            .map(|b| (b.mean_predicted, b.observed_rate))
+            .collect();
         let radii: Vec<f64> = calib
             .bins
             .iter()
@@ -789,15 +926,29 @@ impl<'a> HtmlReport<'a> {
                 columns: Vec::new(),
                 column_colour: okabe_ito::SKY_BLUE,
                 series: vec![
-                    Series::new("perfect calibration (diagonal)", vec![(axis.lo, axis.lo), (axis.hi, axis.hi)], svg::REFERENCE, Style::Reference),
-                    Series::new("model", points, okabe_ito::VERMILLION, Style::Bubbles(radii)),
+                    Series::new(
+                        "perfect calibration (diagonal)",
+                        vec![(axis.lo, axis.lo), (axis.hi, axis.hi)],
+                        svg::REFERENCE,
+                        Style::Reference,
+                    ),
+                    Series::new(
+                        "model",
+                        points,
+                        okabe_ito::VERMILLION,
+                        Style::Bubbles(radii),
+                    ),
                 ],
             },
         );
         svg::legend(
             out,
             &[
-                ("model, one point per probability bin (area ∝ clients)", okabe_ito::VERMILLION, false),
+                (
+                    "model, one point per probability bin (area ∝ clients)",
+                    okabe_ito::VERMILLION,
+                    false,
+                ),
                 ("perfect calibration", svg::REFERENCE, true),
             ],
         );
@@ -834,7 +985,11 @@ impl<'a> HtmlReport<'a> {
     }
 }
 
-const TIERS: [AssetTier; 3] = [AssetTier::Mass, AssetTier::MidNetWorth, AssetTier::HighNetWorth];
+const TIERS: [AssetTier; 3] = [
+    AssetTier::Mass,
+    AssetTier::MidNetWorth,
+    AssetTier::HighNetWorth,
+];
 
 /// Low, medium, high, critical: green, yellow, orange, vermillion (Okabe–Ito).
 const RISK_COLOURS: [&str; 4] = [
@@ -888,7 +1043,12 @@ fn kpi(out: &mut String, name: &str, value: &str, note: &str) {
 }
 
 fn kpi_unit(out: &mut String, name: &str, value: &str, unit: Option<&str>, note: &str) {
-    let _ = write!(out, r#"<div class="kpi"><dt>{}</dt><dd>{}"#, Esc(name), Esc(value));
+    let _ = write!(
+        out,
+        r#"<div class="kpi"><dt>{}</dt><dd>{}"#,
+        Esc(name),
+        Esc(value)
+    );
     if let Some(u) = unit {
         let _ = write!(out, r#" <span class="unit">{}</span>"#, Esc(u));
     }
@@ -909,12 +1069,15 @@ fn describe_bars(items: &[Bar]) -> String {
 
 fn call_row(out: &mut String, c: &CallItem, clv_title: &str, ev_title: &str) {
     let level = risk_name(c.risk_level);
-    let i = RiskLevel::ALL.iter().position(|l| *l == c.risk_level).unwrap_or(0);
+    let i = RiskLevel::ALL
+        .iter()
+        .position(|l| *l == c.risk_level)
+        .unwrap_or(0);
     let bg = RISK_COLOURS.get(i).copied().unwrap_or(okabe_ito::GREEN);
     let ink = if i == 3 { "#fff" } else { "#1a1a1a" };
     let _ = write!(
         out,
-        r#"<tr><td data-label="Client">{}</td><td data-label="Tier" class="nowrap">{}</td><td data-label="Risk"><span class="risk" style="background:{bg};color:{ink}">{level}</span></td><td class="num" data-label="Churn probability">{}</td><td class="num" data-label="{}">{}</td><td class="num" data-label="{}">{}</td><td data-label="Reasons">"#,
+        r#"<tr><td data-label="Client">{}</td><td data-label="Tier" class="nowrap">{}</td><td data-label="Risk"><span class="risk" style="background:{bg};color:{ink}">{level}</span></td><td class="num" data-label="Churn probability">{}</td><td class="num" data-label="{}">{}</td><td class="num" data-label="{}">{}</td><td data-label="Reasons" class="reasons">"#,
         Esc(&c.id),
         tier_name(c.tier),
         pct(c.churn_probability, 1),
@@ -927,21 +1090,32 @@ fn call_row(out: &mut String, c: &CallItem, clv_title: &str, ev_title: &str) {
         .reasons
         .iter()
         .flatten()
-        .map(|r| format!("{} ({})", signal_label(r.signal), r.cause.name()))
+        .map(|r| {
+            let cause = r.cause.name().replace('_', " ");
+            let signal = signal_label(r.signal);
+            if signal == cause {
+                Esc(&signal).to_string()
+            } else {
+                format!("{} <small>{}</small>", Esc(&signal), Esc(&cause))
+            }
+        })
         .collect();
     if reasons.is_empty() {
         out.push('–');
     } else {
+        out.push_str("<span>");
         for (k, r) in reasons.iter().enumerate() {
-            let _ = write!(out, "{}{}", if k > 0 { "<br>" } else { "" }, Esc(r));
+            // Already escaped above.
+            let _ = write!(out, "{}{r}", if k > 0 { "<br>" } else { "" });
         }
+        out.push_str("</span>");
     }
     out.push_str(r#"</td><td data-label="Best action">"#);
     match c.action {
         Some(a) => {
             let _ = write!(
                 out,
-                "{}<br><small>saves {} net, costs {}</small>",
+                "<span>{}<br><small>saves {} net, costs {}</small></span>",
                 action_name(a.kind),
                 amount(a.value_saved),
                 amount(a.cost)
@@ -967,13 +1141,20 @@ fn cohort_section(out: &mut String, t: &CohortTable, period: &str) {
         .collect();
     figure_open(out, &caption);
     if shown.iter().all(|(_, r, _)| r.is_empty()) {
-        out.push_str(r#"<p class="note">No cohort has been observed yet.</p></figure></div></section>"#);
+        out.push_str(
+            r#"<p class="note">No cohort has been observed yet.</p></figure></div></section>"#,
+        );
         return;
     }
     let longest = shown.iter().map(|(_, r, _)| r.len()).max().unwrap_or(1);
     let thin = |r: &[f64]| -> Vec<(f64, f64)> {
         let step = r.len().div_ceil(MAX_POINTS_PER_CURVE).max(1);
-        let mut pts: Vec<(f64, f64)> = r.iter().enumerate().step_by(step).map(|(k, v)| (k as f64, *v)).collect();
+        let mut pts: Vec<(f64, f64)> = r
+            .iter()
+            .enumerate()
+            .step_by(step)
+            .map(|(k, v)| (k as f64, *v))
+            .collect();
         if let Some(last) = r.len().checked_sub(1)
             && pts.last().is_some_and(|p| p.0 != last as f64)
         {
@@ -988,7 +1169,8 @@ fn cohort_section(out: &mut String, t: &CohortTable, period: &str) {
     let ramp_colours: Vec<&'static str> = (0..shown.len())
         .map(|i| {
             let t = 0.25 + 0.75 * share(i as f64, (shown.len() - 1).max(1) as f64);
-            RAMP_STEPS[((t * (RAMP_STEPS.len() - 1) as f64).round() as usize).min(RAMP_STEPS.len() - 1)]
+            RAMP_STEPS
+                [((t * (RAMP_STEPS.len() - 1) as f64).round() as usize).min(RAMP_STEPS.len() - 1)]
         })
         .collect();
     for (i, (c, r, size)) in shown.iter().enumerate() {
@@ -1001,7 +1183,11 @@ fn cohort_section(out: &mut String, t: &CohortTable, period: &str) {
             format!("cohort {c} ({} clients)", count(*size as usize)),
             thin(r),
             colour,
-            if !many && longest <= 24 { Style::LineMarkers } else { Style::Line },
+            if !many && longest <= 24 {
+                Style::LineMarkers
+            } else {
+                Style::Line
+            },
         );
         if many {
             s.width = 1.4;
@@ -1025,7 +1211,12 @@ fn cohort_section(out: &mut String, t: &CohortTable, period: &str) {
                 (k as f64, share(act as f64, base as f64))
             })
             .collect();
-        let mut s = Series::new("all cohorts (weighted)", thin(&mean.iter().map(|p| p.1).collect::<Vec<_>>()), okabe_ito::BLACK, Style::Line);
+        let mut s = Series::new(
+            "all cohorts (weighted)",
+            thin(&mean.iter().map(|p| p.1).collect::<Vec<_>>()),
+            okabe_ito::BLACK,
+            Style::Line,
+        );
         s.width = 2.8;
         series.push(s);
     }
@@ -1050,7 +1241,7 @@ fn cohort_section(out: &mut String, t: &CohortTable, period: &str) {
             y: Axis::nice(0.0, 1.0, 6),
             x_unit: Unit::Plain,
             y_unit: Unit::Percent,
-            x_title: &format!("{} since joining", capitalise(period)) ,
+            x_title: &format!("{} since joining", capitalise(period)),
             y_title: "Clients still active (%)",
             columns: Vec::new(),
             column_colour: okabe_ito::SKY_BLUE,
@@ -1076,14 +1267,69 @@ fn cohort_section(out: &mut String, t: &CohortTable, period: &str) {
             );
         }
     } else {
-        let items: Vec<(&str, &str, bool)> = legend_items.iter().map(|(n, c)| (n.as_str(), *c, false)).collect();
+        let items: Vec<(&str, &str, bool)> = legend_items
+            .iter()
+            .map(|(n, c)| (n.as_str(), *c, false))
+            .collect();
         svg::legend(out, &items);
     }
-    out.push_str("</figure></div></section>");
+    out.push_str("</figure>");
+    cohort_table(out, &shown, longest, period);
+    out.push_str("</div></section>");
+}
+
+/// Most cohorts listed in the retention table beside the curves (the most recent).
+const COHORT_TABLE_ROWS: usize = 12;
+
+/// The retention of the latest cohorts at a few horizons, as numbers.
+fn cohort_table(out: &mut String, shown: &[(i64, &Vec<f64>, u64)], longest: usize, period: &str) {
+    let horizons: Vec<usize> = [1, 3, 6, 12, 24, 36, 60]
+        .into_iter()
+        .filter(|&k| k < longest)
+        .collect();
+    let rows = &shown[shown.len().saturating_sub(COHORT_TABLE_ROWS)..];
+    let _ = write!(
+        out,
+        r#"<figure><figcaption>Share still active after a number of {p}s</figcaption><table class="cohort-table"><thead><tr><th>Joined in {p}</th><th class="num">Clients</th>"#,
+        p = Esc(period)
+    );
+    for k in &horizons {
+        let _ = write!(out, r#"<th class="num">{k}</th>"#);
+    }
+    out.push_str("</tr></thead><tbody>");
+    for (c, r, size) in rows {
+        let _ = write!(
+            out,
+            r#"<tr><td>{c}</td><td class="num">{}</td>"#,
+            count(*size as usize)
+        );
+        for &k in &horizons {
+            match r.get(k) {
+                Some(v) => {
+                    let _ = write!(out, r#"<td class="num">{}</td>"#, pct(*v, 0));
+                }
+                None => out.push_str(r#"<td class="num muted">–</td>"#),
+            }
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table>");
+    if shown.len() > rows.len() {
+        let _ = write!(
+            out,
+            r#"<p class="note">The {} most recent cohorts; – marks horizons not yet observed.</p>"#,
+            rows.len()
+        );
+    } else {
+        out.push_str(r#"<p class="note">– marks horizons not yet observed.</p>"#);
+    }
+    out.push_str("</figure>");
 }
 
 /// Shades of one blue from light to dark for many cohort curves.
-const RAMP_STEPS: [&str; 6] = ["#C6DBEF", "#9ECAE1", "#6BAED6", "#4292C6", "#2171B5", "#08519C"];
+const RAMP_STEPS: [&str; 6] = [
+    "#C6DBEF", "#9ECAE1", "#6BAED6", "#4292C6", "#2171B5", "#08519C",
+];
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
@@ -1149,6 +1395,10 @@ th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertic
 th{background:var(--panel);font-weight:600}\
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\
 td small{color:var(--muted)}\
+td.muted{color:var(--muted)}\
+td.reasons{min-width:13em}\
+.cohort-table{font-size:.85rem}\
+.cohort-table th,.cohort-table td{padding:4px 6px}\
 .risk{display:inline-block;padding:0 6px;border-radius:4px;font-size:.8rem;font-weight:600}\
 dl.card{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}\
 dl.card dt{font-weight:600}dl.card dd{margin:0;overflow-wrap:anywhere}\

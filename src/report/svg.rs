@@ -47,11 +47,16 @@ impl std::fmt::Display for C {
 
 /// Opens a chart: `viewBox`, role, and the accessible title and description.
 fn open(out: &mut String, id: &str, height: f64, title: &str, desc: &str) {
+    open_wide(out, id, WIDTH, height, title, desc);
+}
+
+/// [`open`] with a width other than [`WIDTH`].
+fn open_wide(out: &mut String, id: &str, width: f64, height: f64, title: &str, desc: &str) {
     let _ = write!(
         out,
         r#"<svg class="chart" data-chart="{id}" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-t {id}-d"><title id="{id}-t">{t}</title><desc id="{id}-d">{d}</desc>"#,
         id = Esc(id),
-        w = C(WIDTH),
+        w = C(width),
         h = C(height),
         t = Esc(title),
         d = Esc(desc),
@@ -105,19 +110,27 @@ pub(crate) fn bars(
     const GAP: f64 = 10.0;
     const TOP: f64 = 8.0;
     const BOTTOM: f64 = 42.0;
-    const RIGHT: f64 = 62.0;
-    let longest = items.iter().map(|b| b.label.chars().count()).max().unwrap_or(0);
-    // About 7.2 units a character at the label's 13-unit font.
-    let left = (longest as f64 * 7.2 + 12.0).clamp(48.0, 230.0);
+    const MIN_PLOT: f64 = 200.0;
+    // About 7.2 units a character at the 13-unit label font, 7 at the 12.5-unit values.
+    let chars = |s: &str| s.chars().count() as f64;
+    let longest = items.iter().map(|b| chars(&b.label)).fold(0.0, f64::max);
+    let left = (longest * 7.2 + 12.0).clamp(48.0, 260.0);
+    let right = items
+        .iter()
+        .map(|b| chars(&b.text) * 7.0 + 10.0)
+        .fold(40.0, f64::max);
+    // Long labels widen the chart rather than squeeze the bars; it then scales down.
+    let width = WIDTH.max(left + MIN_PLOT + right);
     let plot_h = items.len().max(1) as f64 * (BAR + GAP);
     let height = TOP + plot_h + BOTTOM;
     let max = items
         .iter()
         .map(|b| if b.value.is_finite() { b.value } else { 0.0 })
         .fold(0.0, f64::max);
-    let axis = Axis::nice(0.0, max, 5);
-    let (x0, x1) = (left, WIDTH - RIGHT);
-    open(out, id, height, title, desc);
+    let (x0, x1) = (left, width - right);
+    // About one tick per 60 units keeps the tick labels apart.
+    let axis = Axis::nice(0.0, max, ((x1 - x0) / 60.0).clamp(3.0, 6.0) as usize);
+    open_wide(out, id, width, height, title, desc);
     let labels = axis.labels(unit);
     for (t, l) in axis.ticks.iter().zip(&labels) {
         let x = axis.map(*t, x0, x1);
@@ -132,7 +145,11 @@ pub(crate) fn bars(
     }
     for (i, b) in items.iter().enumerate() {
         let y = TOP + i as f64 * (BAR + GAP) + GAP / 2.0;
-        let v = if b.value.is_finite() { b.value.max(0.0) } else { 0.0 };
+        let v = if b.value.is_finite() {
+            b.value.max(0.0)
+        } else {
+            0.0
+        };
         let w = (axis.map(v, x0, x1) - x0).max(0.0);
         text(out, x0 - 6.0, y + BAR / 2.0 + 4.5, "end", "label", &b.label);
         let _ = write!(
@@ -146,7 +163,14 @@ pub(crate) fn bars(
             Esc(&b.label),
             Esc(&b.text)
         );
-        text(out, x0 + w + 4.0, y + BAR / 2.0 + 4.5, "start", "value", &b.text);
+        text(
+            out,
+            x0 + w + 4.0,
+            y + BAR / 2.0 + 4.5,
+            "start",
+            "value",
+            &b.text,
+        );
     }
     let _ = write!(
         out,
@@ -234,7 +258,7 @@ pub(crate) struct Plot<'a> {
 /// Draws a [`Plot`]: grid at the ticks, columns, then series (references below data).
 pub(crate) fn plot(out: &mut String, p: &Plot<'_>) {
     const LEFT: f64 = 56.0;
-    const RIGHT: f64 = 14.0;
+    const RIGHT: f64 = 22.0;
     const TOP: f64 = 12.0;
     const BOTTOM: f64 = 46.0;
     const HEIGHT: f64 = 300.0;
@@ -367,7 +391,11 @@ pub(crate) struct Cell {
 /// A light-to-dark blue ramp: a single hue whose lightness carries the value, which
 /// reads the same to every form of colour vision and in greyscale print.
 pub(crate) fn ramp(t: f64) -> String {
-    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 };
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     let (a, b) = ([0xEF, 0xF5, 0xFB], [0x08, 0x30, 0x6B]);
     let mix = |i: usize| (f64::from(a[i]) + (f64::from(b[i]) - f64::from(a[i])) * t).round() as u8;
     format!("#{:02X}{:02X}{:02X}", mix(0), mix(1), mix(2))
@@ -470,7 +498,14 @@ pub(crate) fn heat_map(
             C(lw - 2.0),
             ramp(t)
         );
-        text(out, x + lw / 2.0, ly + 24.0, "middle", "tick", &legend(t * max));
+        text(
+            out,
+            x + lw / 2.0,
+            ly + 24.0,
+            "middle",
+            "tick",
+            &legend(t * max),
+        );
     }
     out.push_str("</svg>");
 }
