@@ -55,6 +55,7 @@ pub mod fuzzy;
 pub mod metrics;
 pub mod report;
 pub mod retention;
+pub mod schema;
 pub mod scorer;
 pub mod segment;
 pub mod synth;

@@ -15,12 +15,10 @@ use wealthscore::{ClientRecord, Error};
 fn forest_json() -> serde_json::Value {
     let x = Array2::from_shape_fn((40, 1), |(i, _)| i as f64);
     let y: Vec<bool> = (0..40).map(|i| i >= 20).collect();
-    let params = ForestParams {
-        n_trees: 1,
-        min_samples_leaf: 1,
-        bootstrap: false,
-        ..Default::default()
-    };
+    let params = ForestParams::default()
+        .with_n_trees(1)
+        .with_min_samples_leaf(1)
+        .with_bootstrap(false);
     serde_json::to_value(ForestModel::fit(&params, x.view(), &y).unwrap()).unwrap()
 }
 
@@ -82,12 +80,12 @@ fn forest_max_features_default_is_floor_sqrt_as_scikit_learn() {
     let (n, p) = (300, 5);
     let x = Array2::from_shape_fn((n, p), |(i, j)| ((i * (j + 3) * 7919) % 101) as f64);
     let y: Vec<bool> = (0..n).map(|i| x[[i, 0]] + x[[i, 1]] > 100.0).collect();
-    let params = |m| ForestParams {
-        n_trees: 5,
-        max_depth: 4,
-        min_samples_leaf: 2,
-        max_features: m,
-        ..Default::default()
+    let params = |m| {
+        ForestParams::default()
+            .with_n_trees(5)
+            .with_max_depth(4)
+            .with_min_samples_leaf(2)
+            .with_max_features(m)
     };
     let default = ForestModel::fit(&params(None), x.view(), &y).unwrap();
     let floor = ForestModel::fit(&params(Some(2)), x.view(), &y).unwrap();
@@ -107,10 +105,7 @@ fn separable_data_without_penalty_is_not_converged_and_says_raise_l2() {
         if j == 0 { t } else { (i % 7) as f64 }
     });
     let y: Vec<bool> = (0..n).map(|i| i >= 100).collect();
-    let none = LogisticParams {
-        l2: 0.0,
-        ..Default::default()
-    };
+    let none = LogisticParams::default().with_l2(0.0);
     match LogisticModel::fit(&none, x.view(), &y) {
         Err(Error::NotConverged { detail, .. }) => {
             assert!(detail.contains("raise the L2 penalty `l2`"), "{detail}")
@@ -127,10 +122,7 @@ fn constant_column_without_penalty_names_the_column() {
     let n = 100;
     let x = Array2::from_shape_fn((n, 2), |(i, j)| if j == 0 { (i % 10) as f64 } else { 3.0 });
     let y: Vec<bool> = (0..n).map(|i| i % 3 == 0).collect();
-    let none = LogisticParams {
-        l2: 0.0,
-        ..Default::default()
-    };
+    let none = LogisticParams::default().with_l2(0.0);
     match LogisticModel::fit(&none, x.view(), &y) {
         Err(Error::Fit { reason, .. }) => {
             assert!(
