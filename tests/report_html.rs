@@ -627,3 +627,35 @@ fn chromium_renders_every_chart_at_desktop_and_phone_widths() {
         println!("{name}: screenshot {}", png.display());
     }
 }
+
+#[test]
+fn evaluation_rejects_bad_input_naming_it() {
+    use wealthscore::Error;
+    let p = [0.2, 0.4, 0.6, 0.8, 0.1, 0.3, 0.5, 0.7, 0.9, 0.05];
+    // One class only: lift and AUC are undefined.
+    let one_class = [false; 10];
+    assert!(matches!(
+        ModelEvaluation::new(&p, &one_class),
+        Err(Error::InvalidInput { field, .. }) if field == "labels"
+    ));
+    let y = [
+        true, false, true, false, false, true, false, false, true, false,
+    ];
+    let mut bad = p;
+    bad[3] = f64::NAN;
+    assert!(matches!(
+        ModelEvaluation::new(&bad, &y),
+        Err(Error::NonFinite { .. })
+    ));
+    bad[3] = 1.5;
+    assert!(matches!(
+        ModelEvaluation::new(&bad, &y),
+        Err(Error::InvalidInput { .. })
+    ));
+    // Fewer clients than lift groups.
+    assert!(matches!(
+        ModelEvaluation::with_bins(&p, &y, 20, 10),
+        Err(Error::InvalidInput { field, .. }) if field == "groups"
+    ));
+    assert!(ModelEvaluation::new(&p, &y).is_ok());
+}

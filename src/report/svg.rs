@@ -557,10 +557,11 @@ mod tests {
         ];
         bars(&mut s, "t", "T", "D", "value", Unit::Plain, &items);
         assert!(s.contains("a&lt;b") && !s.contains("a<b"));
-        // Axis 0..100 over x from 3 × 7.2 + 12 → 48 (the minimum) to 420 − 62 = 358:
-        // the 100 bar spans 310 units, the 50 bar 155.
-        assert!(s.contains(r#"width="310""#), "{s}");
-        assert!(s.contains(r#"width="155""#), "{s}");
+        // Labels of 3 characters: left margin 3 × 7.2 + 12 → 48 (the minimum); values of
+        // 3 characters: right margin 3 × 7 + 10 → 40 (the minimum). Axis 0..100 over x
+        // from 48 to 420 − 40 = 380: the 100 bar spans 332 units, the 50 bar 166.
+        assert!(s.contains(r#"width="332""#), "{s}");
+        assert!(s.contains(r#"width="166""#), "{s}");
         assert_eq!(s.matches(r#"class="mark""#).count(), 2);
     }
 }
