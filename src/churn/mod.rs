@@ -244,6 +244,11 @@ impl ChurnModel {
         Ok(model)
     }
 
+    /// The model as a [`Classifier`], whatever its kind.
+    pub(crate) fn classifier(&self) -> &dyn Classifier {
+        self.inner()
+    }
+
     fn inner(&self) -> &dyn Classifier {
         match self {
             ChurnModel::Logistic(m) => m,
