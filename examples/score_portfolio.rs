@@ -120,12 +120,8 @@ fn main() -> wealthscore::Result<()> {
     if let Some(e) = &evaluation {
         page = page.with_evaluation(e);
     }
-    let path = std::env::current_dir()
-        .map_err(|e| wealthscore::Error::Io {
-            context: "current directory".into(),
-            message: e.to_string(),
-        })?
-        .join("portfolio_report.html");
+    // `?` turns the io::Error into `Error::Io`, keeping it as the source.
+    let path = std::env::current_dir()?.join("portfolio_report.html");
     page.write_to(&path)?;
     println!(
         "HTML report written to {} in {:.2?}\n",

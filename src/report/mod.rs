@@ -306,10 +306,7 @@ impl<'a> HtmlReport<'a> {
     /// Renders the page and writes it to `path`.
     pub fn write_to(&self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
-        std::fs::write(path, self.render()).map_err(|e| Error::Io {
-            context: path.display().to_string(),
-            message: e.to_string(),
-        })
+        std::fs::write(path, self.render()).map_err(|e| Error::io(path.display(), e))
     }
 
     /// "Expected value lost (EUR)" or "Expected value lost" without a currency.
