@@ -38,12 +38,8 @@ fn dump(x: &Array2<f64>, y: &[bool], big: &Array2<f64>) {
 }
 
 fn benches(c: &mut Criterion) {
-    let p = generate(&PortfolioConfig {
-        clients: PREDICT,
-        seed: 42,
-        ..Default::default()
-    })
-    .expect("valid config");
+    let p = generate(&PortfolioConfig::default().with_clients(PREDICT).with_seed(42))
+        .expect("valid config");
     let big = features::extract_batch(&p.clients).expect("features");
     let y_all = features::labels(&p.clients).expect("labels");
     drop(p);

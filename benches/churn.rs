@@ -22,12 +22,8 @@ const TRAIN: usize = 100_000;
 const PREDICT: usize = 1_000_000;
 
 fn training() -> (Array2<f64>, Vec<bool>, Vec<wealthscore::ClientRecord>) {
-    let p = generate(&PortfolioConfig {
-        clients: TRAIN,
-        seed: 42,
-        ..Default::default()
-    })
-    .expect("valid config");
+    let p = generate(&PortfolioConfig::default().with_clients(TRAIN).with_seed(42))
+        .expect("valid config");
     let x = features::extract_batch(&p.clients).expect("features");
     let y = features::labels(&p.clients).expect("labels");
     (x, y, p.clients)

@@ -8,21 +8,13 @@ use wealthscore::scorer::{Scorer, ScorerConfig};
 use wealthscore::synth::{PortfolioConfig, generate};
 
 fn scorer_and_book(n: usize) -> (Scorer, Vec<wealthscore::ClientRecord>) {
-    let train = generate(&PortfolioConfig {
-        clients: 20_000,
-        seed: 1,
-        ..Default::default()
-    })
-    .expect("valid config");
+    let train = generate(&PortfolioConfig::default().with_clients(20_000).with_seed(1))
+        .expect("valid config");
     let model =
         LogisticModel::fit_records(&LogisticParams::default(), &train.clients).expect("fits");
     let scorer = Scorer::new(ScorerConfig::with_model(ChurnModel::Logistic(model))).expect("valid");
-    let book = generate(&PortfolioConfig {
-        clients: n,
-        seed: 2,
-        ..Default::default()
-    })
-    .expect("valid config");
+    let book =
+        generate(&PortfolioConfig::default().with_clients(n).with_seed(2)).expect("valid config");
     (scorer, book.clients)
 }
 

@@ -12,11 +12,11 @@ const SIZES: [usize; 3] = [10_000, 100_000, 1_000_000];
 
 fn bench(c: &mut Criterion) {
     let largest = SIZES[SIZES.len() - 1];
-    let portfolio = generate(&PortfolioConfig {
-        clients: largest,
-        seed: 42,
-        ..Default::default()
-    })
+    let portfolio = generate(
+        &PortfolioConfig::default()
+            .with_clients(largest)
+            .with_seed(42),
+    )
     .expect("valid config");
     let probs: Vec<f64> = portfolio.truth.iter().map(|t| t.probability).collect();
     let policy = TieringPolicy::default();

@@ -10,10 +10,7 @@ fn bench_generate(c: &mut Criterion) {
     for &n in &[10_000usize, 1_000_000] {
         group.throughput(Throughput::Elements(n as u64));
         group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, &n| {
-            let cfg = PortfolioConfig {
-                clients: n,
-                ..Default::default()
-            };
+            let cfg = PortfolioConfig::default().with_clients(n);
             b.iter(|| black_box(generate(&cfg)));
         });
     }

@@ -70,13 +70,14 @@ fn main() -> wealthscore::Result<()> {
             c.days_since_last_activity = 5 + (i * 11 % 90) as u32;
             c.return_vs_benchmark_12m = ((i % 9) as f64 - 4.0) / 100.0;
             c.dedicated_advisor = i % 3 == 0;
-            c.survey = (i % 4 != 0).then_some(SurveyAnswers {
-                service_quality: Some(2 + (i % 3) as u8),
-                product: Some(3 + (i % 2) as u8),
-                experience: Some(3 + (i % 3) as u8),
-                competence: Some(4),
-                risk_control: (i % 5 != 0).then_some(3 + (i % 2) as u8),
-            });
+            c.survey = (i % 4 != 0).then_some(
+                SurveyAnswers::default()
+                    .with_service_quality(Some(2 + (i % 3) as u8))
+                    .with_product(Some(3 + (i % 2) as u8))
+                    .with_experience(Some(3 + (i % 3) as u8))
+                    .with_competence(Some(4))
+                    .with_risk_control((i % 5 != 0).then_some(3 + (i % 2) as u8)),
+            );
             c
         })
         .collect();

@@ -20,11 +20,11 @@ use wealthscore::churn::{ChurnModel, Fit, features};
 use wealthscore::synth::{PortfolioConfig, generate};
 
 fn main() -> wealthscore::Result<()> {
-    let book = generate(&PortfolioConfig {
-        clients: 60_000,
-        seed: 2026,
-        ..Default::default()
-    })?;
+    let book = generate(
+        &PortfolioConfig::default()
+            .with_clients(60_000)
+            .with_seed(2026),
+    )?;
     let y = features::labels(&book.clients)?;
     let (train, test) = stratified_split(&y, 0.3, 7)?;
     let pick = |idx: &[usize]| {

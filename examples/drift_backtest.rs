@@ -18,12 +18,12 @@ use wealthscore::churn::{Classifier, Fit, features};
 use wealthscore::synth::{PortfolioConfig, SynthDrift, generate};
 
 fn main() -> wealthscore::Result<()> {
-    let book = generate(&PortfolioConfig {
-        clients: 120_000,
-        seed: 2026,
-        drift: Some(SynthDrift::default()),
-        ..Default::default()
-    })?;
+    let book = generate(
+        &PortfolioConfig::default()
+            .with_clients(120_000)
+            .with_seed(2026)
+            .with_drift(Some(SynthDrift::default())),
+    )?;
     let x = features::extract_batch(&book.clients)?;
     let y = features::labels(&book.clients)?;
     let month: Vec<i64> = book.truth.iter().map(|t| i64::from(t.month)).collect();

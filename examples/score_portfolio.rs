@@ -20,11 +20,11 @@ use wealthscore::{ChurnCause, ClientRecord};
 fn load() -> wealthscore::Result<Vec<ClientRecord>> {
     let Some(path) = std::env::args().nth(1) else {
         let t = Instant::now();
-        let book = generate(&PortfolioConfig {
-            clients: 100_000,
-            seed: 42,
-            ..Default::default()
-        })?;
+        let book = generate(
+            &PortfolioConfig::default()
+                .with_clients(100_000)
+                .with_seed(42),
+        )?;
         println!(
             "generated {} synthetic clients in {:.2?}",
             book.clients.len(),
@@ -116,13 +116,16 @@ fn main() -> wealthscore::Result<()> {
         .zip(&results)
         .zip(&causes)
         .filter_map(|((c, r), reasons)| {
-            r.as_ref().ok().map(|a| ClientRisk {
-                probability: a.churn_probability,
-                clv: a.clv,
-                aum: c.aum,
-                reasons,
-                tier: a.tiering.asset,
-                dedicated_advisor: c.dedicated_advisor,
+            r.as_ref().ok().map(|a| {
+                ClientRisk::new(
+                    &c.id,
+                    a.churn_probability,
+                    a.clv,
+                    c.aum,
+                    reasons,
+                    a.tiering.asset,
+                )
+                .with_dedicated_advisor(c.dedicated_advisor)
             })
         })
         .collect();

@@ -27,11 +27,11 @@ fn main() -> Result<(), wealthscore::Error> {
     let mut args = std::env::args().skip(1);
     let clients: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(10_000);
     let seed: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(42);
-    let portfolio = generate(&PortfolioConfig {
-        clients,
-        seed,
-        ..Default::default()
-    })?;
+    let portfolio = generate(
+        &PortfolioConfig::default()
+            .with_clients(clients)
+            .with_seed(seed),
+    )?;
     let probs: Vec<f64> = portfolio.truth.iter().map(|t| t.probability).collect();
     let policy = TieringPolicy::default();
     let catalogue = StrategyCatalogue::default();

@@ -29,6 +29,10 @@ use serde::{Deserialize, Serialize};
 
 /// Longest monthly history accepted (50 years); longer ones are almost surely a unit error.
 pub const MAX_HISTORY_MONTHS: usize = 600;
+/// Most transactions accepted in one month (about one every 2.6 seconds, day and night);
+/// more is almost surely a unit or export error. With [`MAX_HISTORY_MONTHS`] months, a
+/// whole history sums to at most 6 × 10⁸, well inside `u32`.
+pub const MAX_MONTHLY_TRANSACTIONS: u32 = 1_000_000;
 /// Youngest client accepted.
 pub const MIN_AGE: u32 = 18;
 /// Oldest client accepted.
@@ -37,6 +41,7 @@ pub const MAX_AGE: u32 = 120;
 /// A client's stated appetite for risk, in the five levels regulators use (C1…C5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum RiskTolerance {
     /// C1: capital preservation.
     Conservative,
@@ -74,6 +79,7 @@ impl RiskTolerance {
 
 /// Amounts held per product category, in the same currency as AUM; they add up to AUM.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Holdings {
     /// Current and time deposits.
     pub deposits: f64,
@@ -87,6 +93,52 @@ pub struct Holdings {
     pub fixed_income: f64,
     /// Private and alternative investments.
     pub alternatives: f64,
+}
+
+/// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
+/// start from a constructor or [`Default`] and set what they need.
+impl Holdings {
+    /// Sets [`deposits`](Self::deposits).
+    #[must_use]
+    pub fn with_deposits(mut self, deposits: f64) -> Self {
+        self.deposits = deposits;
+        self
+    }
+
+    /// Sets [`wealth_products`](Self::wealth_products).
+    #[must_use]
+    pub fn with_wealth_products(mut self, wealth_products: f64) -> Self {
+        self.wealth_products = wealth_products;
+        self
+    }
+
+    /// Sets [`funds`](Self::funds).
+    #[must_use]
+    pub fn with_funds(mut self, funds: f64) -> Self {
+        self.funds = funds;
+        self
+    }
+
+    /// Sets [`insurance`](Self::insurance).
+    #[must_use]
+    pub fn with_insurance(mut self, insurance: f64) -> Self {
+        self.insurance = insurance;
+        self
+    }
+
+    /// Sets [`fixed_income`](Self::fixed_income).
+    #[must_use]
+    pub fn with_fixed_income(mut self, fixed_income: f64) -> Self {
+        self.fixed_income = fixed_income;
+        self
+    }
+
+    /// Sets [`alternatives`](Self::alternatives).
+    #[must_use]
+    pub fn with_alternatives(mut self, alternatives: f64) -> Self {
+        self.alternatives = alternatives;
+        self
+    }
 }
 
 impl Holdings {
@@ -126,6 +178,7 @@ impl Holdings {
 /// Answers to the satisfaction survey on its five dimensions, each on a 1–5 Likert scale
 /// (5 = very satisfied). A dimension left blank is `None`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SurveyAnswers {
     /// Service quality: speed, courtesy, personal attention.
     pub service_quality: Option<u8>,
@@ -137,6 +190,45 @@ pub struct SurveyAnswers {
     pub competence: Option<u8>,
     /// Risk control: suitability, disclosure, drawdowns.
     pub risk_control: Option<u8>,
+}
+
+/// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
+/// start from a constructor or [`Default`] and set what they need.
+impl SurveyAnswers {
+    /// Sets [`service_quality`](Self::service_quality).
+    #[must_use]
+    pub fn with_service_quality(mut self, service_quality: Option<u8>) -> Self {
+        self.service_quality = service_quality;
+        self
+    }
+
+    /// Sets [`product`](Self::product).
+    #[must_use]
+    pub fn with_product(mut self, product: Option<u8>) -> Self {
+        self.product = product;
+        self
+    }
+
+    /// Sets [`experience`](Self::experience).
+    #[must_use]
+    pub fn with_experience(mut self, experience: Option<u8>) -> Self {
+        self.experience = experience;
+        self
+    }
+
+    /// Sets [`competence`](Self::competence).
+    #[must_use]
+    pub fn with_competence(mut self, competence: Option<u8>) -> Self {
+        self.competence = competence;
+        self
+    }
+
+    /// Sets [`risk_control`](Self::risk_control).
+    #[must_use]
+    pub fn with_risk_control(mut self, risk_control: Option<u8>) -> Self {
+        self.risk_control = risk_control;
+        self
+    }
 }
 
 impl SurveyAnswers {
@@ -180,6 +272,7 @@ pub struct ChurnLabel {
 /// Monthly histories run oldest to newest; their last element is the current month.
 /// Money is in one currency of the caller's choice; rates are fractions (0.01 = 1 %).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ClientRecord {
     /// The bank's identifier.
     pub id: String,
@@ -227,10 +320,198 @@ pub struct ClientRecord {
     pub churn: Option<ChurnLabel>,
 }
 
+/// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
+/// start from a constructor or [`Default`] and set what they need.
+impl ClientRecord {
+    /// Sets [`branch`](Self::branch).
+    #[must_use]
+    pub fn with_branch(mut self, branch: Option<String>) -> Self {
+        self.branch = branch;
+        self
+    }
+
+    /// Sets [`age`](Self::age).
+    #[must_use]
+    pub fn with_age(mut self, age: u32) -> Self {
+        self.age = age;
+        self
+    }
+
+    /// Sets [`tenure_months`](Self::tenure_months).
+    #[must_use]
+    pub fn with_tenure_months(mut self, tenure_months: u32) -> Self {
+        self.tenure_months = tenure_months;
+        self
+    }
+
+    /// Sets [`aum`](Self::aum).
+    #[must_use]
+    pub fn with_aum(mut self, aum: f64) -> Self {
+        self.aum = aum;
+        self
+    }
+
+    /// Sets [`aum_history`](Self::aum_history).
+    #[must_use]
+    pub fn with_aum_history(mut self, aum_history: Vec<f64>) -> Self {
+        self.aum_history = aum_history;
+        self
+    }
+
+    /// Sets [`holdings`](Self::holdings).
+    #[must_use]
+    pub fn with_holdings(mut self, holdings: Holdings) -> Self {
+        self.holdings = holdings;
+        self
+    }
+
+    /// Sets [`monthly_transactions`](Self::monthly_transactions).
+    #[must_use]
+    pub fn with_monthly_transactions(mut self, monthly_transactions: Vec<u32>) -> Self {
+        self.monthly_transactions = monthly_transactions;
+        self
+    }
+
+    /// Sets [`transfers_out_90d`](Self::transfers_out_90d).
+    #[must_use]
+    pub fn with_transfers_out_90d(mut self, transfers_out_90d: u32) -> Self {
+        self.transfers_out_90d = transfers_out_90d;
+        self
+    }
+
+    /// Sets [`transfer_out_amount_90d`](Self::transfer_out_amount_90d).
+    #[must_use]
+    pub fn with_transfer_out_amount_90d(mut self, transfer_out_amount_90d: f64) -> Self {
+        self.transfer_out_amount_90d = transfer_out_amount_90d;
+        self
+    }
+
+    /// Sets [`days_since_last_activity`](Self::days_since_last_activity).
+    #[must_use]
+    pub fn with_days_since_last_activity(mut self, days_since_last_activity: u32) -> Self {
+        self.days_since_last_activity = days_since_last_activity;
+        self
+    }
+
+    /// Sets [`advisor_contacts_180d`](Self::advisor_contacts_180d).
+    #[must_use]
+    pub fn with_advisor_contacts_180d(mut self, advisor_contacts_180d: u32) -> Self {
+        self.advisor_contacts_180d = advisor_contacts_180d;
+        self
+    }
+
+    /// Sets [`complaints_12m`](Self::complaints_12m).
+    #[must_use]
+    pub fn with_complaints_12m(mut self, complaints_12m: u32) -> Self {
+        self.complaints_12m = complaints_12m;
+        self
+    }
+
+    /// Sets [`return_vs_benchmark_12m`](Self::return_vs_benchmark_12m).
+    #[must_use]
+    pub fn with_return_vs_benchmark_12m(mut self, return_vs_benchmark_12m: f64) -> Self {
+        self.return_vs_benchmark_12m = return_vs_benchmark_12m;
+        self
+    }
+
+    /// Sets [`fee_rate`](Self::fee_rate).
+    #[must_use]
+    pub fn with_fee_rate(mut self, fee_rate: f64) -> Self {
+        self.fee_rate = fee_rate;
+        self
+    }
+
+    /// Sets [`risk_tolerance`](Self::risk_tolerance).
+    #[must_use]
+    pub fn with_risk_tolerance(mut self, risk_tolerance: RiskTolerance) -> Self {
+        self.risk_tolerance = risk_tolerance;
+        self
+    }
+
+    /// Sets [`digital_share`](Self::digital_share).
+    #[must_use]
+    pub fn with_digital_share(mut self, digital_share: f64) -> Self {
+        self.digital_share = digital_share;
+        self
+    }
+
+    /// Sets [`dedicated_advisor`](Self::dedicated_advisor).
+    #[must_use]
+    pub fn with_dedicated_advisor(mut self, dedicated_advisor: bool) -> Self {
+        self.dedicated_advisor = dedicated_advisor;
+        self
+    }
+
+    /// Sets [`survey`](Self::survey).
+    #[must_use]
+    pub fn with_survey(mut self, survey: Option<SurveyAnswers>) -> Self {
+        self.survey = survey;
+        self
+    }
+
+    /// Sets [`churn`](Self::churn).
+    #[must_use]
+    pub fn with_churn(mut self, churn: Option<ChurnLabel>) -> Self {
+        self.churn = churn;
+        self
+    }
+}
+
 /// Tolerance on holdings adding up to AUM: 0.5 % of AUM plus one currency unit.
 const HOLDINGS_REL_TOL: f64 = 0.005;
 
 impl ClientRecord {
+    /// A client with the given id, age, tenure and monthly histories (oldest first), and
+    /// neutral values elsewhere: AUM is the last month of `aum_history`, all held as
+    /// deposits; no transfers, contacts or complaints; activity today; return equal to
+    /// the benchmark; no fee; moderate (C3) risk tolerance; no digital use, dedicated
+    /// advisor, survey answers or churn label. Set the rest with the `with_` methods or
+    /// the public fields, then [`ClientRecord::validate`].
+    ///
+    /// ```
+    /// use wealthscore::ClientRecord;
+    /// let c = ClientRecord::new("C-42", 40, 24, vec![1e5, 1.1e5], vec![3, 4])
+    ///     .with_fee_rate(0.01)
+    ///     .with_complaints_12m(1);
+    /// c.validate()?;
+    /// assert_eq!(c.aum, 1.1e5);
+    /// # Ok::<(), wealthscore::Error>(())
+    /// ```
+    pub fn new(
+        id: impl Into<String>,
+        age: u32,
+        tenure_months: u32,
+        aum_history: Vec<f64>,
+        monthly_transactions: Vec<u32>,
+    ) -> Self {
+        let aum = aum_history.last().copied().unwrap_or(0.0);
+        ClientRecord {
+            id: id.into(),
+            branch: None,
+            age,
+            tenure_months,
+            aum,
+            aum_history,
+            holdings: Holdings {
+                deposits: aum,
+                ..Holdings::default()
+            },
+            monthly_transactions,
+            transfers_out_90d: 0,
+            transfer_out_amount_90d: 0.0,
+            days_since_last_activity: 0,
+            advisor_contacts_180d: 0,
+            complaints_12m: 0,
+            return_vs_benchmark_12m: 0.0,
+            fee_rate: 0.0,
+            risk_tolerance: RiskTolerance::Moderate,
+            digital_share: 0.0,
+            dedicated_advisor: false,
+            survey: None,
+            churn: None,
+        }
+    }
+
     /// A plausible, valid client for examples and doc tests.
     ///
     /// ```
@@ -283,7 +564,8 @@ impl ClientRecord {
     /// Checks every field; the first problem found is returned, naming the field.
     ///
     /// Rules: `id` not empty; age in 18–120; money finite and `>= 0`; histories of
-    /// 1–600 months, of equal length, no longer than `tenure_months + 1`; holdings add
+    /// 1–600 months, of equal length, no longer than `tenure_months + 1`; at most
+    /// [`MAX_MONTHLY_TRANSACTIONS`] transactions in any month; holdings add
     /// up to `aum` within 0.5 %; `days_since_last_activity` within the tenure;
     /// `return_vs_benchmark_12m` in [−1, 10]; `fee_rate` in [0, 0.2];
     /// `digital_share` in [0, 1]; survey answers 1–5; label date `YYYY-MM-DD`.
@@ -337,6 +619,18 @@ impl ClientRecord {
             n,
             self.monthly_transactions.len(),
         )?;
+        if let Some((i, &t)) = self
+            .monthly_transactions
+            .iter()
+            .enumerate()
+            .find(|&(_, &t)| t > MAX_MONTHLY_TRANSACTIONS)
+        {
+            return Err(Error::invalid(
+                format!("monthly_transactions[{i}]"),
+                t,
+                format!("at most {MAX_MONTHLY_TRANSACTIONS} transactions a month"),
+            ));
+        }
         let h = &self.holdings;
         for (name, amount) in Holdings::NAMES.iter().zip(h.amounts()) {
             check::non_negative_lazy(amount, || format!("holdings.{name}"))?;
@@ -398,11 +692,18 @@ impl ClientRecord {
         Ok(())
     }
 
-    /// Transactions over the last `months` months (or the whole history if shorter).
-    pub fn recent_transactions(&self, months: usize) -> u32 {
+    /// Transactions over the last `months` months (or the whole history if shorter),
+    /// summed in `u64` so that no history of `u32` counts can wrap, validated or not.
+    ///
+    /// ```
+    /// let c = wealthscore::ClientRecord::example();
+    /// assert_eq!(c.recent_transactions(3), 4 + 3 + 2);
+    /// ```
+    pub fn recent_transactions(&self, months: usize) -> u64 {
         let n = self.monthly_transactions.len();
         self.monthly_transactions[n.saturating_sub(months)..]
             .iter()
+            .map(|&t| u64::from(t))
             .sum()
     }
 
@@ -714,6 +1015,7 @@ pub fn read_json<R: std::io::Read>(reader: R) -> Result<Vec<Result<ClientRecord>
 /// actions and the synthetic generator's ground truth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ChurnCause {
     /// Poor service: slow, impersonal, complaints, low satisfaction.
     Service,

@@ -21,6 +21,20 @@
 //! Every fallible function returns [`Result`] with the one [`Error`] type, whose variants
 //! name the field at fault.
 //!
+//! Public enums and the structs that will grow (configurations, parameters, records,
+//! assessments, reports) are `#[non_exhaustive]`, so that adding a variant or a field is
+//! not a breaking change. Build them from [`Default`] or a constructor and the `with_`
+//! methods; a struct expression does not compile outside the crate:
+//!
+//! ```compile_fail
+//! let cfg = wealthscore::synth::PortfolioConfig { clients: 10, ..Default::default() };
+//! ```
+//!
+//! ```
+//! let cfg = wealthscore::synth::PortfolioConfig::default().with_clients(10).with_seed(7);
+//! # assert_eq!(cfg.clients, 10);
+//! ```
+//!
 //! ```
 //! use wealthscore::{ClientRecord, Scorer, ScorerConfig};
 //! use wealthscore::churn::{ChurnModel, scorecard::Scorecard};
@@ -40,6 +54,7 @@ pub mod error;
 pub mod fuzzy;
 pub mod metrics;
 pub mod retention;
+pub mod schema;
 pub mod scorer;
 pub mod segment;
 pub mod synth;
@@ -50,6 +65,9 @@ pub use churn::{ChurnModel, Classifier, Fit};
 pub use client::{ChurnCause, ClientRecord};
 pub use error::{Error, Result};
 pub use metrics::{ChurnCost, CohortTable, PeriodFlow};
+/// The `ndarray` version of the public signatures (`Array2`, `ArrayView1`, …), so callers
+/// need not pin a matching version themselves.
+pub use ndarray;
 pub use scorer::{Assessment, PortfolioReport, Scorer, ScorerConfig};
 pub use segment::{StrategyCatalogue, Tiering, TieringPolicy};
 

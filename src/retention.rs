@@ -20,14 +20,7 @@
 //!
 //! let catalogue = ActionCatalogue::default();
 //! let reasons = [(ChurnCause::Service, 1.2), (ChurnCause::Fees, 0.3)];
-//! let client = ClientRisk {
-//!     probability: 0.4,
-//!     clv: 20_000.0,
-//!     aum: 400_000.0,
-//!     reasons: &reasons,
-//!     tier: AssetTier::Mass,
-//!     dedicated_advisor: false,
-//! };
+//! let client = ClientRisk::new("C001", 0.4, 20_000.0, 400_000.0, &reasons, AssetTier::Mass);
 //! let ranked = catalogue.rank(&client)?;
 //! assert_eq!(ranked[0].unwrap().kind, ActionKind::ServiceRemediation);
 //! # Ok::<(), wealthscore::Error>(())
@@ -46,6 +39,7 @@ pub const MAX_ACTIONS: usize = 64;
 /// The retention actions the domain names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ActionKind {
     /// A personalised financial plan built with the client.
     PersonalisedPlan,
@@ -67,6 +61,7 @@ pub enum ActionKind {
 
 /// One action of the catalogue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RetentionAction {
     /// Which action.
     pub kind: ActionKind,
@@ -80,6 +75,47 @@ pub struct RetentionAction {
     pub cost: f64,
     /// Relative cut in churn probability when the action fits the reasons, in `[0, 1]`.
     pub effect: f64,
+}
+
+impl RetentionAction {
+    /// An action of `kind` for every cause and every tier; narrow it with
+    /// [`RetentionAction::with_addresses`] and [`RetentionAction::with_tiers`].
+    ///
+    /// ```
+    /// use wealthscore::retention::{ActionKind, RetentionAction};
+    /// use wealthscore::ChurnCause;
+    /// let a = RetentionAction::new(ActionKind::ServiceRemediation, "Call back within a day", 150.0, 0.35)
+    ///     .with_addresses(vec![ChurnCause::Service]);
+    /// assert_eq!(a.addresses, [ChurnCause::Service]);
+    /// ```
+    pub fn new(kind: ActionKind, description: impl Into<String>, cost: f64, effect: f64) -> Self {
+        RetentionAction {
+            kind,
+            description: description.into(),
+            addresses: Vec::new(),
+            tiers: Vec::new(),
+            cost,
+            effect,
+        }
+    }
+}
+
+/// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
+/// start from a constructor or [`Default`] and set what they need.
+impl RetentionAction {
+    /// Sets [`addresses`](Self::addresses).
+    #[must_use]
+    pub fn with_addresses(mut self, addresses: Vec<ChurnCause>) -> Self {
+        self.addresses = addresses;
+        self
+    }
+
+    /// Sets [`tiers`](Self::tiers).
+    #[must_use]
+    pub fn with_tiers(mut self, tiers: Vec<AssetTier>) -> Self {
+        self.tiers = tiers;
+        self
+    }
 }
 
 /// An action's causes and tiers as bit sets, so ranking tests membership in one step.
@@ -231,9 +267,13 @@ impl Default for ActionCatalogue {
     }
 }
 
-/// What ranking needs to know about one client.
+/// What ranking needs to know about one client. Build it with [`ClientRisk::new`].
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct ClientRisk<'a> {
+    /// The caller's identifier of the client; a [`BudgetPlan`] names clients by it, so a
+    /// plan stays right whatever records were filtered out before the call.
+    pub id: &'a str,
     /// Churn probability in `[0, 1]`.
     pub probability: f64,
     /// Client lifetime value (≥ 0).
@@ -248,7 +288,41 @@ pub struct ClientRisk<'a> {
     pub dedicated_advisor: bool,
 }
 
-impl ClientRisk<'_> {
+impl<'a> ClientRisk<'a> {
+    /// A client identified by `id` (the caller's key, e.g. [`crate::ClientRecord::id`]),
+    /// without a dedicated advisor; see [`ClientRisk::with_dedicated_advisor`].
+    ///
+    /// ```
+    /// use wealthscore::retention::ClientRisk;
+    /// use wealthscore::segment::AssetTier;
+    /// let c = ClientRisk::new("C001", 0.3, 1e4, 2e5, &[], AssetTier::Mass).with_dedicated_advisor(true);
+    /// assert_eq!(c.id, "C001");
+    /// ```
+    pub fn new(
+        id: &'a str,
+        probability: f64,
+        clv: f64,
+        aum: f64,
+        reasons: &'a [(ChurnCause, f64)],
+        tier: AssetTier,
+    ) -> Self {
+        ClientRisk {
+            id,
+            probability,
+            clv,
+            aum,
+            reasons,
+            tier,
+            dedicated_advisor: false,
+        }
+    }
+
+    /// The same client, with or without a dedicated advisor.
+    pub fn with_dedicated_advisor(mut self, dedicated_advisor: bool) -> Self {
+        self.dedicated_advisor = dedicated_advisor;
+        self
+    }
+
     fn validate(&self) -> Result<()> {
         check::probability("probability", self.probability)?;
         check::non_negative("clv", self.clv)?;
@@ -262,6 +336,7 @@ impl ClientRisk<'_> {
 
 /// One recommended action with its expected value.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RankedAction {
     /// Which action.
     pub kind: ActionKind,
@@ -329,8 +404,7 @@ impl ActionCatalogue {
     /// use wealthscore::retention::{ActionCatalogue, ClientRisk};
     /// use wealthscore::segment::AssetTier;
     /// // A client at no risk: no action is worth its cost.
-    /// let c = ClientRisk { probability: 0.0, clv: 1e4, aum: 1e5, reasons: &[],
-    ///                      tier: AssetTier::Mass, dedicated_advisor: false };
+    /// let c = ClientRisk::new("C001", 0.0, 1e4, 1e5, &[], AssetTier::Mass);
     /// assert!(ActionCatalogue::default().rank(&c)?.iter().all(Option::is_none));
     /// # Ok::<(), wealthscore::Error>(())
     /// ```
@@ -365,17 +439,18 @@ impl ActionCatalogue {
     /// Each client's candidate is its best action by value saved per unit cost; candidates
     /// are taken greedily by that ratio while the budget lasts (the classic greedy for the
     /// knapsack problem: within one action's value of the optimum). Clients whose record
-    /// is invalid are reported in [`BudgetPlan::rejected`], never dropped silently.
+    /// is invalid are reported in [`BudgetPlan::rejected`], never dropped silently. Both
+    /// name clients by [`ClientRisk::id`], never by position in `clients`.
     ///
     /// ```
     /// use wealthscore::retention::{ActionCatalogue, ClientRisk};
     /// use wealthscore::segment::AssetTier;
     /// use wealthscore::ChurnCause;
     /// let r = [(ChurnCause::Relationship, 1.0)];
-    /// let c = ClientRisk { probability: 0.5, clv: 10_000.0, aum: 200_000.0, reasons: &r,
-    ///                      tier: AssetTier::Mass, dedicated_advisor: false };
-    /// let plan = ActionCatalogue::default().allocate_budget(&[c, c, c], 130.0)?;
+    /// let c = |id| ClientRisk::new(id, 0.5, 10_000.0, 200_000.0, &r, AssetTier::Mass);
+    /// let plan = ActionCatalogue::default().allocate_budget(&[c("A"), c("B"), c("C")], 130.0)?;
     /// assert_eq!(plan.chosen.len(), 2); // regular contact costs 60
+    /// assert_eq!(plan.chosen[0].client, "A");
     /// assert!(plan.spent <= 130.0);
     /// # Ok::<(), wealthscore::Error>(())
     /// ```
@@ -385,9 +460,9 @@ impl ActionCatalogue {
         let mut candidates = Vec::new();
         for (i, c) in clients.iter().enumerate() {
             match self.best_by_ratio(c) {
-                Ok(Some(a)) => candidates.push((i, a)),
+                Ok(Some(a)) => candidates.push((i, c, a)),
                 Ok(None) => {}
-                Err(e) => rejected.push((i, e)),
+                Err(e) => rejected.push((c.id.to_string(), e)),
             }
         }
         let ratio = |a: &RankedAction| {
@@ -397,21 +472,20 @@ impl ActionCatalogue {
                 f64::INFINITY
             }
         };
-        candidates.sort_by(|x, y| ratio(&y.1).total_cmp(&ratio(&x.1)).then(x.0.cmp(&y.0)));
+        candidates.sort_by(|x, y| ratio(&y.2).total_cmp(&ratio(&x.2)).then(x.0.cmp(&y.0)));
         let mut plan = BudgetPlan {
             budget,
             ..BudgetPlan::default()
         };
-        for (i, a) in candidates {
+        for (_, c, a) in candidates {
             if plan.spent + a.cost > budget {
                 continue;
             }
             plan.spent += a.cost;
             plan.value_saved += a.value_saved;
-            let c = &clients[i];
             plan.retained_aum += a.probability_cut * c.aum;
             plan.chosen.push(Assignment {
-                client: i,
+                client: c.id.to_string(),
                 action: a,
             });
         }
@@ -453,16 +527,18 @@ fn insert_top(top: &mut [Option<RankedAction>; TOP_ACTIONS], c: RankedAction) {
 }
 
 /// One client's assigned action in a [`BudgetPlan`].
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Assignment {
-    /// Index of the client in the input slice.
-    pub client: usize,
+    /// The client's [`ClientRisk::id`].
+    pub client: String,
     /// The action and its expected value.
     pub action: RankedAction,
 }
 
 /// The result of [`ActionCatalogue::allocate_budget`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct BudgetPlan {
     /// The budget given.
     pub budget: f64,
@@ -474,6 +550,6 @@ pub struct BudgetPlan {
     pub retained_aum: f64,
     /// Chosen clients and actions, best value per cost first.
     pub chosen: Vec<Assignment>,
-    /// Clients whose input was invalid, with the error.
-    pub rejected: Vec<(usize, Error)>,
+    /// Clients whose input was invalid, by [`ClientRisk::id`], with the error.
+    pub rejected: Vec<(String, Error)>,
 }

@@ -12,13 +12,13 @@
 //! use wealthscore::churn::{ChurnModel, Fit, logistic::{LogisticModel, LogisticParams}};
 //! use wealthscore::synth::{generate, PortfolioConfig};
 //!
-//! let book = generate(&PortfolioConfig { clients: 4_000, seed: 5, ..Default::default() })?;
+//! let book = generate(&PortfolioConfig::default().with_clients(4_000).with_seed(5))?;
 //! let model = LogisticModel::fit_records(&LogisticParams::default(), &book.clients)?;
 //! let scorer = Scorer::new(ScorerConfig::with_model(ChurnModel::Logistic(model)))?;
 //!
 //! let a = scorer.assess(&wealthscore::ClientRecord::example())?;
 //! assert!(a.churn_probability > 0.0 && a.churn_probability < 1.0);
-//! assert!((a.value_at_risk - a.clv * a.churn_probability).abs() < 1e-9);
+//! assert!((a.expected_value_lost - a.clv * a.churn_probability).abs() < 1e-9);
 //! println!("{}", scorer.describe(&a));
 //! # Ok::<(), wealthscore::Error>(())
 //! ```
@@ -49,11 +49,30 @@ pub const GRADES: usize = crate::fuzzy::GRADES;
 /// retention rate `r = 1 − churn probability`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[non_exhaustive]
 pub struct ValueAssumptions {
     /// Annual discount rate `d`, in `(0, 1]` (default 0.08).
     pub discount_rate: f64,
     /// Annual margin as a share of AUM; `None` (the default) uses the client's fee rate.
     pub margin_rate: Option<f64>,
+}
+
+/// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
+/// start from a constructor or [`Default`] and set what they need.
+impl ValueAssumptions {
+    /// Sets [`discount_rate`](Self::discount_rate).
+    #[must_use]
+    pub fn with_discount_rate(mut self, discount_rate: f64) -> Self {
+        self.discount_rate = discount_rate;
+        self
+    }
+
+    /// Sets [`margin_rate`](Self::margin_rate).
+    #[must_use]
+    pub fn with_margin_rate(mut self, margin_rate: Option<f64>) -> Self {
+        self.margin_rate = margin_rate;
+        self
+    }
 }
 
 impl Default for ValueAssumptions {
@@ -82,6 +101,7 @@ impl ValueAssumptions {
 
 /// Everything a [`Scorer`] is built from; plain serde data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScorerConfig {
     /// Five-dimension tiering thresholds and composite weights.
     #[serde(default)]
@@ -105,6 +125,52 @@ pub struct ScorerConfig {
     pub value: ValueAssumptions,
 }
 
+/// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
+/// start from a constructor or [`Default`] and set what they need.
+impl ScorerConfig {
+    /// Sets [`tiering`](Self::tiering).
+    #[must_use]
+    pub fn with_tiering(mut self, tiering: TieringPolicy) -> Self {
+        self.tiering = tiering;
+        self
+    }
+
+    /// Sets [`satisfaction`](Self::satisfaction).
+    #[must_use]
+    pub fn with_satisfaction(mut self, satisfaction: SatisfactionConfig) -> Self {
+        self.satisfaction = satisfaction;
+        self
+    }
+
+    /// Sets [`risk`](Self::risk).
+    #[must_use]
+    pub fn with_risk(mut self, risk: RiskCutoffs) -> Self {
+        self.risk = risk;
+        self
+    }
+
+    /// Sets [`warnings`](Self::warnings).
+    #[must_use]
+    pub fn with_warnings(mut self, warnings: Scorecard) -> Self {
+        self.warnings = warnings;
+        self
+    }
+
+    /// Sets [`actions`](Self::actions).
+    #[must_use]
+    pub fn with_actions(mut self, actions: ActionCatalogue) -> Self {
+        self.actions = actions;
+        self
+    }
+
+    /// Sets [`value`](Self::value).
+    #[must_use]
+    pub fn with_value(mut self, value: ValueAssumptions) -> Self {
+        self.value = value;
+        self
+    }
+}
+
 impl ScorerConfig {
     /// Default policy, satisfaction index, cut-offs, signals and catalogue around a model.
     pub fn with_model(model: ChurnModel) -> Self {
@@ -123,6 +189,7 @@ impl ScorerConfig {
 /// A reason behind a client's risk: a reason signal of [`crate::churn::reasons::SIGNALS`]
 /// (one feature of the churn schema, or a value and its indicator) and its contribution.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ReasonCode {
     /// Signal name, e.g. `complaints` or `transfers_out`.
     pub signal: &'static str,
@@ -137,6 +204,7 @@ pub struct ReasonCode {
 
 /// The satisfaction part of an assessment.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SatisfactionSummary {
     /// Grade vector B over the grade set, best grade first.
     pub b: [f64; GRADES],
@@ -168,6 +236,7 @@ impl Warnings {
 
 /// Everything a relationship manager needs about one client.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Assessment {
     /// The five tiering dimensions and the composite.
     pub tiering: Tiering,
@@ -183,8 +252,10 @@ pub struct Assessment {
     pub reasons: [Option<ReasonCode>; TOP_REASONS],
     /// Client lifetime value.
     pub clv: f64,
-    /// CLV × churn probability.
-    pub value_at_risk: f64,
+    /// Expected value lost: the client lifetime value times the churn probability,
+    /// `clv × churn_probability`, in the portfolio's currency. It is the client value the
+    /// firm can expect to lose if nothing is done; it is not a market-risk measure.
+    pub expected_value_lost: f64,
     /// Recommended retention actions, best first.
     pub actions: [Option<RankedAction>; TOP_ACTIONS],
 }
@@ -355,15 +426,10 @@ impl Scorer {
             1.0 - p,
             self.config.value.discount_rate,
         )?;
-        let value_at_risk = clv * p;
-        let actions = self.config.actions.rank(&ClientRisk {
-            probability: p,
-            clv,
-            aum: client.aum,
-            reasons: &causes,
-            tier: tiering.asset,
-            dedicated_advisor: client.dedicated_advisor,
-        })?;
+        let expected_value_lost = clv * p;
+        let risk = ClientRisk::new(&client.id, p, clv, client.aum, &causes, tiering.asset)
+            .with_dedicated_advisor(client.dedicated_advisor);
+        let actions = self.config.actions.rank(&risk)?;
 
         Ok(Assessment {
             tiering,
@@ -373,7 +439,7 @@ impl Scorer {
             warnings: Warnings(warnings),
             reasons,
             clv,
-            value_at_risk,
+            expected_value_lost,
             actions,
         })
     }
@@ -403,11 +469,11 @@ impl Scorer {
         let t = &a.tiering;
         let _ = writeln!(
             s,
-            "churn {:.1}% ({:?}), CLV {:.0}, value at risk {:.0}",
+            "churn {:.1}% ({:?}), CLV {:.0}, expected value lost {:.0}",
             100.0 * a.churn_probability,
             a.risk_level,
             a.clv,
-            a.value_at_risk
+            a.expected_value_lost
         );
         let _ = writeln!(
             s,
@@ -449,8 +515,9 @@ impl Scorer {
     }
 }
 
-/// Value at risk and head count for one group of a [`PortfolioReport`].
+/// Expected value lost and head count for one group of a [`PortfolioReport`].
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GroupTotals {
     /// Clients.
     pub clients: usize,
@@ -458,8 +525,8 @@ pub struct GroupTotals {
     pub aum: f64,
     /// Total CLV.
     pub clv: f64,
-    /// Total value at risk.
-    pub value_at_risk: f64,
+    /// Total expected value lost.
+    pub expected_value_lost: f64,
     /// Expected churners (sum of probabilities).
     pub expected_churners: f64,
 }
@@ -469,20 +536,21 @@ impl GroupTotals {
         self.clients += 1;
         self.aum += aum;
         self.clv += a.clv;
-        self.value_at_risk += a.value_at_risk;
+        self.expected_value_lost += a.expected_value_lost;
         self.expected_churners += a.churn_probability;
     }
 }
 
 /// A client to call, from [`PortfolioReport::to_call`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CallItem {
     /// The client's id.
     pub id: String,
     /// Churn probability.
     pub churn_probability: f64,
-    /// Value at risk.
-    pub value_at_risk: f64,
+    /// Expected value lost (CLV × churn probability).
+    pub expected_value_lost: f64,
     /// The top reason's signal, if any.
     pub top_reason: Option<&'static str>,
     /// The best action, if any.
@@ -491,6 +559,7 @@ pub struct CallItem {
 
 /// Portfolio KPIs from a batch of assessments.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PortfolioReport {
     /// Clients assessed.
     pub clients: usize,
@@ -502,7 +571,7 @@ pub struct PortfolioReport {
     pub expected_retention_rate: f64,
     /// Observed churn rate among labelled clients, if any are labelled.
     pub observed_churn_rate: Option<f64>,
-    /// Expected churn cost: value at risk plus the replacement cost of expected churners.
+    /// Expected churn cost: expected value lost plus the replacement cost of expected churners.
     pub expected_churn_cost: f64,
     /// Totals over all assessed clients.
     pub total: GroupTotals,
@@ -510,7 +579,7 @@ pub struct PortfolioReport {
     pub by_tier: [GroupTotals; 3],
     /// Totals by risk level (low, medium, high, critical).
     pub by_risk: [GroupTotals; 4],
-    /// The clients to call first: highest value at risk.
+    /// The clients to call first: highest expected value lost.
     pub to_call: Vec<CallItem>,
 }
 
@@ -556,7 +625,7 @@ impl PortfolioReport {
                 labelled += 1;
                 churned += usize::from(y);
             }
-            ranked.push((i, a.value_at_risk));
+            ranked.push((i, a.expected_value_lost));
         }
         ranked.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         let to_call = ranked
@@ -567,7 +636,7 @@ impl PortfolioReport {
                 Some(CallItem {
                     id: clients.get(i)?.id.clone(),
                     churn_probability: a.churn_probability,
-                    value_at_risk: a.value_at_risk,
+                    expected_value_lost: a.expected_value_lost,
                     top_reason: a.reasons[0].map(|r| r.signal),
                     action: a.actions[0],
                 })
@@ -585,7 +654,8 @@ impl PortfolioReport {
             expected_churn_rate: rate,
             expected_retention_rate: 1.0 - rate,
             observed_churn_rate: (labelled > 0).then(|| churned as f64 / labelled as f64),
-            expected_churn_cost: total.value_at_risk + replacement_cost * total.expected_churners,
+            expected_churn_cost: total.expected_value_lost
+                + replacement_cost * total.expected_churners,
             total,
             by_tier,
             by_risk,
@@ -614,13 +684,16 @@ impl std::fmt::Display for PortfolioReport {
         }
         writeln!(
             f,
-            "total AUM {:.0}, CLV {:.0}, value at risk {:.0}, expected churn cost {:.0}",
-            self.total.aum, self.total.clv, self.total.value_at_risk, self.expected_churn_cost
+            "total AUM {:.0}, CLV {:.0}, expected value lost {:.0}, expected churn cost {:.0}",
+            self.total.aum,
+            self.total.clv,
+            self.total.expected_value_lost,
+            self.expected_churn_cost
         )?;
         writeln!(
             f,
-            "\n{:<16} {:>9} {:>16} {:>16} {:>11}",
-            "group", "clients", "AUM", "value at risk", "churners"
+            "\n{:<16} {:>9} {:>16} {:>20} {:>11}",
+            "group", "clients", "AUM", "expected value lost", "churners"
         )?;
         let tiers = ["mass", "mid-net-worth", "high-net-worth"];
         let levels = ["risk low", "risk medium", "risk high", "risk critical"];
@@ -631,8 +704,8 @@ impl std::fmt::Display for PortfolioReport {
         {
             writeln!(
                 f,
-                "{:<16} {:>9} {:>16.0} {:>16.0} {:>11.1}",
-                name, g.clients, g.aum, g.value_at_risk, g.expected_churners
+                "{:<16} {:>9} {:>16.0} {:>20.0} {:>11.1}",
+                name, g.clients, g.aum, g.expected_value_lost, g.expected_churners
             )?;
         }
         writeln!(f, "\nclients to call this week:")?;
@@ -642,10 +715,10 @@ impl std::fmt::Display for PortfolioReport {
                 .map_or("-".to_string(), |a| format!("{:?}", a.kind));
             writeln!(
                 f,
-                "  {:<12} p={:.2} value at risk {:>10.0}  reason {:<18} action {action}",
+                "  {:<12} p={:.2} expected value lost {:>10.0}  reason {:<18} action {action}",
                 c.id,
                 c.churn_probability,
-                c.value_at_risk,
+                c.expected_value_lost,
                 c.top_reason.unwrap_or("-"),
             )?;
         }

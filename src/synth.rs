@@ -50,9 +50,9 @@
 //! ```
 //! use wealthscore::synth::{generate, PortfolioConfig};
 //!
-//! let p = generate(&PortfolioConfig { clients: 1_000, seed: 7, ..Default::default() })?;
+//! let p = generate(&PortfolioConfig::default().with_clients(1_000).with_seed(7))?;
 //! assert_eq!(p.clients.len(), 1_000);
-//! let again = generate(&PortfolioConfig { clients: 1_000, seed: 7, ..Default::default() })?;
+//! let again = generate(&PortfolioConfig::default().with_clients(1_000).with_seed(7))?;
 //! assert_eq!(p.clients[123], again.clients[123]);
 //! let rate = p.truth.iter().filter(|t| t.churned).count() as f64 / 1_000.0;
 //! assert!(rate > 0.05 && rate < 0.25);
@@ -88,6 +88,7 @@ const HNW_PARETO_ALPHA: f64 = 1.5;
 /// The tier a generated client was drawn in (its AUM lies in that tier's band).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum GeneratedTier {
     /// AUM below [`MASS_UPPER`].
     Mass,
@@ -100,6 +101,7 @@ pub enum GeneratedTier {
 /// Settings of the generator. Defaults are documented on each field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[non_exhaustive]
 pub struct PortfolioConfig {
     /// Number of clients (default 10,000).
     pub clients: usize,
@@ -176,6 +178,66 @@ fn add_months(date: &str, months: u32) -> Result<String> {
     Ok(format!("{year:04}-{:02}-{:02}", total % 12 + 1, d.min(28)))
 }
 
+/// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
+/// start from a constructor or [`Default`] and set what they need.
+impl PortfolioConfig {
+    /// Sets [`clients`](Self::clients).
+    #[must_use]
+    pub fn with_clients(mut self, clients: usize) -> Self {
+        self.clients = clients;
+        self
+    }
+
+    /// Sets [`seed`](Self::seed).
+    #[must_use]
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Sets [`tier_shares`](Self::tier_shares).
+    #[must_use]
+    pub fn with_tier_shares(mut self, tier_shares: [f64; 3]) -> Self {
+        self.tier_shares = tier_shares;
+        self
+    }
+
+    /// Sets [`survey_response_rate`](Self::survey_response_rate).
+    #[must_use]
+    pub fn with_survey_response_rate(mut self, survey_response_rate: f64) -> Self {
+        self.survey_response_rate = survey_response_rate;
+        self
+    }
+
+    /// Sets [`intercept_shift`](Self::intercept_shift).
+    #[must_use]
+    pub fn with_intercept_shift(mut self, intercept_shift: f64) -> Self {
+        self.intercept_shift = intercept_shift;
+        self
+    }
+
+    /// Sets [`observed_on`](Self::observed_on).
+    #[must_use]
+    pub fn with_observed_on(mut self, observed_on: impl Into<String>) -> Self {
+        self.observed_on = observed_on.into();
+        self
+    }
+
+    /// Sets [`id_prefix`](Self::id_prefix).
+    #[must_use]
+    pub fn with_id_prefix(mut self, id_prefix: impl Into<String>) -> Self {
+        self.id_prefix = id_prefix.into();
+        self
+    }
+
+    /// Sets [`drift`](Self::drift).
+    #[must_use]
+    pub fn with_drift(mut self, drift: Option<SynthDrift>) -> Self {
+        self.drift = drift;
+        self
+    }
+}
+
 impl Default for PortfolioConfig {
     fn default() -> Self {
         PortfolioConfig {
@@ -221,6 +283,7 @@ impl PortfolioConfig {
 
 /// What the generator knows about a client and a model has to find out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GroundTruth {
     /// The tier the client was drawn in.
     pub tier: GeneratedTier,
@@ -239,6 +302,7 @@ pub const CAUSE_THRESHOLD: f64 = 0.3;
 
 /// A generated portfolio: records (with churn labels) and their ground truth, aligned.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Portfolio {
     /// The client records, each with a churn label.
     pub clients: Vec<ClientRecord>,

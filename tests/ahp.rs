@@ -192,10 +192,7 @@ fn small_n_threshold_option() {
     // n = 3 matrix with CR ≈ 0.081 (numpy eigvals, RI 0.58): between 0.05 and 0.10.
     let mm = PairwiseMatrix::from_upper_triangle(3, &[2.0, 5.0, 1.0]).unwrap();
     let p = mm.priorities(PriorityMethod::Eigenvector).unwrap();
-    let strict = ConsistencyConfig {
-        saaty_small_n: true,
-        ..ConsistencyConfig::default()
-    };
+    let strict = ConsistencyConfig::default().with_saaty_small_n(true);
     let q = mm
         .priorities_with(PriorityMethod::Eigenvector, &strict)
         .unwrap();
@@ -609,36 +606,24 @@ mod repair {
             RepairStrategy::BestImprovement,
             RepairStrategy::LargestError,
         ] {
-            let opts = RepairOptions {
-                strategy,
-                ..RepairOptions::default()
-            };
+            let opts = RepairOptions::default().with_strategy(strategy);
             let r = m.repair(&opts, &ConsistencyConfig::default()).unwrap();
             assert!(r.reached, "{strategy:?}");
             assert_eq!(r.changes.len(), 1, "{strategy:?}");
             assert_eq!((r.changes[0].row, r.changes[0].col), (0, 6));
             assert!(r.priorities.consistency_ratio <= 0.10);
         }
-        let rounded = RepairOptions {
-            round_to_scale: true,
-            ..RepairOptions::default()
-        };
+        let rounded = RepairOptions::default().with_round_to_scale(true);
         let r = m.repair(&rounded, &ConsistencyConfig::default()).unwrap();
         assert!(r.reached);
         let v = r.changes[0].new;
         assert!(v == v.round() || (1.0 / v - (1.0 / v).round()).abs() < 1e-12);
         // With no changes allowed the matrix comes back untouched and unrepaired.
-        let none = RepairOptions {
-            max_changes: 0,
-            ..RepairOptions::default()
-        };
+        let none = RepairOptions::default().with_max_changes(0);
         let r = m.repair(&none, &ConsistencyConfig::default()).unwrap();
         assert!(!r.reached && r.changes.is_empty());
         assert_eq!(r.matrix, m);
-        let bad = RepairOptions {
-            target_cr: 0.0,
-            ..RepairOptions::default()
-        };
+        let bad = RepairOptions::default().with_target_cr(0.0);
         assert!(m.repair(&bad, &ConsistencyConfig::default()).is_err());
     }
 }

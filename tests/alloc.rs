@@ -40,10 +40,9 @@ fn allocations() -> usize {
 #[test]
 fn classify_allocates_nothing() {
     use wealthscore::segment::{RfmModel, RfmValues, TieringPolicy};
-    let p = wealthscore::synth::generate(&wealthscore::synth::PortfolioConfig {
-        clients: 500,
-        ..Default::default()
-    })
+    let p = wealthscore::synth::generate(
+        &wealthscore::synth::PortfolioConfig::default().with_clients(500),
+    )
     .unwrap();
     let policy = TieringPolicy::default();
     let values: Vec<RfmValues> = p.clients.iter().map(RfmValues::from_client).collect();
@@ -84,15 +83,11 @@ fn evaluating_a_client_allocates_nothing() {
 
 #[test]
 fn assess_allocates_nothing() {
-    let book = wealthscore::synth::generate(&wealthscore::synth::PortfolioConfig {
-        clients: 3_000,
-        ..Default::default()
-    })
+    let book = wealthscore::synth::generate(
+        &wealthscore::synth::PortfolioConfig::default().with_clients(3_000),
+    )
     .unwrap();
-    let forest_params = ForestParams {
-        n_trees: 10,
-        ..Default::default()
-    };
+    let forest_params = ForestParams::default().with_n_trees(10);
     let models = [
         ChurnModel::Logistic(
             LogisticModel::fit_records(&LogisticParams::default(), &book.clients).unwrap(),

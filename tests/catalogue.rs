@@ -94,10 +94,9 @@ fn tiering_policy_rejects_thresholds_out_of_order() {
 
 #[test]
 fn model_files_with_wrong_shapes_are_rejected() {
-    let book = wealthscore::synth::generate(&wealthscore::synth::PortfolioConfig {
-        clients: 2_000,
-        ..Default::default()
-    })
+    let book = wealthscore::synth::generate(
+        &wealthscore::synth::PortfolioConfig::default().with_clients(2_000),
+    )
     .unwrap();
     let m = ChurnModel::Logistic(
         LogisticModel::fit_records(&LogisticParams::default(), &book.clients).unwrap(),
@@ -141,10 +140,9 @@ fn model_files_with_wrong_shapes_are_rejected() {
 
 #[test]
 fn training_on_one_class_is_an_error() {
-    let mut book = wealthscore::synth::generate(&wealthscore::synth::PortfolioConfig {
-        clients: 300,
-        ..Default::default()
-    })
+    let mut book = wealthscore::synth::generate(
+        &wealthscore::synth::PortfolioConfig::default().with_clients(300),
+    )
     .unwrap()
     .clients;
     for c in &mut book {

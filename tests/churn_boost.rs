@@ -10,12 +10,7 @@ use wealthscore::churn::{ChurnModel, Classifier, Fit, features};
 use wealthscore::synth::{PortfolioConfig, generate};
 
 fn data(n: usize, seed: u64) -> (Array2<f64>, Vec<bool>, Vec<f64>) {
-    let p = generate(&PortfolioConfig {
-        clients: n,
-        seed,
-        ..Default::default()
-    })
-    .unwrap();
+    let p = generate(&PortfolioConfig::default().with_clients(n).with_seed(seed)).unwrap();
     let x = features::extract_batch(&p.clients).unwrap();
     let y = features::labels(&p.clients).unwrap();
     (x, y, p.truth.iter().map(|t| t.probability).collect())
@@ -112,7 +107,7 @@ fn monotone_constraints_hold_on_every_row() {
 fn treeshap_adds_up_to_the_logit_and_probability() {
     let (x, y, _) = data(5_000, 8);
     let b = BoostedModel::fit_features(&BoostParams::default().with_trees(40), x.view(), &y).unwrap();
-    let f = ForestModel::fit_features(&ForestParams { n_trees: 20, ..Default::default() }, x.view(), &y).unwrap();
+    let f = ForestModel::fit_features(&ForestParams::default().with_n_trees(20), x.view(), &y).unwrap();
     let mut c = [0.0; features::N_FEATURES];
     for row in x.rows().into_iter().take(300) {
         let r: [f64; features::N_FEATURES] = row.to_vec().try_into().unwrap();

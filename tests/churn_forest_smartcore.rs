@@ -17,11 +17,11 @@ use wealthscore::churn::{Classifier, Fit, features};
 use wealthscore::synth::{PortfolioConfig, generate};
 
 fn split() -> (Array2<f64>, Vec<bool>, Array2<f64>, Vec<bool>) {
-    let p = generate(&PortfolioConfig {
-        clients: 16_000,
-        seed: 77,
-        ..Default::default()
-    })
+    let p = generate(
+        &PortfolioConfig::default()
+            .with_clients(16_000)
+            .with_seed(77),
+    )
     .unwrap();
     let x = features::extract_batch(&p.clients).unwrap();
     let y = features::labels(&p.clients).unwrap();
@@ -49,13 +49,11 @@ fn bagged_trees_match_bagged_smartcore_trees_in_auc() {
     let (xtr, ytr, xte, yte) = split();
     let trees = 30;
     let ours = ForestModel::fit(
-        &ForestParams {
-            n_trees: trees,
-            max_depth: 8,
-            min_samples_leaf: 20,
-            max_features: Some(features::N_FEATURES),
-            ..Default::default()
-        },
+        &ForestParams::default()
+            .with_n_trees(trees)
+            .with_max_depth(8)
+            .with_min_samples_leaf(20)
+            .with_max_features(Some(features::N_FEATURES)),
         xtr.view(),
         &ytr,
     )
@@ -111,11 +109,7 @@ fn forest_decisions_match_smartcore_random_forest_accuracy() {
     // cross-check is on accuracy at the 0.5 cut-off: within one point of each other.
     let (xtr, ytr, xte, yte) = split();
     let ours = ForestModel::fit(
-        &ForestParams {
-            n_trees: 20,
-            max_depth: 8,
-            ..Default::default()
-        },
+        &ForestParams::default().with_n_trees(20).with_max_depth(8),
         xtr.view(),
         &ytr,
     )

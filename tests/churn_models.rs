@@ -16,11 +16,11 @@ struct Data {
 }
 
 fn data(train: usize, test: usize, seed: u64) -> Data {
-    let p = generate(&PortfolioConfig {
-        clients: train + test,
-        seed,
-        ..Default::default()
-    })
+    let p = generate(
+        &PortfolioConfig::default()
+            .with_clients(train + test)
+            .with_seed(seed),
+    )
     .unwrap();
     let x = features::extract_batch(&p.clients).unwrap();
     let y = features::labels(&p.clients).unwrap();
@@ -62,10 +62,7 @@ fn small_models() -> (Data, LogisticModel, ForestModel) {
     let d = data(5_000, 2_000, 5);
     let lr = LogisticModel::fit_features(&LogisticParams::default(), d.x_train.view(), &d.y_train)
         .unwrap();
-    let params = ForestParams {
-        n_trees: 10,
-        ..Default::default()
-    };
+    let params = ForestParams::default().with_n_trees(10);
     let rf = ForestModel::fit_features(&params, d.x_train.view(), &d.y_train).unwrap();
     (d, lr, rf)
 }
@@ -114,20 +111,11 @@ fn models_round_trip_with_stable_fingerprints() {
 #[test]
 fn the_same_seed_gives_the_same_forest() {
     let d = data(3_000, 10, 8);
-    let params = ForestParams {
-        n_trees: 5,
-        seed: 3,
-        ..Default::default()
-    };
+    let params = ForestParams::default().with_n_trees(5).with_seed(3);
     let a = ForestModel::fit_features(&params, d.x_train.view(), &d.y_train).unwrap();
     let b = ForestModel::fit_features(&params, d.x_train.view(), &d.y_train).unwrap();
     assert_eq!(a, b);
-    let c = ForestModel::fit_features(
-        &ForestParams { seed: 4, ..params },
-        d.x_train.view(),
-        &d.y_train,
-    )
-    .unwrap();
+    let c = ForestModel::fit_features(&params.with_seed(4), d.x_train.view(), &d.y_train).unwrap();
     assert_ne!(a, c);
 }
 

@@ -55,12 +55,10 @@ fn run(name: &str) {
         .fold(0.0, f64::max);
 
     // scikit-learn's forest there: 200 trees, max_depth 8, min_samples_leaf 1, sqrt features.
-    let params = ForestParams {
-        n_trees: 200,
-        max_depth: 8,
-        min_samples_leaf: 1,
-        ..Default::default()
-    };
+    let params = ForestParams::default()
+        .with_n_trees(200)
+        .with_max_depth(8)
+        .with_min_samples_leaf(1);
     let t = std::time::Instant::now();
     let rf = ForestModel::fit(&params, xtr.view(), &ytr).unwrap();
     let t_rf = t.elapsed();

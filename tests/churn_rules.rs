@@ -82,16 +82,8 @@ fn linear_model_recovers_the_generator_mechanism() {
     // The generator's logit is linear in these features (synth docs): its coefficients on
     // the raw scale are known. Fitted on 50,000 clients without penalty, the model
     // recovers the big ones within a few standard errors.
-    let p = generate(&PortfolioConfig {
-        clients: 50_000,
-        seed: 4,
-        ..Default::default()
-    })
-    .unwrap();
-    let params = LogisticParams {
-        l2: 0.0,
-        ..Default::default()
-    };
+    let p = generate(&PortfolioConfig::default().with_clients(50_000).with_seed(4)).unwrap();
+    let params = LogisticParams::default().with_l2(0.0);
     let m = LogisticModel::fit_records(&params, &p.clients).unwrap();
     let beta = |name: &str| m.raw_coefficients()[index_of(name).unwrap()];
     for (name, truth, tol) in [
@@ -137,12 +129,7 @@ fn scorecard_points_and_calibration() {
     assert!((c.iter().sum::<f64>() - 0.03 * 70.0).abs() < 1e-12);
 
     // Calibrated on labelled data it ranks well above chance and matches the base rate.
-    let pf = generate(&PortfolioConfig {
-        clients: 20_000,
-        seed: 6,
-        ..Default::default()
-    })
-    .unwrap();
+    let pf = generate(&PortfolioConfig::default().with_clients(20_000).with_seed(6)).unwrap();
     let mut card = Scorecard::default();
     card.calibrate(&pf.clients).unwrap();
     let probs = card.predict_records(&pf.clients).unwrap();
@@ -159,13 +146,7 @@ fn scorecard_points_and_calibration() {
     assert_eq!(serde_json::from_str::<Scorecard>(&json).unwrap(), card);
     let bad = json.replace("\"complaints_12m\"", "\"complaints\"");
     assert!(serde_json::from_str::<Scorecard>(&bad).is_err());
-    let nothing = Signal {
-        name: "x".into(),
-        feature: "complaints_12m".into(),
-        min: None,
-        max: None,
-        points: 1.0,
-    };
+    let nothing = Signal::new("x", "complaints_12m", None, None, 1.0);
     assert!(Scorecard::new(vec![nothing], 0.0, 1.0).is_err());
 }
 
@@ -193,11 +174,11 @@ fn reasons_name_the_generators_causes() {
     // Fitted logistic reasons against the generator's ground truth: for clients with a
     // dominant true cause (≥ 1.0 on the logit), the top reason's cause matches it in most
     // cases.
-    let p = generate(&PortfolioConfig {
-        clients: 30_000,
-        seed: 12,
-        ..Default::default()
-    })
+    let p = generate(
+        &PortfolioConfig::default()
+            .with_clients(30_000)
+            .with_seed(12),
+    )
     .unwrap();
     let m = ChurnModel::Logistic(
         LogisticModel::fit_records(&LogisticParams::default(), &p.clients).unwrap(),

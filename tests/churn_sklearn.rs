@@ -180,11 +180,11 @@ fn emp_matches_empulse_and_closed_forms() {
 #[test]
 #[ignore]
 fn write_reference_features() {
-    let p = wealthscore::synth::generate(&wealthscore::synth::PortfolioConfig {
-        clients: 800,
-        seed: 2026,
-        ..Default::default()
-    })
+    let p = wealthscore::synth::generate(
+        &wealthscore::synth::PortfolioConfig::default()
+            .with_clients(800)
+            .with_seed(2026),
+    )
     .unwrap();
     let x = features::extract_batch(&p.clients).unwrap();
     let y = features::labels(&p.clients).unwrap();

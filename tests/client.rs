@@ -65,21 +65,11 @@ fn each_rule_rejects_its_bad_value() {
     rejects(|c| c.fee_rate = f64::NEG_INFINITY, "fee_rate");
     rejects(|c| c.digital_share = 1.01, "digital_share");
     rejects(
-        |c| {
-            c.survey = Some(SurveyAnswers {
-                product: Some(6),
-                ..Default::default()
-            })
-        },
+        |c| c.survey = Some(SurveyAnswers::default().with_product(Some(6))),
         "survey.product",
     );
     rejects(
-        |c| {
-            c.survey = Some(SurveyAnswers {
-                competence: Some(0),
-                ..Default::default()
-            })
-        },
+        |c| c.survey = Some(SurveyAnswers::default().with_competence(Some(0))),
         "survey.competence",
     );
     rejects(
@@ -95,11 +85,7 @@ fn each_rule_rejects_its_bad_value() {
 
 #[test]
 fn json_round_trip_is_exact() {
-    let p = generate(&PortfolioConfig {
-        clients: 500,
-        ..Default::default()
-    })
-    .unwrap();
+    let p = generate(&PortfolioConfig::default().with_clients(500)).unwrap();
     let json = serde_json::to_vec(&p.clients).unwrap();
     let back: Vec<ClientRecord> = read_json(json.as_slice())
         .unwrap()
@@ -111,11 +97,7 @@ fn json_round_trip_is_exact() {
 
 #[test]
 fn csv_round_trip_is_exact() {
-    let p = generate(&PortfolioConfig {
-        clients: 500,
-        ..Default::default()
-    })
-    .unwrap();
+    let p = generate(&PortfolioConfig::default().with_clients(500)).unwrap();
     let mut buf = Vec::new();
     write_csv(&mut buf, &p.clients).unwrap();
     let back: Vec<ClientRecord> = read_csv(buf.as_slice())

@@ -30,10 +30,7 @@ fn separable_data_is_well_posed_with_l2_and_reported_without() {
     assert!(p.iter().all(|v| (0.0..=1.0).contains(v)));
     assert!(p[99] < 0.5 && p[100] > 0.5);
     // Without a penalty the likelihood has no maximum: the fit says so.
-    let none = LogisticParams {
-        l2: 0.0,
-        ..Default::default()
-    };
+    let none = LogisticParams::default().with_l2(0.0);
     let r = LogisticModel::fit(&none, x.view(), &y);
     assert!(
         matches!(r, Err(Error::NotConverged { .. }) | Err(Error::Fit { .. })),
@@ -54,10 +51,9 @@ fn probabilities_at_zero_and_one_give_finite_losses() {
 }
 
 fn scorer() -> Scorer {
-    let book = wealthscore::synth::generate(&wealthscore::synth::PortfolioConfig {
-        clients: 3_000,
-        ..Default::default()
-    })
+    let book = wealthscore::synth::generate(
+        &wealthscore::synth::PortfolioConfig::default().with_clients(3_000),
+    )
     .unwrap();
     let m = LogisticModel::fit_records(&LogisticParams::default(), &book.clients).unwrap();
     Scorer::new(ScorerConfig::with_model(ChurnModel::Logistic(m))).unwrap()
@@ -66,22 +62,22 @@ fn scorer() -> Scorer {
 #[test]
 fn huge_aum_and_one_month_of_history_are_scored() {
     let s = scorer();
-    // 10^15 in AUM: finite probability, CLV and value at risk; high-net-worth tier.
+    // 10^15 in AUM: finite probability, CLV and expected value lost; high-net-worth tier.
     let mut c = ClientRecord::example();
     let k = 2.5e9;
     c.aum = 400_000.0 * k;
     c.aum_history.iter_mut().for_each(|a| *a *= k);
     let h = c.holdings;
-    c.holdings = Holdings {
-        deposits: h.deposits * k,
-        wealth_products: h.wealth_products * k,
-        funds: h.funds * k,
-        insurance: h.insurance * k,
-        ..Default::default()
-    };
+    c.holdings = Holdings::default()
+        .with_deposits(h.deposits * k)
+        .with_wealth_products(h.wealth_products * k)
+        .with_funds(h.funds * k)
+        .with_insurance(h.insurance * k);
     c.transfer_out_amount_90d *= k;
     let a = s.assess(&c).unwrap();
-    assert!(a.churn_probability.is_finite() && a.clv.is_finite() && a.value_at_risk.is_finite());
+    assert!(
+        a.churn_probability.is_finite() && a.clv.is_finite() && a.expected_value_lost.is_finite()
+    );
     assert_eq!(
         a.tiering.asset,
         wealthscore::segment::AssetTier::HighNetWorth

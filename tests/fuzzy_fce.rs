@@ -89,11 +89,11 @@ fn weighted_average_two_level_evaluation() {
         matrices.push(
             MembershipMatrix::from_rows(&rs, Normalisation::Require { tolerance: 1e-12 }).unwrap(),
         );
-        groups.push(FactorGroup {
-            name: format!("group {}", g + 1),
-            indicators: (0..n).map(|i| format!("u{}{}", g + 1, i + 1)).collect(),
-            weights: weights[g].to_vec(),
-        });
+        groups.push(FactorGroup::new(
+            format!("group {}", g + 1),
+            (0..n).map(|i| format!("u{}{}", g + 1, i + 1)),
+            weights[g].to_vec(),
+        ));
         start += n;
     }
     let grades = GradeSet::new(&[
@@ -104,12 +104,9 @@ fn weighted_average_two_level_evaluation() {
         ("bad", 1.0),
     ])
     .unwrap();
-    let h = Hierarchy {
-        groups,
-        weights: vec![0.4, 0.3, 0.2, 0.1],
-        operator: Operator::WeightedAverage,
-        grades: grades.clone(),
-    };
+    let h = Hierarchy::new(groups, vec![0.4, 0.3, 0.2, 0.1])
+        .with_operator(Operator::WeightedAverage)
+        .with_grades(grades.clone());
     let e = h.evaluate(&matrices).unwrap();
     for (g, (ge, m)) in e.groups.iter().zip(&matrices).enumerate() {
         show(

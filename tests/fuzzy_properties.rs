@@ -81,13 +81,7 @@ proptest! {
         c.days_since_last_activity = days;
         c.return_vs_benchmark_12m = ret;
         c.dedicated_advisor = advisor;
-        let s = SurveyAnswers {
-            service_quality: answers[0],
-            product: answers[1],
-            experience: answers[2],
-            competence: answers[3],
-            risk_control: answers[4],
-        };
+        let s = SurveyAnswers::default().with_service_quality(answers[0]).with_product(answers[1]).with_experience(answers[2]).with_competence(answers[3]).with_risk_control(answers[4]);
         c.survey = s.any().then_some(s);
         c.validate().unwrap();
         let mut better = c.clone();

@@ -9,13 +9,14 @@ use wealthscore::fuzzy::{
 use wealthscore::{ClientRecord, Error};
 
 fn all_answers(v: u8) -> Option<SurveyAnswers> {
-    Some(SurveyAnswers {
-        service_quality: Some(v),
-        product: Some(v),
-        experience: Some(v),
-        competence: Some(v),
-        risk_control: Some(v),
-    })
+    Some(
+        SurveyAnswers::default()
+            .with_service_quality(Some(v))
+            .with_product(Some(v))
+            .with_experience(Some(v))
+            .with_competence(Some(v))
+            .with_risk_control(Some(v)),
+    )
 }
 
 /// Every indicator at its best anchor: all membership on "very satisfied".
@@ -93,10 +94,7 @@ fn behaviour_only_renormalises_within_dimensions() {
     assert!((e.dimension_b[0][3] - (1.0 - neutral)).abs() < 1e-12);
     assert_eq!(e.indicator_scores[0][0], None);
 
-    c.survey = Some(SurveyAnswers {
-        product: Some(4),
-        ..Default::default()
-    });
+    c.survey = Some(SurveyAnswers::default().with_product(Some(4)));
     let e = SatisfactionIndex::default().evaluate(&c).unwrap();
     assert_eq!((e.basis, e.survey_dimensions), (Basis::PartialSurvey, 1));
 }
@@ -158,11 +156,9 @@ fn config_is_validated_on_construction_and_load() {
         Err(Error::InvalidConfig { field, .. }) if field == "anchors[2][1][2]"
     ));
 
-    let cfg = SatisfactionConfig {
-        operator: Operator::MinMax,
-        likert_softening: 0.2,
-        ..Default::default()
-    };
+    let cfg = SatisfactionConfig::default()
+        .with_operator(Operator::MinMax)
+        .with_likert_softening(0.2);
     let index = SatisfactionIndex::new(cfg).unwrap();
     let json = serde_json::to_string(&index).unwrap();
     let back = serde_json::from_str::<SatisfactionIndex>(&json).unwrap();

@@ -217,11 +217,10 @@ fn clv_matches_lifetimes() {
     let r = reference();
     let bg = BgNbd::new(0.243, 4.414, 0.793, 2.426).unwrap();
     let gg = GammaGamma::new(6.25, 3.74, 15.44).unwrap();
-    let opts = ClvOptions {
-        months: 12,
-        monthly_discount_rate: 0.01,
-        periods_per_month: 4.345,
-    };
+    let opts = ClvOptions::default()
+        .with_months(12)
+        .with_monthly_discount_rate(0.01)
+        .with_periods_per_month(4.345);
     for row in r["clv"].as_array().unwrap() {
         let s = RfmSummary::new(f(row, "frequency"), f(row, "recency"), f(row, "age")).unwrap();
         let mv = f(row, "mean_value");
@@ -375,10 +374,7 @@ fn fit_rejects_bad_input() {
         .is_err()
     );
     // An iteration cap too small to converge is reported, not hidden.
-    let opts = FitOptions {
-        max_iterations: 2,
-        ..FitOptions::default()
-    };
+    let opts = FitOptions::default().with_max_iterations(2);
     assert!(matches!(
         BgNbd::fit(&cdnow_summary(), &opts),
         Err(wealthscore::Error::NotConverged { iterations: 2, .. })

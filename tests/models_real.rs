@@ -66,10 +66,7 @@ fn treeshap_sums_to_the_margin_on_every_real_row() {
     for name in ["telco", "bank"] {
         let s = load(&d, name);
         let b = BoostedModel::fit(&BoostParams::default(), s.x_train.view(), &s.y_train).unwrap();
-        let fp = ForestParams {
-            n_trees: 30,
-            ..Default::default()
-        };
+        let fp = ForestParams::default().with_n_trees(30);
         let f = ForestModel::fit(&fp, s.x_train.view(), &s.y_train).unwrap();
         let p = s.x_train.ncols();
         let mut c = vec![0.0; p];

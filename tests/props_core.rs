@@ -87,11 +87,8 @@ proptest! {
         p in any_f64(), clv in any_f64(), aum in any_f64(), r in any_f64(), hnw in any::<bool>()
     ) {
         let reasons = [(ChurnCause::Service, r), (ChurnCause::Fees, 0.5)];
-        let c = ClientRisk {
-            probability: p, clv, aum, reasons: &reasons,
-            tier: if hnw { AssetTier::HighNetWorth } else { AssetTier::Mass },
-            dedicated_advisor: false,
-        };
+        let tier = if hnw { AssetTier::HighNetWorth } else { AssetTier::Mass };
+        let c = ClientRisk::new("C", p, clv, aum, &reasons, tier);
         if let Ok(ranked) = ActionCatalogue::default().rank(&c) {
             let v: Vec<f64> = ranked.iter().flatten().map(|a| a.value_saved).collect();
             prop_assert!(v.iter().all(|x| x.is_finite() && *x > 0.0));

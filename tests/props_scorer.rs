@@ -9,11 +9,11 @@ use wealthscore::churn::{ChurnModel, Fit};
 use wealthscore::scorer::{Scorer, ScorerConfig};
 
 static SCORER: LazyLock<Scorer> = LazyLock::new(|| {
-    let book = wealthscore::synth::generate(&wealthscore::synth::PortfolioConfig {
-        clients: 5_000,
-        seed: 77,
-        ..Default::default()
-    })
+    let book = wealthscore::synth::generate(
+        &wealthscore::synth::PortfolioConfig::default()
+            .with_clients(5_000)
+            .with_seed(77),
+    )
     .unwrap();
     let m = LogisticModel::fit_records(&LogisticParams::default(), &book.clients).unwrap();
     Scorer::new(ScorerConfig::with_model(ChurnModel::Logistic(m))).unwrap()
@@ -48,16 +48,14 @@ prop_compose! {
         out in any_f64(),
         answers in proptest::option::of(proptest::collection::vec(proptest::option::of(0u8..7), 5)),
     ) -> ClientRecord {
-        let mut c = wealthscore::synth::generate(&wealthscore::synth::PortfolioConfig {
-            clients: 1, seed, ..Default::default()
-        }).unwrap().clients.remove(0);
+        let mut c = wealthscore::synth::generate(&wealthscore::synth::PortfolioConfig::default().with_clients(1).with_seed(seed)).unwrap().clients.remove(0);
         c.tenure_months = c.tenure_months.max(12);
         c.aum_history = scale[..months].iter().map(|s| s.abs() * 1e5).collect();
         c.monthly_transactions = tx[..months].to_vec();
         if aum.is_finite() && aum >= 0.0 {
             // Keep holdings consistent so that the record can be valid.
             c.aum = aum;
-            c.holdings = wealthscore::client::Holdings { deposits: aum, ..Default::default() };
+            c.holdings = wealthscore::client::Holdings::default().with_deposits(aum);
         } else {
             c.aum = aum;
         }
@@ -68,9 +66,9 @@ prop_compose! {
         c.days_since_last_activity = days;
         c.transfer_out_amount_90d = out.abs();
         c.transfers_out_90d = u32::from(out != 0.0);
-        c.survey = answers.map(|a| wealthscore::client::SurveyAnswers {
-            service_quality: a[0], product: a[1], experience: a[2], competence: a[3], risk_control: a[4],
-        });
+        c.survey = answers.map(|a| wealthscore::client::SurveyAnswers::default()
+            .with_service_quality(a[0]).with_product(a[1]).with_experience(a[2])
+            .with_competence(a[3]).with_risk_control(a[4]));
         c
     }
 }
@@ -85,7 +83,7 @@ proptest! {
                 prop_assert!(c.validate().is_ok());
                 prop_assert!((0.0..=1.0).contains(&a.churn_probability));
                 prop_assert!(a.clv.is_finite() && a.clv >= 0.0);
-                prop_assert!(a.value_at_risk.is_finite());
+                prop_assert!(a.expected_value_lost.is_finite());
                 let b: f64 = a.satisfaction.b.iter().sum();
                 prop_assert!((b - 1.0).abs() < 1e-9, "B sums to {}", b);
                 prop_assert!(a.satisfaction.score.is_finite());

@@ -6,15 +6,10 @@ use wealthscore::retention::{ActionCatalogue, ActionKind, ClientRisk};
 use wealthscore::segment::AssetTier;
 
 fn risk<'a>(p: f64, clv: f64, reasons: &'a [(ChurnCause, f64)], tier: AssetTier) -> ClientRisk<'a> {
-    ClientRisk {
-        probability: p,
-        clv,
-        aum: 100_000.0,
-        reasons,
-        tier,
-        dedicated_advisor: false,
-    }
+    ClientRisk::new("C", p, clv, 100_000.0, reasons, tier)
 }
+
+const IDS: [&str; 8] = ["c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7"];
 
 #[test]
 fn value_saved_matches_the_formula_by_hand() {
@@ -106,10 +101,18 @@ fn budget_allocation_is_optimal_when_costs_are_equal_and_reports_bad_clients() {
     let ps = [0.1, 0.5, 0.3, 0.9, 0.05, 0.7, 0.2];
     let mut clients: Vec<ClientRisk> = ps
         .iter()
-        .map(|&p| risk(p, 5_000.0, &reasons, AssetTier::Mass))
+        .zip(IDS)
+        .map(|(&p, id)| ClientRisk::new(id, p, 5_000.0, 100_000.0, &reasons, AssetTier::Mass))
         .collect();
     let bad_reasons = [(Service, f64::INFINITY)];
-    clients.push(risk(0.5, 5_000.0, &bad_reasons, AssetTier::Mass));
+    clients.push(ClientRisk::new(
+        IDS[7],
+        0.5,
+        5_000.0,
+        100_000.0,
+        &bad_reasons,
+        AssetTier::Mass,
+    ));
     let budget = 3.0 * 60.0 + 10.0;
     let plan = cat.allocate_budget(&clients, budget).unwrap();
     let value = |p: f64| p * 5_000.0 * 0.25 - 60.0;
@@ -133,7 +136,10 @@ fn budget_allocation_is_optimal_when_costs_are_equal_and_reports_bad_clients() {
     assert_eq!(plan.chosen.len(), 3);
     assert!(plan.spent <= budget);
     assert_eq!(plan.rejected.len(), 1);
-    assert_eq!(plan.rejected[0].0, 7);
+    assert_eq!(plan.rejected[0].0, "c7");
+    // The chosen are the three highest probabilities, named by id: 0.9, 0.7, 0.5.
+    let chosen: Vec<&str> = plan.chosen.iter().map(|a| a.client.as_str()).collect();
+    assert_eq!(chosen, ["c3", "c5", "c1"]);
     // Retained AUM: Σ p × 0.25 × 100,000 over the three chosen (0.9, 0.7, 0.5).
     assert!((plan.retained_aum - (0.9 + 0.7 + 0.5) * 0.25 * 100_000.0).abs() < 1e-6);
 }

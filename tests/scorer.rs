@@ -13,11 +13,11 @@ fn setup() -> (
     Vec<ClientRecord>,
     Vec<wealthscore::synth::GroundTruth>,
 ) {
-    let book = generate(&PortfolioConfig {
-        clients: 40_000,
-        seed: 2026,
-        ..Default::default()
-    })
+    let book = generate(
+        &PortfolioConfig::default()
+            .with_clients(40_000)
+            .with_seed(2026),
+    )
     .unwrap();
     let (train, test) = book.clients.split_at(20_000);
     let model = LogisticModel::fit_records(&LogisticParams::default(), train).unwrap();
@@ -31,7 +31,7 @@ fn end_to_end_against_ground_truth() {
     let results = scorer.assess_batch(&test);
     let a: Vec<Assessment> = results.iter().map(|r| r.clone().unwrap()).collect();
 
-    // Top decile by value at risk vs a random decile: share of the true churners' AUM.
+    // Top decile by expected value lost vs a random decile: share of the true churners' AUM.
     let churn_aum: f64 = test
         .iter()
         .zip(&truth)
@@ -39,7 +39,10 @@ fn end_to_end_against_ground_truth() {
         .map(|(c, _)| c.aum)
         .sum();
     let mut order: Vec<usize> = (0..test.len()).collect();
-    order.sort_by(|&i, &j| a[j].value_at_risk.total_cmp(&a[i].value_at_risk));
+    order.sort_by(|&i, &j| {
+        a[j].expected_value_lost
+            .total_cmp(&a[i].expected_value_lost)
+    });
     let decile = test.len() / 10;
     let top: f64 = order[..decile]
         .iter()
@@ -85,8 +88,10 @@ fn end_to_end_against_ground_truth() {
     // Expected vs observed churn rate on held-out clients of the same book.
     let observed = report.observed_churn_rate.unwrap();
     assert!((report.expected_churn_rate - observed).abs() < 0.015);
-    let vr: f64 = report.by_tier.iter().map(|g| g.value_at_risk).sum();
-    assert!((vr - report.total.value_at_risk).abs() < 1e-6 * report.total.value_at_risk);
+    let vr: f64 = report.by_tier.iter().map(|g| g.expected_value_lost).sum();
+    assert!(
+        (vr - report.total.expected_value_lost).abs() < 1e-6 * report.total.expected_value_lost
+    );
 }
 
 #[test]

@@ -17,10 +17,7 @@ fn client(aum: f64) -> ClientRecord {
     c.tenure_months = 60;
     c.aum = aum;
     c.aum_history = vec![aum; 12];
-    c.holdings = Holdings {
-        deposits: aum,
-        ..Default::default()
-    };
+    c.holdings = Holdings::default().with_deposits(aum);
     c.monthly_transactions = vec![2; 12];
     c.advisor_contacts_180d = 0;
     c.complaints_12m = 0;
@@ -112,11 +109,9 @@ fn lifecycle_boundaries_default_policy() {
 #[test]
 fn lifecycle_boundaries_through_records() {
     // ±25 % thresholds make the record's trend exact in binary (750/1000 − 1 = −0.25).
-    let p = TieringPolicy {
-        decline_trend: -0.25,
-        growth_trend: 0.25,
-        ..Default::default()
-    };
+    let p = TieringPolicy::default()
+        .with_decline_trend(-0.25)
+        .with_growth_trend(0.25);
     p.validate().unwrap();
     let with_trend = |then: f64| {
         let mut c = client(1_000.0);
@@ -153,21 +148,15 @@ fn lifecycle_boundaries_through_records() {
 fn complexity_boundaries() {
     let p = TieringPolicy::default();
     let mut c = client(900.0);
-    c.holdings = Holdings {
-        deposits: 450.0,
-        funds: 450.0,
-        ..Default::default()
-    };
+    c.holdings = Holdings::default().with_deposits(450.0).with_funds(450.0);
     assert_eq!(
         p.classify(&c, None).unwrap().complexity,
         NeedComplexity::Single
     );
-    c.holdings = Holdings {
-        deposits: 300.0,
-        funds: 300.0,
-        insurance: 300.0,
-        ..Default::default()
-    };
+    c.holdings = Holdings::default()
+        .with_deposits(300.0)
+        .with_funds(300.0)
+        .with_insurance(300.0);
     assert_eq!(
         p.classify(&c, None).unwrap().complexity,
         NeedComplexity::Diverse
@@ -269,42 +258,15 @@ fn policy_validation_and_serde() {
     );
     assert!(serde_json::from_str::<TieringPolicy>(r#"{"unknown_threshold": 1}"#).is_err());
     let bad = [
-        TieringPolicy {
-            mass_upper: f64::NAN,
-            ..p.clone()
-        },
-        TieringPolicy {
-            high_activity_per_month: f64::INFINITY,
-            ..p.clone()
-        },
-        TieringPolicy {
-            new_max_tenure_months: 40,
-            ..p.clone()
-        },
-        TieringPolicy {
-            decline_trend: 0.05,
-            ..p.clone()
-        },
-        TieringPolicy {
-            growth_trend: 0.0,
-            ..p.clone()
-        },
-        TieringPolicy {
-            diverse_min_categories: 1,
-            ..p.clone()
-        },
-        TieringPolicy {
-            at_risk_probability: 0.0,
-            ..p.clone()
-        },
-        TieringPolicy {
-            composite_cuts: [0.5, 0.4, 0.8],
-            ..p.clone()
-        },
-        TieringPolicy {
-            activity_window_months: 0,
-            ..p.clone()
-        },
+        (p.clone()).with_mass_upper(f64::NAN),
+        (p.clone()).with_high_activity_per_month(f64::INFINITY),
+        (p.clone()).with_new_max_tenure_months(40),
+        (p.clone()).with_decline_trend(0.05),
+        (p.clone()).with_growth_trend(0.0),
+        (p.clone()).with_diverse_min_categories(1),
+        (p.clone()).with_at_risk_probability(0.0),
+        (p.clone()).with_composite_cuts([0.5, 0.4, 0.8]),
+        (p.clone()).with_activity_window_months(0),
     ];
     for b in bad {
         assert!(
@@ -447,11 +409,7 @@ fn rfm_quintile_edges_by_hand() {
     assert_eq!(e[..3], [0.0, 10.0, 30.0]);
     assert!((e[3] - 78.0).abs() < 1e-12);
     assert_eq!(e[3], 78.00000000000004);
-    let model = RfmModel {
-        recency_edges: e,
-        frequency_edges: [1.0, 2.0, 3.0, 4.0],
-        monetary_edges: [1.0, 2.0, 3.0, 4.0],
-    };
+    let model = RfmModel::from_edges(e, [1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0, 4.0]).unwrap();
     let score = |r: f64| {
         model
             .score(&RfmValues {
@@ -512,10 +470,9 @@ fn rfm_grid_covers_every_cell() {
 
 #[test]
 fn rfm_on_a_synthetic_portfolio() {
-    let p = wealthscore::synth::generate(&wealthscore::synth::PortfolioConfig {
-        clients: 2_000,
-        ..Default::default()
-    })
+    let p = wealthscore::synth::generate(
+        &wealthscore::synth::PortfolioConfig::default().with_clients(2_000),
+    )
     .unwrap();
     let (model, scores) = rfm(&p.clients).unwrap();
     // Monetary values are distinct, so each quintile holds a fifth of the clients.
@@ -612,11 +569,9 @@ fn kmeans_recovers_separated_blobs() {
     let (x, truth) = blobs(4, 150, 3, 11);
     let names = ["a", "b", "c"];
     for selection in [KSelection::Silhouette, KSelection::Elbow] {
-        let params = ClusterParams {
-            k_max: 7,
-            selection,
-            ..Default::default()
-        };
+        let params = ClusterParams::default()
+            .with_k_max(7)
+            .with_selection(selection);
         let c = fit_clusters(&x, &names, &params).unwrap();
         assert_eq!(c.k(), 4, "{selection:?}: {:?}", c.candidates);
         let ari = adjusted_rand_index(&truth, &c.labels).unwrap();
@@ -650,15 +605,7 @@ fn profiles_name_what_is_distinctive() {
         }
     }
     let names = ["balance", "complaints", "tenure"];
-    let c = fit_clusters(
-        &x,
-        &names,
-        &ClusterParams {
-            k_max: 4,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let c = fit_clusters(&x, &names, &ClusterParams::default().with_k_max(4)).unwrap();
     assert_eq!(c.k(), 2);
     let small = c
         .profiles
@@ -674,53 +621,21 @@ fn profiles_name_what_is_distinctive() {
 #[test]
 fn clustering_rejects_bad_input() {
     let x = Array2::from_shape_vec((3, 1), vec![0.0, 1.0, f64::NAN]).unwrap();
-    assert!(
-        fit_clusters(
-            &x,
-            &["a"],
-            &ClusterParams {
-                k_max: 2,
-                ..Default::default()
-            }
-        )
-        .is_err()
-    );
+    assert!(fit_clusters(&x, &["a"], &ClusterParams::default().with_k_max(2)).is_err());
     let x = Array2::from_shape_vec((3, 1), vec![0.0, 1.0, 2.0]).unwrap();
     assert!(fit_clusters(&x, &["a"], &ClusterParams::default()).is_err()); // rows <= k_max
-    assert!(
-        fit_clusters(
-            &x,
-            &["a", "b"],
-            &ClusterParams {
-                k_max: 2,
-                ..Default::default()
-            }
-        )
-        .is_err()
-    );
-    assert!(
-        ClusterParams {
-            k_min: 1,
-            ..Default::default()
-        }
-        .validate()
-        .is_err()
-    );
+    assert!(fit_clusters(&x, &["a", "b"], &ClusterParams::default().with_k_max(2)).is_err());
+    assert!(ClusterParams::default().with_k_min(1).validate().is_err());
     assert!(behaviour_features(&[]).is_err());
 }
 
 #[test]
 fn clusters_on_a_synthetic_portfolio() {
-    let p = wealthscore::synth::generate(&wealthscore::synth::PortfolioConfig {
-        clients: 1_500,
-        ..Default::default()
-    })
+    let p = wealthscore::synth::generate(
+        &wealthscore::synth::PortfolioConfig::default().with_clients(1_500),
+    )
     .unwrap();
-    let params = ClusterParams {
-        k_max: 5,
-        n_init: 2,
-        ..Default::default()
-    };
+    let params = ClusterParams::default().with_k_max(5).with_n_init(2);
     let c = cluster_clients(&p.clients, &params).unwrap();
     assert_eq!(c.candidates.len(), 4);
     assert_eq!(c.labels.len(), 1_500);
@@ -735,28 +650,13 @@ fn clusters_on_a_synthetic_portfolio() {
 fn clustering_degenerate_data_does_not_panic() {
     // Constant data: every point identical. Either a clustering or an error, never a panic.
     let x = Array2::from_elem((20, 2), 3.0);
-    let r = fit_clusters(
-        &x,
-        &["a", "b"],
-        &ClusterParams {
-            k_max: 3,
-            ..Default::default()
-        },
-    );
+    let r = fit_clusters(&x, &["a", "b"], &ClusterParams::default().with_k_max(3));
     if let Ok(c) = r {
         assert_eq!(c.labels.len(), 20);
     }
     // Just more rows than k_max, with duplicates.
     let x = Array2::from_shape_vec((4, 1), vec![1.0, 1.0, 2.0, 2.0]).unwrap();
-    let c = fit_clusters(
-        &x,
-        &["a"],
-        &ClusterParams {
-            k_max: 3,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let c = fit_clusters(&x, &["a"], &ClusterParams::default().with_k_max(3)).unwrap();
     assert_eq!(c.k(), 2);
 }
 
@@ -804,11 +704,11 @@ mod props {
 
 #[test]
 fn classify_equals_classify_inputs_on_a_portfolio() {
-    let p = wealthscore::synth::generate(&wealthscore::synth::PortfolioConfig {
-        clients: 2_000,
-        seed: 3,
-        ..Default::default()
-    })
+    let p = wealthscore::synth::generate(
+        &wealthscore::synth::PortfolioConfig::default()
+            .with_clients(2_000)
+            .with_seed(3),
+    )
     .unwrap();
     let policy = TieringPolicy::default();
     for (c, t) in p.clients.iter().zip(&p.truth) {
@@ -822,6 +722,7 @@ fn classify_equals_classify_inputs_on_a_portfolio() {
             wealthscore::synth::GeneratedTier::Mass => AssetTier::Mass,
             wealthscore::synth::GeneratedTier::Mid => AssetTier::MidNetWorth,
             wealthscore::synth::GeneratedTier::HighNetWorth => AssetTier::HighNetWorth,
+            other => panic!("tier {other:?} unknown to this test"),
         };
         assert_eq!(a.asset, want, "{}", c.id);
     }

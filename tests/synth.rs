@@ -6,12 +6,8 @@ use wealthscore::ClientRecord;
 use wealthscore::synth::{GeneratedTier, PortfolioConfig, churn_logit, generate};
 
 fn portfolio(n: usize, seed: u64) -> wealthscore::synth::Portfolio {
-    generate(&PortfolioConfig {
-        clients: n,
-        seed,
-        ..Default::default()
-    })
-    .expect("default config is valid")
+    generate(&PortfolioConfig::default().with_clients(n).with_seed(seed))
+        .expect("default config is valid")
 }
 
 /// Rank-based ROC AUC with mid-ranks for ties (Mann–Whitney U / (n+ n-)).
@@ -218,18 +214,12 @@ fn a_simple_model_gets_near_the_bayes_auc() {
 
 #[test]
 fn invalid_configuration_is_rejected() {
-    let bad_shares = PortfolioConfig {
-        tier_shares: [0.9, 0.2, 0.0],
-        ..Default::default()
-    };
+    let bad_shares = PortfolioConfig::default().with_tier_shares([0.9, 0.2, 0.0]);
     assert!(matches!(
         generate(&bad_shares),
         Err(wealthscore::Error::InvalidInput { field, .. }) if field == "tier_shares"
     ));
-    let bad_rate = PortfolioConfig {
-        survey_response_rate: f64::NAN,
-        ..Default::default()
-    };
+    let bad_rate = PortfolioConfig::default().with_survey_response_rate(f64::NAN);
     assert!(matches!(
         generate(&bad_rate),
         Err(wealthscore::Error::NonFinite { field }) if field == "survey_response_rate"

@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(cfg) = serde_json::from_slice::<PortfolioConfig>(data)
         && cfg.validate().is_ok()
     {
-        let small = PortfolioConfig { clients: cfg.clients.min(20), ..cfg };
+        let small = cfg.with_clients(cfg.clients.min(20));
         let _ = wealthscore::synth::generate(&small);
     }
 });

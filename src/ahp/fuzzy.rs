@@ -70,6 +70,7 @@ impl Tfn {
 
 /// Fuzzy and crisp weights.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FuzzyWeights {
     /// Fuzzy weights (Buckley), or the synthetic extents `S_i` (Chang).
     pub fuzzy: Vec<Tfn>,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 /// Mean used to aggregate individual priorities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum PriorityMean {
     /// Weighted arithmetic mean (Forman & Peniwati's advice for AIP).
     #[default]

@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 /// How the alternatives are judged under one leaf criterion.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum AlternativeJudgments {
     /// Pairwise comparison of the alternatives.
     Pairwise(PairwiseMatrix),
@@ -428,6 +429,7 @@ impl Hierarchy {
 
 /// One node of an evaluated hierarchy.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct NodeResult {
     /// Criterion name (the goal for node 0).
     pub name: String,
@@ -452,6 +454,7 @@ pub struct NodeResult {
 /// An evaluated hierarchy (serialisable for export; re-evaluate a [`Hierarchy`] rather than
 /// loading results).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct HierarchyResult {
     /// All nodes, goal first, parents before children.
     pub nodes: Vec<NodeResult>,

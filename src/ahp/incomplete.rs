@@ -77,6 +77,7 @@ impl From<IncompleteMatrix> for IncompleteRaw {
 /// How missing judgments are filled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CompletionMethod {
     /// Harker's eigenvector method: gaps get `w_i / w_j`.
     Harker,
@@ -98,6 +99,7 @@ pub struct FilledJudgment {
 
 /// A completed matrix and what was filled.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Completion {
     /// Method used.
     pub method: CompletionMethod,

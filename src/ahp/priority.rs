@@ -20,6 +20,7 @@ pub(crate) const EIGEN_MAX_ITER: usize = 10_000;
 /// the matrix, so CI and CR are Saaty's and are reported for every method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum PriorityMethod {
     /// Saaty's principal right eigenvector (default), by power iteration to a certified
     /// bracket of relative width 1e-13 on λmax.
@@ -33,6 +34,7 @@ pub enum PriorityMethod {
 
 /// Weights and consistency of one pairwise matrix.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Priorities {
     /// Method that produced the weights.
     pub method: PriorityMethod,

@@ -77,6 +77,7 @@ const DONEGAN_DODD: [(usize, f64); 29] = [
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum RandomIndex {
     /// Saaty 1980 (default), n ≤ 15.
     #[default]
@@ -178,7 +179,7 @@ fn donegan_dodd(n: usize) -> f64 {
 ///
 /// ```
 /// use wealthscore::ahp::{ConsistencyConfig, RandomIndex};
-/// let strict = ConsistencyConfig { saaty_small_n: true, ..ConsistencyConfig::default() };
+/// let strict = ConsistencyConfig::default().with_saaty_small_n(true);
 /// strict.validate()?;
 /// assert_eq!(strict.threshold_for(3), 0.05);
 /// assert_eq!(strict.threshold_for(4), 0.08);
@@ -187,6 +188,7 @@ fn donegan_dodd(n: usize) -> f64 {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "ConsistencyConfigRaw")]
+#[non_exhaustive]
 pub struct ConsistencyConfig {
     /// Table used for CR = CI / RI.
     pub random_index: RandomIndex,
@@ -194,6 +196,24 @@ pub struct ConsistencyConfig {
     pub threshold: f64,
     /// Use 0.05 for n = 3 and 0.08 for n = 4 instead of `threshold`.
     pub saaty_small_n: bool,
+}
+
+/// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
+/// start from a constructor or [`Default`] and set what they need.
+impl ConsistencyConfig {
+    /// Sets [`threshold`](Self::threshold).
+    #[must_use]
+    pub fn with_threshold(mut self, threshold: f64) -> Self {
+        self.threshold = threshold;
+        self
+    }
+
+    /// Sets [`saaty_small_n`](Self::saaty_small_n).
+    #[must_use]
+    pub fn with_saaty_small_n(mut self, saaty_small_n: bool) -> Self {
+        self.saaty_small_n = saaty_small_n;
+        self
+    }
 }
 
 #[derive(Deserialize)]

@@ -32,6 +32,7 @@ pub struct JudgmentError {
 /// How [`PairwiseMatrix::repair`] picks the next judgment to change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum RepairStrategy {
     /// Try every unchanged judgment at its λmax-minimising value and change the one that
     /// lowers λmax most (default; fewest changes).
@@ -43,6 +44,7 @@ pub enum RepairStrategy {
 
 /// Options for [`PairwiseMatrix::repair`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RepairOptions {
     /// CR to reach (default 0.10), in (0, 1].
     pub target_cr: f64,
@@ -52,6 +54,38 @@ pub struct RepairOptions {
     pub round_to_scale: bool,
     /// Choice rule (default [`RepairStrategy::BestImprovement`]).
     pub strategy: RepairStrategy,
+}
+
+/// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
+/// start from a constructor or [`Default`] and set what they need.
+impl RepairOptions {
+    /// Sets [`target_cr`](Self::target_cr).
+    #[must_use]
+    pub fn with_target_cr(mut self, target_cr: f64) -> Self {
+        self.target_cr = target_cr;
+        self
+    }
+
+    /// Sets [`max_changes`](Self::max_changes).
+    #[must_use]
+    pub fn with_max_changes(mut self, max_changes: usize) -> Self {
+        self.max_changes = max_changes;
+        self
+    }
+
+    /// Sets [`round_to_scale`](Self::round_to_scale).
+    #[must_use]
+    pub fn with_round_to_scale(mut self, round_to_scale: bool) -> Self {
+        self.round_to_scale = round_to_scale;
+        self
+    }
+
+    /// Sets [`strategy`](Self::strategy).
+    #[must_use]
+    pub fn with_strategy(mut self, strategy: RepairStrategy) -> Self {
+        self.strategy = strategy;
+        self
+    }
 }
 
 impl Default for RepairOptions {
@@ -98,6 +132,7 @@ pub struct JudgmentChange {
 
 /// Result of [`PairwiseMatrix::repair`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Repair {
     /// The repaired matrix.
     pub matrix: PairwiseMatrix,

@@ -21,6 +21,7 @@ pub struct Crossing {
 
 /// Sensitivity of the ranking to one criterion's weight.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Sensitivity {
     /// The criterion.
     pub criterion: String,

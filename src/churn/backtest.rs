@@ -9,7 +9,7 @@
 //! ```
 //! use wealthscore::churn::{backtest::backtest, logistic::{LogisticModel, LogisticParams}, features};
 //! use wealthscore::synth::{generate, PortfolioConfig, SynthDrift};
-//! let cfg = PortfolioConfig { clients: 6_000, drift: Some(SynthDrift::default()), ..Default::default() };
+//! let cfg = PortfolioConfig::default().with_clients(6_000).with_drift(Some(SynthDrift::default()));
 //! let p = generate(&cfg)?;
 //! let x = features::extract_batch(&p.clients)?;
 //! let y = features::labels(&p.clients)?;
@@ -21,7 +21,7 @@
 
 use super::drift::{DriftBand, StabilityBins};
 use super::eval::{calibration, lift_table, roc_auc, select_rows};
-use super::{Classifier, Fit};
+use super::Fit;
 use crate::error::{Error, Result, check};
 use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};

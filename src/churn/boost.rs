@@ -29,7 +29,7 @@
 //! use wealthscore::churn::{Classifier, Fit, boost::{BoostParams, BoostedModel}};
 //! use wealthscore::synth::{generate, PortfolioConfig};
 //!
-//! let p = generate(&PortfolioConfig { clients: 3_000, seed: 2, ..Default::default() })?;
+//! let p = generate(&PortfolioConfig::default().with_clients(3_000).with_seed(2))?;
 //! let model = BoostedModel::fit_records(&BoostParams::default().with_trees(50), &p.clients)?;
 //! assert!(model.n_trees() <= 50);
 //! let prob = model.predict_records(&p.clients[..3])?;

@@ -163,6 +163,7 @@ pub fn brier(probs: &[f64], y: &[bool]) -> Result<f64> {
 
 /// One group of a lift table, clients ranked by descending score.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LiftRow {
     /// Group number, 1 = highest scores.
     pub group: usize,
@@ -227,6 +228,7 @@ pub fn lift_table(scores: &[f64], y: &[bool], groups: usize) -> Result<Vec<LiftR
 
 /// One bin of a calibration table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CalibrationBin {
     /// Lower edge of the predicted-probability bin.
     pub lower: f64,
@@ -242,6 +244,7 @@ pub struct CalibrationBin {
 
 /// A calibration table and its summary.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Calibration {
     /// Non-empty bins, lowest first.
     pub bins: Vec<CalibrationBin>,
@@ -389,6 +392,7 @@ pub fn confusion(scores: &[f64], y: &[bool], cutoff: f64) -> Result<Confusion> {
 /// contact cost `f = 1`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[non_exhaustive]
 pub struct EmpParams {
     /// First shape of the acceptance-rate Beta distribution (default 6).
     pub alpha: f64,
@@ -401,6 +405,45 @@ pub struct EmpParams {
     pub incentive_cost: f64,
     /// Cost of contacting a client (default 1).
     pub contact_cost: f64,
+}
+
+/// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
+/// start from a constructor or [`Default`] and set what they need.
+impl EmpParams {
+    /// Sets [`alpha`](Self::alpha).
+    #[must_use]
+    pub fn with_alpha(mut self, alpha: f64) -> Self {
+        self.alpha = alpha;
+        self
+    }
+
+    /// Sets [`beta`](Self::beta).
+    #[must_use]
+    pub fn with_beta(mut self, beta: f64) -> Self {
+        self.beta = beta;
+        self
+    }
+
+    /// Sets [`clv`](Self::clv).
+    #[must_use]
+    pub fn with_clv(mut self, clv: f64) -> Self {
+        self.clv = clv;
+        self
+    }
+
+    /// Sets [`incentive_cost`](Self::incentive_cost).
+    #[must_use]
+    pub fn with_incentive_cost(mut self, incentive_cost: f64) -> Self {
+        self.incentive_cost = incentive_cost;
+        self
+    }
+
+    /// Sets [`contact_cost`](Self::contact_cost).
+    #[must_use]
+    pub fn with_contact_cost(mut self, contact_cost: f64) -> Self {
+        self.contact_cost = contact_cost;
+        self
+    }
 }
 
 impl Default for EmpParams {
@@ -432,6 +475,7 @@ impl EmpParams {
 
 /// The expected maximum profit and the share of clients targeted at the optimum.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Emp {
     /// Expected maximum profit per client, in the currency of `clv`.
     pub emp: f64,
@@ -709,7 +753,7 @@ pub fn select_rows(x: ArrayView2<f64>, idx: &[usize]) -> Result<Array2<f64>> {
 ///
 /// ```
 /// use wealthscore::churn::{eval::cross_val_auc, logistic::{LogisticModel, LogisticParams}};
-/// let p = wealthscore::synth::generate(&wealthscore::synth::PortfolioConfig { clients: 2_000, ..Default::default() })?;
+/// let p = wealthscore::synth::generate(&wealthscore::synth::PortfolioConfig::default().with_clients(2_000))?;
 /// let x = wealthscore::churn::features::extract_batch(&p.clients)?;
 /// let y = wealthscore::churn::features::labels(&p.clients)?;
 /// let aucs = cross_val_auc::<LogisticModel>(&LogisticParams::default(), x.view(), &y, 3, 0)?;

@@ -230,8 +230,7 @@ pub fn extract_batch(records: &[ClientRecord]) -> Result<Array2<f64>> {
 /// Churn labels of a batch; every record must carry one.
 ///
 /// ```
-/// let p = wealthscore::synth::generate(&wealthscore::synth::PortfolioConfig {
-///     clients: 10, ..Default::default() })?;
+/// let p = wealthscore::synth::generate(&wealthscore::synth::PortfolioConfig::default().with_clients(10))?;
 /// assert_eq!(wealthscore::churn::features::labels(&p.clients)?.len(), 10);
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
@@ -249,6 +248,7 @@ pub fn labels(records: &[ClientRecord]) -> Result<Vec<bool>> {
 /// Per-feature centring and scaling fitted on training data (population standard
 /// deviation, as scikit-learn's `StandardScaler`); a constant feature gets scale 1.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Standardiser {
     /// Training means.
     pub mean: Vec<f64>,

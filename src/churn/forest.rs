@@ -26,8 +26,8 @@
 //! use wealthscore::churn::{Classifier, Fit, forest::{ForestModel, ForestParams}};
 //! use wealthscore::synth::{generate, PortfolioConfig};
 //!
-//! let p = generate(&PortfolioConfig { clients: 3_000, seed: 2, ..Default::default() })?;
-//! let params = ForestParams { n_trees: 20, ..Default::default() };
+//! let p = generate(&PortfolioConfig::default().with_clients(3_000).with_seed(2))?;
+//! let params = ForestParams::default().with_n_trees(20);
 //! let model = ForestModel::fit_records(&params, &p.clients)?;
 //! assert_eq!(model.n_trees(), 20);
 //! let prob = model.predict_records(&p.clients[..3])?;
@@ -53,6 +53,7 @@ pub const MAX_DEPTH: usize = tree::MAX_DEPTH;
 /// Settings of the forest fit; defaults in the field docs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[non_exhaustive]
 pub struct ForestParams {
     /// Number of trees (default 100).
     pub n_trees: usize,
@@ -60,7 +61,8 @@ pub struct ForestParams {
     pub max_depth: usize,
     /// Minimum (bootstrap-weighted) clients in a leaf (default 20).
     pub min_samples_leaf: usize,
-    /// Features drawn at each split; `None` = ⌈√p⌉ as scikit-learn (default `None`).
+    /// Features drawn at each split; `None` = ⌊√p⌋ (at least 1), as scikit-learn's
+    /// `max_features="sqrt"` (default `None`).
     pub max_features: Option<usize>,
     /// Bins per feature, 2–256 (default 64).
     pub max_bins: usize,
@@ -68,6 +70,59 @@ pub struct ForestParams {
     pub bootstrap: bool,
     /// Seed; the same seed gives the same forest (default 42).
     pub seed: u64,
+}
+
+/// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
+/// start from a constructor or [`Default`] and set what they need.
+impl ForestParams {
+    /// Sets [`n_trees`](Self::n_trees).
+    #[must_use]
+    pub fn with_n_trees(mut self, n_trees: usize) -> Self {
+        self.n_trees = n_trees;
+        self
+    }
+
+    /// Sets [`max_depth`](Self::max_depth).
+    #[must_use]
+    pub fn with_max_depth(mut self, max_depth: usize) -> Self {
+        self.max_depth = max_depth;
+        self
+    }
+
+    /// Sets [`min_samples_leaf`](Self::min_samples_leaf).
+    #[must_use]
+    pub fn with_min_samples_leaf(mut self, min_samples_leaf: usize) -> Self {
+        self.min_samples_leaf = min_samples_leaf;
+        self
+    }
+
+    /// Sets [`max_features`](Self::max_features).
+    #[must_use]
+    pub fn with_max_features(mut self, max_features: Option<usize>) -> Self {
+        self.max_features = max_features;
+        self
+    }
+
+    /// Sets [`max_bins`](Self::max_bins).
+    #[must_use]
+    pub fn with_max_bins(mut self, max_bins: usize) -> Self {
+        self.max_bins = max_bins;
+        self
+    }
+
+    /// Sets [`bootstrap`](Self::bootstrap).
+    #[must_use]
+    pub fn with_bootstrap(mut self, bootstrap: bool) -> Self {
+        self.bootstrap = bootstrap;
+        self
+    }
+
+    /// Sets [`seed`](Self::seed).
+    #[must_use]
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
 }
 
 impl Default for ForestParams {
@@ -88,7 +143,7 @@ impl ForestParams {
     /// Checks the settings.
     ///
     /// ```
-    /// let p = wealthscore::churn::forest::ForestParams { max_bins: 1, ..Default::default() };
+    /// let p = wealthscore::churn::forest::ForestParams::default().with_max_bins(1);
     /// assert!(p.validate().is_err());
     /// ```
     pub fn validate(&self) -> Result<()> {
@@ -215,7 +270,7 @@ impl ForestModel {
     /// # use wealthscore::churn::{Classifier, Fit, forest::{ForestModel, ForestParams}};
     /// # use ndarray::array;
     /// let x = array![[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 0.0]];
-    /// let params = ForestParams { n_trees: 3, min_samples_leaf: 1, bootstrap: false, ..Default::default() };
+    /// let params = ForestParams::default().with_n_trees(3).with_min_samples_leaf(1).with_bootstrap(false);
     /// let m = ForestModel::fit(&params, x.view(), &[false, false, true, true])?;
     /// let mut c = [0.0; 2];
     /// let p = m.saabas_contributions(&[3.0, 0.0], &mut c)?;
@@ -253,7 +308,7 @@ impl ForestModel {
     /// # use wealthscore::churn::{Fit, forest::{ForestModel, ForestParams}};
     /// # use ndarray::array;
     /// let x = array![[0.0], [1.0], [2.0], [3.0]];
-    /// let params = ForestParams { n_trees: 3, min_samples_leaf: 1, bootstrap: false, ..Default::default() };
+    /// let params = ForestParams::default().with_n_trees(3).with_min_samples_leaf(1).with_bootstrap(false);
     /// let m = ForestModel::fit(&params, x.view(), &[false, false, true, true])?;
     /// assert_eq!(m.vote_share(&[3.0])?, 1.0);
     /// # Ok::<(), wealthscore::Error>(())
@@ -540,10 +595,7 @@ impl Fit for ForestModel {
             }
             edges.push(e);
         }
-        let mtry = params
-            .max_features
-            .unwrap_or_else(|| (p as f64).sqrt().ceil() as usize)
-            .clamp(1, p);
+        let mtry = params.max_features.unwrap_or_else(|| p.isqrt()).clamp(1, p);
         let mut g = Grower {
             bins: &bins,
             n,

@@ -19,7 +19,7 @@
 //! use wealthscore::churn::{Classifier, Fit, logistic::{LogisticModel, LogisticParams}};
 //! use wealthscore::synth::{generate, PortfolioConfig};
 //!
-//! let p = generate(&PortfolioConfig { clients: 3_000, seed: 1, ..Default::default() })?;
+//! let p = generate(&PortfolioConfig::default().with_clients(3_000).with_seed(1))?;
 //! let model = LogisticModel::fit_records(&LogisticParams::default(), &p.clients)?;
 //! let prob = model.predict_records(&p.clients[..5])?;
 //! assert!(prob.iter().all(|q| *q > 0.0 && *q < 1.0));
@@ -35,6 +35,7 @@ use serde::{Deserialize, Serialize};
 /// Settings of the logistic fit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[non_exhaustive]
 pub struct LogisticParams {
     /// L2 penalty `λ` on the standardised coefficients (`1/C` in scikit-learn); default 1.
     pub l2: f64,
@@ -42,6 +43,31 @@ pub struct LogisticParams {
     pub max_iterations: usize,
     /// Stop when the largest Newton step component falls below this (default 1e-10).
     pub tolerance: f64,
+}
+
+/// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
+/// start from a constructor or [`Default`] and set what they need.
+impl LogisticParams {
+    /// Sets [`l2`](Self::l2).
+    #[must_use]
+    pub fn with_l2(mut self, l2: f64) -> Self {
+        self.l2 = l2;
+        self
+    }
+
+    /// Sets [`max_iterations`](Self::max_iterations).
+    #[must_use]
+    pub fn with_max_iterations(mut self, max_iterations: usize) -> Self {
+        self.max_iterations = max_iterations;
+        self
+    }
+
+    /// Sets [`tolerance`](Self::tolerance).
+    #[must_use]
+    pub fn with_tolerance(mut self, tolerance: f64) -> Self {
+        self.tolerance = tolerance;
+        self
+    }
 }
 
 impl Default for LogisticParams {
@@ -58,7 +84,7 @@ impl LogisticParams {
     /// Checks the settings.
     ///
     /// ```
-    /// let p = wealthscore::churn::logistic::LogisticParams { l2: -1.0, ..Default::default() };
+    /// let p = wealthscore::churn::logistic::LogisticParams::default().with_l2(-1.0);
     /// assert!(p.validate().is_err());
     /// ```
     pub fn validate(&self) -> Result<()> {
@@ -374,6 +400,19 @@ fn cholesky_solve(a: &mut [f64], b: &mut [f64], k: usize) -> bool {
     true
 }
 
+/// The error for a fit whose coefficients keep growing: (quasi-)separable classes.
+fn separable(iterations: usize, l2: f64) -> Error {
+    Error::NotConverged {
+        method: "logistic regression (Newton)".into(),
+        iterations,
+        detail: format!(
+            "the coefficients keep growing, as when the classes are (almost) perfectly \
+             separable and the likelihood has no maximum: raise the L2 penalty `l2` (now {l2}; \
+             the default is 1.0)"
+        ),
+    }
+}
+
 impl Fit for LogisticModel {
     type Params = LogisticParams;
 
@@ -443,11 +482,24 @@ impl Fit for LogisticModel {
             }
             let mut step = grad.clone();
             if !cholesky_solve(&mut hess, &mut step, k) {
-                return Err(Error::Fit {
-                    model: "logistic regression".into(),
-                    reason: "the Hessian is singular (constant or collinear features with l2 = 0)"
-                        .into(),
-                });
+                // At the start every weight p(1 − p) is 1/4, so a singular Hessian there
+                // means constant or collinear columns; later it means the probabilities
+                // have saturated at 0 and 1: the classes are separable.
+                if it == 1 {
+                    let constant = (0..p).find(|&j| z.chunks_exact(k).all(|row| row[j] == 0.0));
+                    let which = match constant {
+                        Some(j) => format!("column `{}` is constant", schema.names[j]),
+                        None => "some columns are collinear".to_string(),
+                    };
+                    return Err(Error::Fit {
+                        model: "logistic regression".into(),
+                        reason: format!(
+                            "{which}, so the unpenalised coefficients are not determined: \
+                             set l2 > 0 (e.g. the default 1.0) or drop the redundant columns"
+                        ),
+                    });
+                }
+                return Err(separable(iterations, params.l2));
             }
             let decrement: f64 = grad.iter().zip(&step).map(|(g, s)| g * s).sum();
             // Backtracking line search (Armijo); a full step is taken near the optimum.
@@ -476,14 +528,7 @@ impl Fit for LogisticModel {
             }
         }
         if !converged {
-            return Err(Error::NotConverged {
-                method: "logistic regression (Newton)".into(),
-                iterations,
-                detail: format!(
-                    "objective {f}; data may be separable (raise l2 from {})",
-                    params.l2
-                ),
-            });
+            return Err(separable(iterations, params.l2));
         }
         let intercept = w[p];
         w.truncate(p);

@@ -24,7 +24,7 @@
 //! use wealthscore::churn::{ChurnModel, Fit, features, logistic::{LogisticModel, LogisticParams}};
 //! use wealthscore::synth::{generate, PortfolioConfig};
 //!
-//! let p = generate(&PortfolioConfig { clients: 5_000, seed: 3, ..Default::default() })?;
+//! let p = generate(&PortfolioConfig::default().with_clients(5_000).with_seed(3))?;
 //! let model = ChurnModel::Logistic(LogisticModel::fit_records(&LogisticParams::default(), &p.clients)?);
 //! let mut x = [0.0; features::N_FEATURES];
 //! let mut contrib = [0.0; features::N_FEATURES];
@@ -240,6 +240,7 @@ pub trait Fit: Classifier + Sized {
 /// which check that the model is on the current schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "model")]
+#[non_exhaustive]
 pub enum ChurnModel {
     /// L2 logistic regression.
     Logistic(logistic::LogisticModel),

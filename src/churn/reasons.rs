@@ -79,6 +79,7 @@ pub fn signal_contributions(contrib: &[f64; N_FEATURES], out: &mut [f64; N_SIGNA
 
 /// One reason behind a client's risk.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Reason {
     /// The signal (an entry of [`SIGNALS`]).
     pub signal: String,
@@ -96,6 +97,7 @@ pub struct Reason {
 
 /// A client's probability with its top reasons.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Explanation {
     /// Churn probability.
     pub probability: f64,

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 /// A client's churn risk level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum RiskLevel {
     /// Below the medium cut-off.
     Low,

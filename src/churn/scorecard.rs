@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 
 /// One warning signal: fires when `min <= x[feature] <= max` (either bound optional).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Signal {
     /// A short name, e.g. `falling_balance`.
     pub name: String,
@@ -46,8 +47,34 @@ pub struct Signal {
     pub points: f64,
 }
 
+/// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
+/// start from a constructor or [`Default`] and set what they need.
 impl Signal {
-    fn new(name: &str, feature: &str, min: Option<f64>, max: Option<f64>, points: f64) -> Self {
+    /// Sets [`min`](Self::min).
+    #[must_use]
+    pub fn with_min(mut self, min: Option<f64>) -> Self {
+        self.min = min;
+        self
+    }
+
+    /// Sets [`max`](Self::max).
+    #[must_use]
+    pub fn with_max(mut self, max: Option<f64>) -> Self {
+        self.max = max;
+        self
+    }
+}
+
+impl Signal {
+    /// A signal named `name` that fires when `feature` lies in `[min, max]` (an open side
+    /// is `None`) and then adds `points`.
+    ///
+    /// ```
+    /// use wealthscore::churn::scorecard::Signal;
+    /// let s = Signal::new("many_complaints", "complaints", Some(3.0), None, 40.0);
+    /// assert_eq!(s.feature, "complaints");
+    /// ```
+    pub fn new(name: &str, feature: &str, min: Option<f64>, max: Option<f64>, points: f64) -> Self {
         Signal {
             name: name.into(),
             feature: feature.into(),
@@ -197,7 +224,7 @@ impl Scorecard {
     ///
     /// ```
     /// use wealthscore::churn::scorecard::{Scorecard, Signal};
-    /// let bad = Signal { name: "x".into(), feature: "no_such".into(), min: Some(1.0), max: None, points: 5.0 };
+    /// let bad = Signal::new("x", "no_such", Some(1.0), None, 5.0);
     /// assert!(Scorecard::new(vec![bad], -3.0, 0.03).is_err());
     /// ```
     pub fn new(signals: Vec<Signal>, intercept: f64, slope: f64) -> Result<Self> {

@@ -22,7 +22,7 @@
 //! ```
 //! use wealthscore::churn::select::{select, Candidate, SelectionParams};
 //! use wealthscore::churn::{Classifier, features, logistic::LogisticParams, boost::BoostParams};
-//! let p = wealthscore::synth::generate(&wealthscore::synth::PortfolioConfig { clients: 3_000, ..Default::default() })?;
+//! let p = wealthscore::synth::generate(&wealthscore::synth::PortfolioConfig::default().with_clients(3_000))?;
 //! let x = features::extract_batch(&p.clients)?;
 //! let y = features::labels(&p.clients)?;
 //! let params = SelectionParams::default().with_candidates(vec![

@@ -130,20 +130,26 @@ pub(crate) fn pack(
                     "tree {t} is deeper than {MAX_DEPTH} levels"
                 )));
             }
-            if has_parent[l] || has_parent[l + 1] {
-                return Err(Error::model(format!(
-                    "node {i} shares child {l} with another node"
-                )));
+            // Every node but a root has exactly one parent, so each tree is a tree (one-row
+            // and batch walks reach the same leaf).
+            for c in [l, l + 1] {
+                if has_parent[c] {
+                    return Err(Error::model(format!(
+                        "node {c} of tree {t} has two parents (the second is node {i}); \
+                         a tree's nodes must each have one parent"
+                    )));
+                }
+                has_parent[c] = true;
             }
-            has_parent[l] = true;
-            has_parent[l + 1] = true;
             depth[l] = depth[i] + 1;
             depth[l + 1] = depth[i] + 1;
             deepest = deepest.max(depth[i] + 1);
         }
         // Every node but the root is the child of exactly one node: no orphans, no sharing.
         if let Some(i) = (r + 1..end).find(|&i| !has_parent[i]) {
-            return Err(Error::model(format!("node {i} of tree {t} has no parent")));
+            return Err(Error::model(format!(
+                "node {i} of tree {t} has no parent (only the root, node {r}, may lack one)"
+            )));
         }
         tree_depth.push(deepest);
         expected.push(leaf_sum / a.cover[r]);

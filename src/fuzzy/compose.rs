@@ -19,6 +19,7 @@ pub const WEIGHT_TOLERANCE: f64 = 1e-6;
 /// weights and the rows of R each sum to 1; the others are normalised afterwards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Operator {
     /// M(∧,∨): Zadeh's max–min composition, the dominant factor decides.
     MinMax,

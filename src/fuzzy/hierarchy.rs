@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FuzzyEvaluation {
     /// B before normalisation, as the operator produced it.
     pub raw: Vec<f64>,
@@ -62,6 +63,7 @@ impl FuzzyEvaluation {
 
 /// A group of indicators (a dimension) with its own weights.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FactorGroup {
     /// The group's name, e.g. `service quality`.
     pub name: String,
@@ -69,6 +71,28 @@ pub struct FactorGroup {
     pub indicators: Vec<String>,
     /// Indicator weights, summing to 1.
     pub weights: Vec<f64>,
+}
+
+impl FactorGroup {
+    /// A group named `name` of indicators with their weights (checked when the
+    /// [`Hierarchy`] is validated).
+    ///
+    /// ```
+    /// use wealthscore::fuzzy::FactorGroup;
+    /// let g = FactorGroup::new("service", ["speed", "care"], vec![0.6, 0.4]);
+    /// assert_eq!(g.indicators, ["speed", "care"]);
+    /// ```
+    pub fn new<I, S>(name: impl Into<String>, indicators: I, weights: Vec<f64>) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        FactorGroup {
+            name: name.into(),
+            indicators: indicators.into_iter().map(Into::into).collect(),
+            weights,
+        }
+    }
 }
 
 /// A two-level evaluation: each group's R is composed with the group's weights into a
@@ -79,15 +103,13 @@ pub struct FactorGroup {
 /// ```
 /// use wealthscore::fuzzy::{FactorGroup, Hierarchy, MembershipMatrix, Operator, GradeSet};
 /// use ndarray::array;
-/// let h = Hierarchy {
-///     groups: vec![
-///         FactorGroup { name: "service".into(), indicators: vec!["speed".into(), "care".into()], weights: vec![0.5, 0.5] },
-///         FactorGroup { name: "product".into(), indicators: vec!["fit".into()], weights: vec![1.0] },
-///     ],
-///     weights: vec![0.6, 0.4],
-///     operator: Operator::WeightedAverage,
-///     grades: GradeSet::new(&[("good", 90.0), ("fair", 70.0), ("poor", 50.0)])?,
-/// };
+/// let groups = vec![
+///     FactorGroup::new("service", ["speed", "care"], vec![0.5, 0.5]),
+///     FactorGroup::new("product", ["fit"], vec![1.0]),
+/// ];
+/// let h = Hierarchy::new(groups, vec![0.6, 0.4])
+///     .with_operator(Operator::WeightedAverage)
+///     .with_grades(GradeSet::new(&[("good", 90.0), ("fair", 70.0), ("poor", 50.0)])?);
 /// let rs = [
 ///     MembershipMatrix::from_votes(&array![[6.0, 3.0, 1.0], [2.0, 4.0, 4.0]])?,
 ///     MembershipMatrix::from_votes(&array![[7.0, 2.0, 1.0]])?,
@@ -99,6 +121,7 @@ pub struct FactorGroup {
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Hierarchy {
     /// The groups (dimensions).
     pub groups: Vec<FactorGroup>,
@@ -110,8 +133,27 @@ pub struct Hierarchy {
     pub grades: GradeSet,
 }
 
+/// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
+/// start from a constructor or [`Default`] and set what they need.
+impl Hierarchy {
+    /// Sets [`operator`](Self::operator).
+    #[must_use]
+    pub fn with_operator(mut self, operator: Operator) -> Self {
+        self.operator = operator;
+        self
+    }
+
+    /// Sets [`grades`](Self::grades).
+    #[must_use]
+    pub fn with_grades(mut self, grades: GradeSet) -> Self {
+        self.grades = grades;
+        self
+    }
+}
+
 /// One group's result inside a [`HierarchyEvaluation`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GroupEvaluation {
     /// The group's name.
     pub name: String,
@@ -123,6 +165,7 @@ pub struct GroupEvaluation {
 
 /// The result of [`Hierarchy::evaluate`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct HierarchyEvaluation {
     /// The overall grade vector read.
     pub overall: FuzzyEvaluation,
@@ -135,6 +178,17 @@ pub struct HierarchyEvaluation {
 }
 
 impl Hierarchy {
+    /// Groups with their weights, the default operator M(·,⊕) and the default five-grade
+    /// set; change them with [`Hierarchy::with_operator`] and [`Hierarchy::with_grades`].
+    pub fn new(groups: Vec<FactorGroup>, weights: Vec<f64>) -> Self {
+        Hierarchy {
+            groups,
+            weights,
+            operator: Operator::default(),
+            grades: GradeSet::default(),
+        }
+    }
+
     /// Checks weights, names and sizes.
     pub fn validate(&self) -> Result<()> {
         self.grades.validate()?;

@@ -13,6 +13,7 @@ pub const ROW_SUM_TOLERANCE: f64 = 1e-9;
 /// chooses, so rows are never rescaled silently.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Normalisation {
     /// Rows must already sum to 1 within `tolerance`, else an error names the row.
     Require {
@@ -29,6 +30,7 @@ pub enum Normalisation {
 /// How one measured indicator maps to memberships of the grades.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum IndicatorScale {
     /// `anchors[k]` is the indicator value typical of grade `k` (best first), strictly
     /// increasing or strictly decreasing. Membership is split linearly between the two

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 /// named constructors) to obtain a validated function.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "shape", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Shape {
     /// `trimf([a, b, c])`: 0 outside `(a, c)`, 1 at `b`, linear between; `a <= b <= c`.
     Triangular {

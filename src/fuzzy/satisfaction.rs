@@ -58,6 +58,7 @@ pub const PER_DIMENSION: usize = 3;
 /// The five satisfaction dimensions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Dimension {
     /// Speed, courtesy, personal attention.
     ServiceQuality,
@@ -107,6 +108,7 @@ impl Dimension {
 /// The fifteen default indicators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Indicator {
     /// `survey.service_quality`.
     SurveyServiceQuality,
@@ -249,6 +251,7 @@ pub const DEFAULT_INDICATOR_WEIGHTS: [[f64; PER_DIMENSION]; DIMENSIONS] = [
 /// Configuration of the [`SatisfactionIndex`]; plain data, checked by
 /// [`SatisfactionConfig::validate`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SatisfactionConfig {
     /// Five grades, best first (default: very satisfied … very dissatisfied, 95 … 55).
     pub grades: GradeSet,
@@ -274,6 +277,69 @@ pub struct SatisfactionConfig {
     pub risky_share_targets: [f64; 5],
     /// Months of AUM history over which the drawdown is measured (default 12).
     pub drawdown_months: usize,
+}
+
+/// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
+/// start from a constructor or [`Default`] and set what they need.
+impl SatisfactionConfig {
+    /// Sets [`grades`](Self::grades).
+    #[must_use]
+    pub fn with_grades(mut self, grades: GradeSet) -> Self {
+        self.grades = grades;
+        self
+    }
+
+    /// Sets [`dimension_weights`](Self::dimension_weights).
+    #[must_use]
+    pub fn with_dimension_weights(mut self, dimension_weights: [f64; DIMENSIONS]) -> Self {
+        self.dimension_weights = dimension_weights;
+        self
+    }
+
+    /// Sets [`indicator_weights`](Self::indicator_weights).
+    #[must_use]
+    pub fn with_indicator_weights(
+        mut self,
+        indicator_weights: [[f64; PER_DIMENSION]; DIMENSIONS],
+    ) -> Self {
+        self.indicator_weights = indicator_weights;
+        self
+    }
+
+    /// Sets [`anchors`](Self::anchors).
+    #[must_use]
+    pub fn with_anchors(mut self, anchors: [[[f64; GRADES]; 2]; DIMENSIONS]) -> Self {
+        self.anchors = anchors;
+        self
+    }
+
+    /// Sets [`likert_softening`](Self::likert_softening).
+    #[must_use]
+    pub fn with_likert_softening(mut self, likert_softening: f64) -> Self {
+        self.likert_softening = likert_softening;
+        self
+    }
+
+    /// Sets [`operator`](Self::operator).
+    #[must_use]
+    pub fn with_operator(mut self, operator: Operator) -> Self {
+        self.operator = operator;
+        self
+    }
+
+    /// Sets [`risky_share_targets`](Self::risky_share_targets).
+    #[must_use]
+    pub fn with_risky_share_targets(mut self, risky_share_targets: [f64; 5]) -> Self {
+        self.risky_share_targets = risky_share_targets;
+        self
+    }
+
+    /// Sets [`drawdown_months`](Self::drawdown_months).
+    #[must_use]
+    pub fn with_drawdown_months(mut self, drawdown_months: usize) -> Self {
+        self.drawdown_months = drawdown_months;
+        self
+    }
 }
 
 impl Default for SatisfactionConfig {
@@ -343,6 +409,7 @@ impl SatisfactionConfig {
 /// What an evaluation rests on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Basis {
     /// Survey answers on all five dimensions plus behaviour.
     SurveyAndBehaviour,
@@ -357,6 +424,7 @@ pub enum Basis {
 /// The satisfaction of one client or group. Plain fixed-size data: evaluating a
 /// client allocates nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SatisfactionEvaluation {
     /// Overall B, normalised.
     pub b: [f64; GRADES],
@@ -401,6 +469,7 @@ impl SatisfactionEvaluation {
 
 /// A group's evaluation with its head counts.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GroupSatisfaction {
     /// The evaluation of the group's averaged membership rows.
     pub evaluation: SatisfactionEvaluation,

@@ -97,6 +97,7 @@ pub fn behaviour_features(clients: &[ClientRecord]) -> Result<Array2<f64>> {
 /// How `k` is chosen among the candidates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum KSelection {
     /// The `k` with the highest mean silhouette coefficient.
     Silhouette,
@@ -108,6 +109,7 @@ pub enum KSelection {
 /// Settings of [`fit_clusters`]. Defaults are documented on each field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[non_exhaustive]
 pub struct ClusterParams {
     /// Smallest `k` tried (default 2; at least 2).
     pub k_min: usize,
@@ -126,6 +128,66 @@ pub struct ClusterParams {
     pub silhouette_sample: usize,
     /// Distinctive features listed per cluster profile (default 3).
     pub top_features: usize,
+}
+
+/// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
+/// start from a constructor or [`Default`] and set what they need.
+impl ClusterParams {
+    /// Sets [`k_min`](Self::k_min).
+    #[must_use]
+    pub fn with_k_min(mut self, k_min: usize) -> Self {
+        self.k_min = k_min;
+        self
+    }
+
+    /// Sets [`k_max`](Self::k_max).
+    #[must_use]
+    pub fn with_k_max(mut self, k_max: usize) -> Self {
+        self.k_max = k_max;
+        self
+    }
+
+    /// Sets [`selection`](Self::selection).
+    #[must_use]
+    pub fn with_selection(mut self, selection: KSelection) -> Self {
+        self.selection = selection;
+        self
+    }
+
+    /// Sets [`seed`](Self::seed).
+    #[must_use]
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Sets [`max_iter`](Self::max_iter).
+    #[must_use]
+    pub fn with_max_iter(mut self, max_iter: usize) -> Self {
+        self.max_iter = max_iter;
+        self
+    }
+
+    /// Sets [`n_init`](Self::n_init).
+    #[must_use]
+    pub fn with_n_init(mut self, n_init: usize) -> Self {
+        self.n_init = n_init;
+        self
+    }
+
+    /// Sets [`silhouette_sample`](Self::silhouette_sample).
+    #[must_use]
+    pub fn with_silhouette_sample(mut self, silhouette_sample: usize) -> Self {
+        self.silhouette_sample = silhouette_sample;
+        self
+    }
+
+    /// Sets [`top_features`](Self::top_features).
+    #[must_use]
+    pub fn with_top_features(mut self, top_features: usize) -> Self {
+        self.top_features = top_features;
+        self
+    }
 }
 
 impl Default for ClusterParams {
@@ -182,6 +244,7 @@ pub struct KCandidate {
 /// Plain serde data; deserialisation runs [`ClusterModel::validate`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "RawClusterModel", into = "RawClusterModel")]
+#[non_exhaustive]
 pub struct ClusterModel {
     /// Feature names, one per column.
     pub feature_names: Vec<String>,
@@ -282,6 +345,7 @@ impl ClusterModel {
 
 /// A feature on which a cluster stands out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Distinctive {
     /// Feature name.
     pub feature: String,
@@ -296,6 +360,7 @@ pub struct Distinctive {
 /// What a cluster is: its size and the features where it differs most from the
 /// portfolio.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ClusterProfile {
     /// Cluster index.
     pub cluster: usize,
@@ -326,6 +391,7 @@ impl ClusterProfile {
 
 /// The result of [`fit_clusters`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Clustering {
     /// The chosen model.
     pub model: ClusterModel,
@@ -456,7 +522,7 @@ fn compact_labels<'a>(labels: impl Iterator<Item = &'a usize>) -> Vec<usize> {
 ///
 /// // Two obvious groups on one feature.
 /// let x = array![[0.0], [0.1], [0.2], [10.0], [10.1], [10.2]];
-/// let params = ClusterParams { k_max: 3, ..Default::default() };
+/// let params = ClusterParams::default().with_k_max(3);
 /// let c = fit_clusters(&x, &["balance"], &params)?;
 /// assert_eq!(c.k(), 2);
 /// assert_eq!(c.labels[0], c.labels[2]);
@@ -546,8 +612,8 @@ pub fn fit_clusters(
 /// ```
 /// use wealthscore::synth::{generate, PortfolioConfig};
 /// use wealthscore::segment::{cluster_clients, ClusterParams};
-/// let p = generate(&PortfolioConfig { clients: 300, ..Default::default() })?;
-/// let c = cluster_clients(&p.clients, &ClusterParams { k_max: 4, n_init: 1, ..Default::default() })?;
+/// let p = generate(&PortfolioConfig::default().with_clients(300))?;
+/// let c = cluster_clients(&p.clients, &ClusterParams::default().with_k_max(4).with_n_init(1))?;
 /// assert_eq!(c.profiles.len(), c.k());
 /// # Ok::<(), wealthscore::Error>(())
 /// ```

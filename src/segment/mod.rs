@@ -27,7 +27,7 @@
 //!     println!("{}: {}", strategy.tier.name(), strategy.summary);
 //! }
 //!
-//! let p = generate(&PortfolioConfig { clients: 1_000, ..Default::default() })?;
+//! let p = generate(&PortfolioConfig::default().with_clients(1_000))?;
 //! let probs: Vec<f64> = p.truth.iter().map(|t| t.probability).collect();
 //! let summary = PortfolioSummary::from_clients(&policy, &p.clients, Some(&probs))?;
 //! let hnw = summary.label(TierLabel::HighNetWorth);

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// Asset-size tier, from assets under management.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum AssetTier {
     /// AUM below [`TieringPolicy::mass_upper`].
     Mass,
@@ -20,6 +21,7 @@ pub enum AssetTier {
 /// Activity tier, from transactions and advisor interactions per month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ActivityTier {
     /// Fewer than [`TieringPolicy::high_activity_per_month`] interactions a month.
     Low,
@@ -30,6 +32,7 @@ pub enum ActivityTier {
 /// Lifecycle stage, from tenure and the AUM trend.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Lifecycle {
     /// Tenure below [`TieringPolicy::new_max_tenure_months`].
     New,
@@ -44,6 +47,7 @@ pub enum Lifecycle {
 /// Need complexity, from the number of product categories held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum NeedComplexity {
     /// Fewer than [`TieringPolicy::diverse_min_categories`] categories held.
     Single,
@@ -54,6 +58,7 @@ pub enum NeedComplexity {
 /// Loyalty, from tenure, AUM trend, complaints and (when supplied) a churn probability.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Loyalty {
     /// At least one warning sign, or a relationship too young to count as loyal.
     AtRisk,
@@ -64,6 +69,7 @@ pub enum Loyalty {
 /// Overall service level from the weighted composite score (see [`TieringPolicy::composite_cuts`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CompositeTier {
     /// Composite score below the first cut.
     Basic,
@@ -103,6 +109,7 @@ impl CompositeTier {
 /// One value of one dimension: the key of the strategy catalogue and the summary tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum TierLabel {
     /// [`AssetTier::HighNetWorth`].
     HighNetWorth,
@@ -244,7 +251,11 @@ pub const WEIGHT_NAMES: [&str; 5] = ["asset", "activity", "lifecycle", "complexi
 /// The six numbers the five dimensions are computed from, as extracted from a record
 /// by [`TieringPolicy::inputs`]. A columnar caller can fill them from its own columns
 /// and call [`TieringPolicy::classify_inputs`].
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+///
+/// Start from [`Default`] (all zero: no assets, no activity, a first-month client) and set
+/// the fields with the `with_` methods.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TieringInputs {
     /// Assets under management (`>= 0`).
     pub aum: f64,
@@ -260,10 +271,57 @@ pub struct TieringInputs {
     pub complaints_12m: u32,
 }
 
+/// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
+/// start from a constructor or [`Default`] and set what they need.
+impl TieringInputs {
+    /// Sets [`aum`](Self::aum).
+    #[must_use]
+    pub fn with_aum(mut self, aum: f64) -> Self {
+        self.aum = aum;
+        self
+    }
+
+    /// Sets [`activity_per_month`](Self::activity_per_month).
+    #[must_use]
+    pub fn with_activity_per_month(mut self, activity_per_month: f64) -> Self {
+        self.activity_per_month = activity_per_month;
+        self
+    }
+
+    /// Sets [`aum_trend`](Self::aum_trend).
+    #[must_use]
+    pub fn with_aum_trend(mut self, aum_trend: f64) -> Self {
+        self.aum_trend = aum_trend;
+        self
+    }
+
+    /// Sets [`tenure_months`](Self::tenure_months).
+    #[must_use]
+    pub fn with_tenure_months(mut self, tenure_months: u32) -> Self {
+        self.tenure_months = tenure_months;
+        self
+    }
+
+    /// Sets [`categories_held`](Self::categories_held).
+    #[must_use]
+    pub fn with_categories_held(mut self, categories_held: u32) -> Self {
+        self.categories_held = categories_held;
+        self
+    }
+
+    /// Sets [`complaints_12m`](Self::complaints_12m).
+    #[must_use]
+    pub fn with_complaints_12m(mut self, complaints_12m: u32) -> Self {
+        self.complaints_12m = complaints_12m;
+        self
+    }
+}
+
 /// A client's classification on the five dimensions and the composite tier.
 ///
 /// Plain `Copy` data: producing it allocates nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Tiering {
     /// Asset size.
     pub asset: AssetTier,
@@ -312,6 +370,7 @@ impl Tiering {
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "RawPolicy", into = "RawPolicy")]
+#[non_exhaustive]
 pub struct TieringPolicy {
     /// AUM from which a client is mid-net-worth (default 500,000, the synthetic
     /// generator's [`crate::synth::MASS_UPPER`]).
@@ -357,6 +416,115 @@ pub struct TieringPolicy {
     /// Composite-score cuts between basic/standard, standard/priority and
     /// priority/premier, increasing in `(0, 1)` (default 0.25, 0.50, 0.75).
     pub composite_cuts: [f64; 3],
+}
+
+/// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
+/// start from a constructor or [`Default`] and set what they need.
+impl TieringPolicy {
+    /// Sets [`mass_upper`](Self::mass_upper).
+    #[must_use]
+    pub fn with_mass_upper(mut self, mass_upper: f64) -> Self {
+        self.mass_upper = mass_upper;
+        self
+    }
+
+    /// Sets [`hnw_lower`](Self::hnw_lower).
+    #[must_use]
+    pub fn with_hnw_lower(mut self, hnw_lower: f64) -> Self {
+        self.hnw_lower = hnw_lower;
+        self
+    }
+
+    /// Sets [`activity_window_months`](Self::activity_window_months).
+    #[must_use]
+    pub fn with_activity_window_months(mut self, activity_window_months: u32) -> Self {
+        self.activity_window_months = activity_window_months;
+        self
+    }
+
+    /// Sets [`high_activity_per_month`](Self::high_activity_per_month).
+    #[must_use]
+    pub fn with_high_activity_per_month(mut self, high_activity_per_month: f64) -> Self {
+        self.high_activity_per_month = high_activity_per_month;
+        self
+    }
+
+    /// Sets [`trend_months`](Self::trend_months).
+    #[must_use]
+    pub fn with_trend_months(mut self, trend_months: u32) -> Self {
+        self.trend_months = trend_months;
+        self
+    }
+
+    /// Sets [`new_max_tenure_months`](Self::new_max_tenure_months).
+    #[must_use]
+    pub fn with_new_max_tenure_months(mut self, new_max_tenure_months: u32) -> Self {
+        self.new_max_tenure_months = new_max_tenure_months;
+        self
+    }
+
+    /// Sets [`growth_max_tenure_months`](Self::growth_max_tenure_months).
+    #[must_use]
+    pub fn with_growth_max_tenure_months(mut self, growth_max_tenure_months: u32) -> Self {
+        self.growth_max_tenure_months = growth_max_tenure_months;
+        self
+    }
+
+    /// Sets [`growth_trend`](Self::growth_trend).
+    #[must_use]
+    pub fn with_growth_trend(mut self, growth_trend: f64) -> Self {
+        self.growth_trend = growth_trend;
+        self
+    }
+
+    /// Sets [`decline_trend`](Self::decline_trend).
+    #[must_use]
+    pub fn with_decline_trend(mut self, decline_trend: f64) -> Self {
+        self.decline_trend = decline_trend;
+        self
+    }
+
+    /// Sets [`diverse_min_categories`](Self::diverse_min_categories).
+    #[must_use]
+    pub fn with_diverse_min_categories(mut self, diverse_min_categories: u32) -> Self {
+        self.diverse_min_categories = diverse_min_categories;
+        self
+    }
+
+    /// Sets [`loyal_min_tenure_months`](Self::loyal_min_tenure_months).
+    #[must_use]
+    pub fn with_loyal_min_tenure_months(mut self, loyal_min_tenure_months: u32) -> Self {
+        self.loyal_min_tenure_months = loyal_min_tenure_months;
+        self
+    }
+
+    /// Sets [`at_risk_complaints`](Self::at_risk_complaints).
+    #[must_use]
+    pub fn with_at_risk_complaints(mut self, at_risk_complaints: u32) -> Self {
+        self.at_risk_complaints = at_risk_complaints;
+        self
+    }
+
+    /// Sets [`at_risk_trend`](Self::at_risk_trend).
+    #[must_use]
+    pub fn with_at_risk_trend(mut self, at_risk_trend: f64) -> Self {
+        self.at_risk_trend = at_risk_trend;
+        self
+    }
+
+    /// Sets [`at_risk_probability`](Self::at_risk_probability).
+    #[must_use]
+    pub fn with_at_risk_probability(mut self, at_risk_probability: f64) -> Self {
+        self.at_risk_probability = at_risk_probability;
+        self
+    }
+
+    /// Sets [`composite_cuts`](Self::composite_cuts).
+    #[must_use]
+    pub fn with_composite_cuts(mut self, composite_cuts: [f64; 3]) -> Self {
+        self.composite_cuts = composite_cuts;
+        self
+    }
 }
 
 impl Default for TieringPolicy {
@@ -839,8 +1007,12 @@ impl TieringPolicy {
     /// ```
     /// use wealthscore::segment::{TieringPolicy, TieringInputs, AssetTier};
     /// let p = TieringPolicy::default();
-    /// let x = TieringInputs { aum: 6.0e6, activity_per_month: 5.0, aum_trend: 0.02,
-    ///     tenure_months: 80, categories_held: 4, complaints_12m: 0 };
+    /// let x = TieringInputs::default()
+    ///     .with_aum(6.0e6)
+    ///     .with_activity_per_month(5.0)
+    ///     .with_aum_trend(0.02)
+    ///     .with_tenure_months(80)
+    ///     .with_categories_held(4);
     /// let t = p.classify_inputs(&x, Some(0.05))?;
     /// assert_eq!(t.asset, AssetTier::HighNetWorth);
     /// assert!((t.composite_score - 1.0).abs() < 1e-12); // best on every dimension

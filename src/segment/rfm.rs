@@ -70,7 +70,7 @@ impl RfmValues {
     pub fn from_client(c: &ClientRecord) -> Self {
         RfmValues {
             recency_days: f64::from(c.days_since_last_activity),
-            frequency: f64::from(c.recent_transactions(FREQUENCY_MONTHS)),
+            frequency: c.recent_transactions(FREQUENCY_MONTHS) as f64,
             monetary: c.aum,
         }
     }
@@ -102,6 +102,7 @@ impl RfmValues {
 /// The named RFM segments (see the module docs for the grid).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum RfmSegment {
     /// Recent and very frequent (R 5, F 4–5).
     Champions,
@@ -201,6 +202,7 @@ impl RfmSegment {
 }
 
 /// One client's RFM scores and segment.
+// Left exhaustive: the three RFM scores and their segment are the whole definition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RfmScore {
     /// Recency score, 5 = most recent.
@@ -267,6 +269,7 @@ fn bin(edges: &[f64; 4], x: f64) -> u8 {
 /// fitted on one portfolio can score clients elsewhere.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "RawRfm", into = "RawRfm")]
+#[non_exhaustive]
 pub struct RfmModel {
     /// Quintile edges of recency days.
     pub recency_edges: [f64; 4],
@@ -308,6 +311,27 @@ impl TryFrom<RawRfm> for RfmModel {
 }
 
 impl RfmModel {
+    /// A model from quintile edges found elsewhere (recency days, frequency, monetary),
+    /// checked as on load.
+    ///
+    /// ```
+    /// use wealthscore::segment::RfmModel;
+    /// let e = [1.0, 2.0, 3.0, 4.0];
+    /// assert!(RfmModel::from_edges(e, e, e).is_ok());
+    /// assert!(RfmModel::from_edges([4.0, 3.0, 2.0, 1.0], e, e).is_err());
+    /// ```
+    pub fn from_edges(
+        recency_edges: [f64; 4],
+        frequency_edges: [f64; 4],
+        monetary_edges: [f64; 4],
+    ) -> Result<Self> {
+        RfmModel::try_from(RawRfm {
+            recency_edges,
+            frequency_edges,
+            monetary_edges,
+        })
+    }
+
     /// Fits the quintile edges of each of the three values.
     pub fn fit(values: &[RfmValues]) -> Result<Self> {
         check::non_empty("rfm values", values)?;
@@ -358,7 +382,7 @@ impl RfmModel {
 ///
 /// ```
 /// use wealthscore::synth::{generate, PortfolioConfig};
-/// let p = generate(&PortfolioConfig { clients: 200, ..Default::default() })?;
+/// let p = generate(&PortfolioConfig::default().with_clients(200))?;
 /// let (_model, scores) = wealthscore::segment::rfm(&p.clients)?;
 /// assert_eq!(scores.len(), 200);
 /// # Ok::<(), wealthscore::Error>(())

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// The service strategy for one tier label.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Strategy {
     /// The tier label this strategy serves.
     pub tier: TierLabel,
@@ -13,6 +14,24 @@ pub struct Strategy {
     pub summary: String,
     /// Concrete service actions, most important first (at least one).
     pub actions: Vec<String>,
+}
+
+impl Strategy {
+    /// The strategy for `tier`: a one-line summary and concrete actions, most important
+    /// first.
+    ///
+    /// ```
+    /// use wealthscore::segment::{Strategy, TierLabel};
+    /// let s = Strategy::new(TierLabel::Loyal, "Thank and reward", vec!["Annual review".into()]);
+    /// assert_eq!(s.actions.len(), 1);
+    /// ```
+    pub fn new(tier: TierLabel, summary: impl Into<String>, actions: Vec<String>) -> Self {
+        Strategy {
+            tier,
+            summary: summary.into(),
+            actions,
+        }
+    }
 }
 
 /// Service strategies for every tier label: data a firm can replace (load its own from

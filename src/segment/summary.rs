@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// Aggregates of the clients in one tier.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TierStats {
     /// Number of clients.
     pub count: usize,
@@ -24,7 +25,7 @@ pub struct TierStats {
 /// use wealthscore::segment::{PortfolioSummary, TieringPolicy, TierLabel};
 /// use wealthscore::synth::{generate, PortfolioConfig};
 ///
-/// let p = generate(&PortfolioConfig { clients: 500, ..Default::default() })?;
+/// let p = generate(&PortfolioConfig::default().with_clients(500))?;
 /// let probs: Vec<f64> = p.truth.iter().map(|t| t.probability).collect();
 /// let s = PortfolioSummary::from_clients(&TieringPolicy::default(), &p.clients, Some(&probs))?;
 /// assert_eq!(s.clients, 500);
@@ -34,6 +35,7 @@ pub struct TierStats {
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PortfolioSummary {
     /// Number of clients.
     pub clients: usize,

@@ -17,7 +17,7 @@
 //! let client = RfmSummary::new(2.0, 30.43, 38.86)?;
 //! let alive = bgnbd.probability_alive(client.frequency, client.recency, client.age)?;
 //! let next_year = bgnbd.conditional_expected_transactions(52.0, 2.0, 30.43, 38.86)?;
-//! let opts = ClvOptions { months: 12, monthly_discount_rate: 0.01, periods_per_month: 4.345 };
+//! let opts = ClvOptions::default().with_months(12).with_monthly_discount_rate(0.01).with_periods_per_month(4.345);
 //! let clv = customer_lifetime_value(&bgnbd, &spend, &client, 22.35, &opts)?;
 //! assert!(alive > 0.5 && next_year > 0.0 && clv > 0.0);
 //! # Ok::<(), wealthscore::Error>(())
@@ -80,6 +80,7 @@ fn resolve_weights(weights: Option<&[f64]>, n: usize) -> Result<Vec<f64>> {
 /// use 4.345 for weeks).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "ClvOptionsData")]
+#[non_exhaustive]
 pub struct ClvOptions {
     /// Horizon in months.
     pub months: u32,
@@ -87,6 +88,31 @@ pub struct ClvOptions {
     pub monthly_discount_rate: f64,
     /// Model time units in one month (30 for days, 4.345 for weeks, 1 for months).
     pub periods_per_month: f64,
+}
+
+/// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
+/// start from a constructor or [`Default`] and set what they need.
+impl ClvOptions {
+    /// Sets [`months`](Self::months).
+    #[must_use]
+    pub fn with_months(mut self, months: u32) -> Self {
+        self.months = months;
+        self
+    }
+
+    /// Sets [`monthly_discount_rate`](Self::monthly_discount_rate).
+    #[must_use]
+    pub fn with_monthly_discount_rate(mut self, monthly_discount_rate: f64) -> Self {
+        self.monthly_discount_rate = monthly_discount_rate;
+        self
+    }
+
+    /// Sets [`periods_per_month`](Self::periods_per_month).
+    #[must_use]
+    pub fn with_periods_per_month(mut self, periods_per_month: f64) -> Self {
+        self.periods_per_month = periods_per_month;
+        self
+    }
 }
 
 impl Default for ClvOptions {

@@ -14,18 +14,37 @@ use crate::error::{Error, Result, check};
 ///
 /// ```
 /// use wealthscore::churn::lifetime::FitOptions;
-/// let opts = FitOptions { max_iterations: 200, ..FitOptions::default() };
+/// let opts = FitOptions::default().with_max_iterations(200);
 /// opts.validate()?;
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "FitOptionsData")]
+#[non_exhaustive]
 pub struct FitOptions {
     /// Most BFGS iterations before [`Error::NotConverged`].
     pub max_iterations: usize,
     /// Convergence when the largest component of the gradient of the *mean* negative
     /// log-likelihood with respect to the log-parameters falls to this value.
     pub gradient_tolerance: f64,
+}
+
+/// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
+/// start from a constructor or [`Default`] and set what they need.
+impl FitOptions {
+    /// Sets [`max_iterations`](Self::max_iterations).
+    #[must_use]
+    pub fn with_max_iterations(mut self, max_iterations: usize) -> Self {
+        self.max_iterations = max_iterations;
+        self
+    }
+
+    /// Sets [`gradient_tolerance`](Self::gradient_tolerance).
+    #[must_use]
+    pub fn with_gradient_tolerance(mut self, gradient_tolerance: f64) -> Self {
+        self.gradient_tolerance = gradient_tolerance;
+        self
+    }
 }
 
 impl Default for FitOptions {
@@ -81,6 +100,7 @@ impl FitOptions {
 
 /// How a maximum-likelihood fit ended.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FitReport {
     /// BFGS iterations taken.
     pub iterations: usize,

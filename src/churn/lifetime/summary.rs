@@ -26,6 +26,7 @@ pub struct Transaction<K> {
 
 /// A client's summary over one observation window.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ClientSummary<K> {
     /// Client identifier.
     pub customer: K,
@@ -37,6 +38,7 @@ pub struct ClientSummary<K> {
 
 /// A client's calibration summary and what the client did in the holdout window.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CalibrationHoldout<K> {
     /// Calibration-window summary.
     pub calibration: ClientSummary<K>,

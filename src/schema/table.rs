@@ -1,0 +1,890 @@
+//! The columnar [`Table`]: named, typed columns, read from CSV by header name or built
+//! from `ndarray` or from columns directly.
+//!
+//! The layout follows Apache Arrow's so that Arrow arrays can be moved in with at most one
+//! copy of their buffers: numbers are `Vec<f64>` (Arrow `Float64`), dates are days since
+//! 1970-01-01 as `Vec<i32>` (Arrow `Date32`), categories are dictionary-encoded as `u32`
+//! codes into a list of level strings (Arrow `Dictionary<UInt32, Utf8>`), and missing
+//! cells are a validity bitmap in Arrow's bit order (bit `i % 8` of byte `i / 8`, 1 =
+//! present). Integers are held as `f64` (exact up to 2^53).
+
+use super::spec::{ColumnType, Role, Schema};
+use crate::client::parse_iso_date;
+use crate::error::{Error, Result};
+use ndarray::ArrayView2;
+use std::collections::HashMap;
+
+/// A validity bitmap: bit `i` is 1 when row `i` holds a value (Arrow's layout).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Validity {
+    bits: Vec<u8>,
+    len: usize,
+}
+
+impl Validity {
+    /// From one flag per row (`true` = present).
+    ///
+    /// ```
+    /// let v = wealthscore::schema::Validity::from_flags(&[true, false, true]);
+    /// assert!(v.is_valid(0) && !v.is_valid(1));
+    /// assert_eq!(v.null_count(), 1);
+    /// ```
+    pub fn from_flags(flags: &[bool]) -> Self {
+        let mut bits = vec![0u8; flags.len().div_ceil(8)];
+        for (i, &f) in flags.iter().enumerate() {
+            if f {
+                bits[i / 8] |= 1 << (i % 8);
+            }
+        }
+        Validity {
+            bits,
+            len: flags.len(),
+        }
+    }
+    /// From Arrow-layout bytes and a length; the bytes must cover the length.
+    pub fn from_bytes(bits: Vec<u8>, len: usize) -> Result<Self> {
+        if bits.len() < len.div_ceil(8) {
+            return Err(Error::dims("validity bytes", len.div_ceil(8), bits.len()));
+        }
+        Ok(Validity { bits, len })
+    }
+    /// The bytes, in Arrow's layout.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bits
+    }
+    /// Number of rows covered.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    /// Whether it covers no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+    /// Whether row `i` holds a value (false beyond the end).
+    #[inline]
+    pub fn is_valid(&self, i: usize) -> bool {
+        i < self.len
+            && self
+                .bits
+                .get(i / 8)
+                .is_some_and(|b| b & (1 << (i % 8)) != 0)
+    }
+    /// Number of missing rows.
+    pub fn null_count(&self) -> usize {
+        (0..self.len).filter(|&i| !self.is_valid(i)).count()
+    }
+}
+
+/// Values of one type with an optional validity bitmap (`None`: no cell is missing).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Values<T> {
+    values: Vec<T>,
+    validity: Option<Validity>,
+}
+
+impl<T> Values<T> {
+    /// Builds values; the validity, when given, must have the same length.
+    pub fn new(values: Vec<T>, validity: Option<Validity>) -> Result<Self> {
+        if let Some(v) = &validity
+            && v.len() != values.len()
+        {
+            return Err(Error::dims("validity vs values", values.len(), v.len()));
+        }
+        Ok(Values { values, validity })
+    }
+    /// The values (a missing cell holds an unspecified value).
+    pub fn values(&self) -> &[T] {
+        &self.values
+    }
+    /// The validity bitmap, if any cell is missing.
+    pub fn validity(&self) -> Option<&Validity> {
+        self.validity.as_ref()
+    }
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+    /// The value of row `i`, `None` when missing or out of range.
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<&T> {
+        match &self.validity {
+            Some(v) if !v.is_valid(i) => None,
+            _ => self.values.get(i),
+        }
+    }
+    fn take(&self, rows: &[usize]) -> Result<Self>
+    where
+        T: Clone + Default,
+    {
+        let mut values = Vec::with_capacity(rows.len());
+        let mut flags = Vec::with_capacity(rows.len());
+        for &r in rows {
+            if r >= self.values.len() {
+                return Err(Error::invalid("row", r, "is beyond the table"));
+            }
+            let v = self.get(r);
+            flags.push(v.is_some());
+            values.push(v.cloned().unwrap_or_default());
+        }
+        let validity = self.validity.as_ref().map(|_| Validity::from_flags(&flags));
+        Ok(Values { values, validity })
+    }
+}
+
+/// Dictionary-encoded levels: row `i` is `levels[codes[i]]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Categories {
+    codes: Values<u32>,
+    levels: Vec<String>,
+}
+
+impl Categories {
+    /// Builds a category column; every present code must index `levels`.
+    ///
+    /// ```
+    /// use wealthscore::schema::{Categories, Values};
+    /// let c = Categories::new(Values::new(vec![1, 0, 1], None)?, vec!["a".into(), "b".into()])?;
+    /// assert_eq!(c.get(0), Some("b"));
+    /// # Ok::<(), wealthscore::Error>(())
+    /// ```
+    pub fn new(codes: Values<u32>, levels: Vec<String>) -> Result<Self> {
+        for i in 0..codes.len() {
+            if let Some(&c) = codes.get(i)
+                && c as usize >= levels.len()
+            {
+                return Err(Error::invalid(
+                    format!("codes[{i}]"),
+                    c,
+                    format!("must index the {} levels", levels.len()),
+                ));
+            }
+        }
+        Ok(Categories { codes, levels })
+    }
+    /// From level texts (`None` = missing), building the dictionary in order of appearance.
+    pub fn from_strs<'a>(cells: impl IntoIterator<Item = Option<&'a str>>) -> Self {
+        let mut b = CatBuilder::default();
+        for c in cells {
+            match c {
+                Some(s) => b.push(s),
+                None => b.push_missing(),
+            }
+        }
+        b.finish()
+    }
+    /// The codes.
+    pub fn codes(&self) -> &Values<u32> {
+        &self.codes
+    }
+    /// The level strings.
+    pub fn levels(&self) -> &[String] {
+        &self.levels
+    }
+    /// The level of row `i`.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        self.codes
+            .get(i)
+            .and_then(|&c| self.levels.get(c as usize))
+            .map(String::as_str)
+    }
+}
+
+#[derive(Default)]
+struct CatBuilder {
+    codes: Vec<u32>,
+    flags: Vec<bool>,
+    index: HashMap<String, u32>,
+    levels: Vec<String>,
+    missing: bool,
+}
+
+impl CatBuilder {
+    fn code(&mut self, s: &str) -> u32 {
+        if let Some(&c) = self.index.get(s) {
+            return c;
+        }
+        let c = self.levels.len() as u32;
+        self.index.insert(s.to_string(), c);
+        self.levels.push(s.to_string());
+        c
+    }
+    fn push(&mut self, s: &str) {
+        let c = self.code(s);
+        self.codes.push(c);
+        self.flags.push(true);
+    }
+    fn push_missing(&mut self) {
+        self.codes.push(0);
+        self.flags.push(false);
+        self.missing = true;
+    }
+    fn finish(self) -> Categories {
+        let validity = self.missing.then(|| Validity::from_flags(&self.flags));
+        Categories {
+            codes: Values {
+                values: self.codes,
+                validity,
+            },
+            levels: self.levels,
+        }
+    }
+}
+
+/// One column of a [`Table`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Column {
+    /// Numbers and integers.
+    Number(Values<f64>),
+    /// Booleans.
+    Boolean(Values<bool>),
+    /// Dictionary-encoded levels.
+    Category(Categories),
+    /// Days since 1970-01-01.
+    Date(Values<i32>),
+    /// Free text (ids).
+    Text(Values<String>),
+}
+
+impl Column {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        match self {
+            Column::Number(v) => v.len(),
+            Column::Boolean(v) => v.len(),
+            Column::Category(c) => c.codes.len(),
+            Column::Date(v) => v.len(),
+            Column::Text(v) => v.len(),
+        }
+    }
+    /// Whether the column has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The kind of cells, as a schema type name.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Column::Number(_) => "number",
+            Column::Boolean(_) => "boolean",
+            Column::Category(_) => "category",
+            Column::Date(_) => "date",
+            Column::Text(_) => "text",
+        }
+    }
+    /// Row `i` as a number: numbers as they are, booleans as 0/1, dates as days since
+    /// 1970-01-01; `None` when missing or not numeric.
+    #[inline]
+    pub fn number(&self, i: usize) -> Option<f64> {
+        match self {
+            Column::Number(v) => v.get(i).copied(),
+            Column::Boolean(v) => v.get(i).map(|&b| f64::from(u8::from(b))),
+            Column::Date(v) => v.get(i).map(|&d| f64::from(d)),
+            _ => None,
+        }
+    }
+    /// Whether row `i` holds a value.
+    pub fn is_valid(&self, i: usize) -> bool {
+        match self {
+            Column::Number(v) => v.get(i).is_some(),
+            Column::Boolean(v) => v.get(i).is_some(),
+            Column::Category(c) => c.codes.get(i).is_some(),
+            Column::Date(v) => v.get(i).is_some(),
+            Column::Text(v) => v.get(i).is_some(),
+        }
+    }
+    /// Row `i` as text, as a person reads it (`None` when missing).
+    pub fn display(&self, i: usize) -> Option<String> {
+        match self {
+            Column::Number(v) => v.get(i).map(|x| format_number(*x)),
+            Column::Boolean(v) => v.get(i).map(|b| if *b { "yes" } else { "no" }.to_string()),
+            Column::Category(c) => c.get(i).map(str::to_string),
+            Column::Date(v) => v.get(i).map(|&d| format_date(d)),
+            Column::Text(v) => v.get(i).cloned(),
+        }
+    }
+    fn take(&self, rows: &[usize]) -> Result<Column> {
+        Ok(match self {
+            Column::Number(v) => Column::Number(v.take(rows)?),
+            Column::Boolean(v) => Column::Boolean(v.take(rows)?),
+            Column::Category(c) => Column::Category(Categories {
+                codes: c.codes.take(rows)?,
+                levels: c.levels.clone(),
+            }),
+            Column::Date(v) => Column::Date(v.take(rows)?),
+            Column::Text(v) => Column::Text(v.take(rows)?),
+        })
+    }
+}
+
+/// A number as a person reads it: whole numbers without decimals, others with up to four
+/// significant decimals.
+pub(crate) fn format_number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else if x.abs() >= 100.0 {
+        format!("{x:.2}")
+    } else {
+        let s = format!("{x:.4}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// Days since 1970-01-01 of a civil date (proleptic Gregorian; H. Hinnant's algorithm,
+/// written out because the crate has no date dependency).
+pub(crate) fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = m as i32;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i32 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// `YYYY-MM-DD` of days since 1970-01-01.
+pub(crate) fn format_date(days: i32) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i32::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Parses a date cell into days since 1970-01-01.
+pub(crate) fn parse_date_days(s: &str) -> Result<i32> {
+    let (y, m, d) = parse_iso_date(s)?;
+    Ok(days_from_civil(y, m, d))
+}
+
+/// Parses a boolean cell: true/false, yes/no, y/n, t/f, 1/0, any case.
+pub(crate) fn parse_bool(s: &str) -> Option<bool> {
+    match s.to_ascii_lowercase().as_str() {
+        "true" | "yes" | "y" | "t" | "1" | "1.0" => Some(true),
+        "false" | "no" | "n" | "f" | "0" | "0.0" => Some(false),
+        _ => None,
+    }
+}
+
+/// Named columns of equal length, with the rows' errors found while reading.
+///
+/// ```
+/// use wealthscore::schema::{Schema, Table};
+/// let schema = Schema::from_json(r#"{"columns": [
+///     {"name": "id", "type": "text", "role": "id"},
+///     {"name": "calls", "type": "integer"},
+///     {"name": "plan", "type": "category"}]}"#)?;
+/// // Any column order; extra columns are ignored; a bad cell is that row's error.
+/// let csv = "plan,extra,calls,id\nbasic,x,3,A\npremium,y,many,B\n";
+/// let t = Table::read_csv(csv.as_bytes(), &schema)?;
+/// assert_eq!(t.n_rows(), 2);
+/// assert_eq!(t.column("calls").unwrap().number(0), Some(3.0));
+/// let (row, err) = &t.row_errors()[0];
+/// assert_eq!(*row, 1);
+/// assert!(err.to_string().contains("line 3: calls"));
+/// # Ok::<(), wealthscore::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    names: Vec<String>,
+    columns: Vec<Column>,
+    rows: usize,
+    /// Physical line of each row in its CSV file (header = line 1), when read from CSV.
+    lines: Option<Vec<u64>>,
+    /// Errors found while reading, by row, sorted by row.
+    errors: Vec<(usize, Error)>,
+    /// Hash of the schema the table was read with.
+    schema_hash: Option<String>,
+}
+
+impl Table {
+    /// A table of columns; names must be distinct and lengths equal.
+    ///
+    /// ```
+    /// use wealthscore::schema::{Column, Table, Values};
+    /// let t = Table::from_columns(vec![
+    ///     ("x".into(), Column::Number(Values::new(vec![1.0, 2.0], None)?)),
+    /// ])?;
+    /// assert_eq!(t.n_rows(), 2);
+    /// # Ok::<(), wealthscore::Error>(())
+    /// ```
+    pub fn from_columns(columns: Vec<(String, Column)>) -> Result<Self> {
+        let rows = columns.first().map_or(0, |(_, c)| c.len());
+        let mut names = Vec::with_capacity(columns.len());
+        let mut cols = Vec::with_capacity(columns.len());
+        for (name, c) in columns {
+            if names.contains(&name) {
+                return Err(Error::invalid("columns", &name, "appears twice"));
+            }
+            if c.len() != rows {
+                return Err(Error::dims(
+                    format!("rows of column `{name}`"),
+                    rows,
+                    c.len(),
+                ));
+            }
+            names.push(name);
+            cols.push(c);
+        }
+        Ok(Table {
+            names,
+            columns: cols,
+            rows,
+            lines: None,
+            errors: Vec::new(),
+            schema_hash: None,
+        })
+    }
+
+    /// A table of number columns from a matrix; NaN cells are missing.
+    ///
+    /// ```
+    /// let x = ndarray::array![[1.0, f64::NAN], [3.0, 4.0]];
+    /// let t = wealthscore::schema::Table::from_array(x.view(), &["a", "b"])?;
+    /// assert_eq!(t.column("b").unwrap().number(0), None);
+    /// # Ok::<(), wealthscore::Error>(())
+    /// ```
+    pub fn from_array(x: ArrayView2<f64>, names: &[&str]) -> Result<Self> {
+        crate::error::check::same_len("column names vs matrix columns", x.ncols(), names.len())?;
+        let mut cols = Vec::with_capacity(names.len());
+        for (j, name) in names.iter().enumerate() {
+            let col = x.column(j);
+            let values: Vec<f64> = col.iter().copied().collect();
+            if let Some(i) = values.iter().position(|v| v.is_infinite()) {
+                return Err(Error::NonFinite {
+                    field: format!("row {i}: {name}"),
+                });
+            }
+            let flags: Vec<bool> = values.iter().map(|v| !v.is_nan()).collect();
+            let validity = flags
+                .iter()
+                .any(|f| !f)
+                .then(|| Validity::from_flags(&flags));
+            cols.push((
+                name.to_string(),
+                Column::Number(Values { values, validity }),
+            ));
+        }
+        Table::from_columns(cols)
+    }
+
+    /// Reads CSV with a header row, taking the schema's read columns by header name.
+    ///
+    /// Columns may come in any order and extra columns are ignored. A header lacking
+    /// columns the schema reads is one error naming all of them (the label column may be
+    /// absent: data to score need not be labelled). A bad cell (not a number, not a date,
+    /// an undeclared level, a row with too few fields) makes that row an error naming its
+    /// physical line (the header is line 1) and column, in [`Table::row_errors`]; the
+    /// other rows are unaffected. Cells are trimmed; an empty cell or one of
+    /// [`Schema::missing_values`] is missing.
+    pub fn read_csv<R: std::io::Read>(reader: R, schema: &Schema) -> Result<Self> {
+        let mut r = csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(true)
+            .from_reader(reader);
+        let header: Vec<String> = r.headers()?.iter().map(|h| h.trim().to_string()).collect();
+        let read: Vec<_> = schema.columns.iter().filter(|c| c.is_read()).collect();
+        let mut index = Vec::with_capacity(read.len());
+        let mut absent = Vec::new();
+        for c in &read {
+            match find_header(&header, &c.name) {
+                Some(j) => index.push(Some(j)),
+                None if c.role == Role::Label => index.push(None),
+                None => {
+                    absent.push(c.name.as_str());
+                    index.push(None);
+                }
+            }
+        }
+        if !absent.is_empty() {
+            return Err(Error::invalid(
+                "CSV header",
+                absent.join(", "),
+                format!(
+                    "the schema{} reads these columns but the header lacks them",
+                    if schema.name.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" `{}`", schema.name)
+                    }
+                ),
+            ));
+        }
+        let mut builders: Vec<Builder> = read
+            .iter()
+            .map(|c| Builder::new(c.kind, c.levels.as_deref()))
+            .collect();
+        let mut lines = Vec::new();
+        let mut errors = Vec::new();
+        let mut rec = csv::StringRecord::new();
+        let mut row = 0usize;
+        loop {
+            match r.read_record(&mut rec) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    // A broken record (bad UTF-8, …) is that row's error; keep reading.
+                    let line = e.position().map_or(0, |p| p.line());
+                    lines.push(line);
+                    for b in builders.iter_mut() {
+                        b.push_missing();
+                    }
+                    errors.push((
+                        row,
+                        Error::Parse {
+                            context: format!("line {line}"),
+                            message: e.to_string(),
+                        },
+                    ));
+                    row += 1;
+                    continue;
+                }
+            }
+            let line = rec.position().map_or(0, |p| p.line());
+            lines.push(line);
+            let mut err: Option<Error> = None;
+            for ((c, j), b) in read.iter().zip(&index).zip(builders.iter_mut()) {
+                let Some(j) = *j else {
+                    b.push_missing();
+                    continue;
+                };
+                let Some(cell) = rec.get(j) else {
+                    b.push_missing();
+                    err.get_or_insert_with(|| {
+                        Error::invalid(
+                            format!("line {line}"),
+                            format!("{} fields", rec.len()),
+                            format!("the header has {}; `{}` is absent", header.len(), c.name),
+                        )
+                    });
+                    continue;
+                };
+                let cell = cell.trim();
+                if cell.is_empty() || schema.missing_values.iter().any(|m| m == cell) {
+                    b.push_missing();
+                    continue;
+                }
+                if let Err(why) = b.push(cell) {
+                    b.push_missing();
+                    err.get_or_insert_with(|| {
+                        Error::invalid(format!("line {line}: {}", c.name), cell, why)
+                    });
+                }
+            }
+            if let Some(e) = err {
+                errors.push((row, e));
+            }
+            row += 1;
+        }
+        let mut names = Vec::new();
+        let mut columns = Vec::new();
+        for ((c, j), b) in read.iter().zip(&index).zip(builders) {
+            if j.is_some() {
+                names.push(c.name.clone());
+                columns.push(b.finish());
+            }
+        }
+        Ok(Table {
+            names,
+            columns,
+            rows: row,
+            lines: Some(lines),
+            errors,
+            schema_hash: Some(schema.hash()),
+        })
+    }
+
+    /// Reads a CSV file (see [`Table::read_csv`]).
+    pub fn read_csv_path(path: impl AsRef<std::path::Path>, schema: &Schema) -> Result<Self> {
+        let path = path.as_ref();
+        let f = std::fs::File::open(path).map_err(|e| Error::Io {
+            context: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        Table::read_csv(std::io::BufReader::new(f), schema)
+    }
+
+    /// Number of rows.
+    pub fn n_rows(&self) -> usize {
+        self.rows
+    }
+    /// Column names, in the table's order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+    /// The columns, in the table's order.
+    pub fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+    /// The column of this name.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .and_then(|j| self.columns.get(j))
+    }
+    /// Errors found while reading, with their row, sorted by row.
+    pub fn row_errors(&self) -> &[(usize, Error)] {
+        &self.errors
+    }
+    /// The reading error of row `i`, if any.
+    pub fn row_error(&self, i: usize) -> Option<&Error> {
+        self.errors
+            .binary_search_by_key(&i, |(r, _)| *r)
+            .ok()
+            .and_then(|k| self.errors.get(k))
+            .map(|(_, e)| e)
+    }
+    /// Where row `i` came from: `line N` for CSV input, else `row i`.
+    pub fn row_label(&self, i: usize) -> String {
+        match self.lines.as_ref().and_then(|l| l.get(i)) {
+            Some(line) => format!("line {line}"),
+            None => format!("row {i}"),
+        }
+    }
+    /// Hash of the schema the table was read with ([`Schema::hash`]), if any.
+    pub fn schema_hash(&self) -> Option<&str> {
+        self.schema_hash.as_deref()
+    }
+    /// Marks the table as read with `schema` (used by other readers, e.g. Arrow).
+    pub fn with_schema_hash(mut self, schema: &Schema) -> Self {
+        self.schema_hash = Some(schema.hash());
+        self
+    }
+    /// The rows at `rows`, in that order (their lines and reading errors follow them).
+    ///
+    /// ```
+    /// let x = ndarray::array![[1.0], [2.0], [3.0]];
+    /// let t = wealthscore::schema::Table::from_array(x.view(), &["a"])?;
+    /// let s = t.take(&[2, 0])?;
+    /// assert_eq!(s.column("a").unwrap().number(0), Some(3.0));
+    /// # Ok::<(), wealthscore::Error>(())
+    /// ```
+    pub fn take(&self, rows: &[usize]) -> Result<Table> {
+        let columns = self
+            .columns
+            .iter()
+            .map(|c| c.take(rows))
+            .collect::<Result<Vec<_>>>()?;
+        let lines = self.lines.as_ref().map(|l| {
+            rows.iter()
+                .map(|&r| l.get(r).copied().unwrap_or(0))
+                .collect()
+        });
+        let errors = rows
+            .iter()
+            .enumerate()
+            .filter_map(|(k, &r)| self.row_error(r).map(|e| (k, e.clone())))
+            .collect();
+        Ok(Table {
+            names: self.names.clone(),
+            columns,
+            rows: rows.len(),
+            lines,
+            errors,
+            schema_hash: self.schema_hash.clone(),
+        })
+    }
+}
+
+/// The header index of a column: the exact name, else the unique case-insensitive match.
+fn find_header(header: &[String], name: &str) -> Option<usize> {
+    if let Some(j) = header.iter().position(|h| h == name) {
+        return Some(j);
+    }
+    let mut it = header
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.eq_ignore_ascii_case(name));
+    match (it.next(), it.next()) {
+        (Some((j, _)), None) => Some(j),
+        _ => None,
+    }
+}
+
+enum Builder {
+    Number {
+        values: Vec<f64>,
+        flags: Vec<bool>,
+        integer: bool,
+    },
+    Boolean {
+        values: Vec<bool>,
+        flags: Vec<bool>,
+    },
+    Category {
+        b: CatBuilder,
+        declared: bool,
+    },
+    Date {
+        values: Vec<i32>,
+        flags: Vec<bool>,
+    },
+    Text {
+        values: Vec<String>,
+        flags: Vec<bool>,
+    },
+}
+
+fn finish_flags(flags: &[bool]) -> Option<Validity> {
+    flags
+        .iter()
+        .any(|f| !f)
+        .then(|| Validity::from_flags(flags))
+}
+
+impl Builder {
+    fn new(kind: ColumnType, levels: Option<&[String]>) -> Self {
+        match kind {
+            ColumnType::Number | ColumnType::Integer => Builder::Number {
+                values: Vec::new(),
+                flags: Vec::new(),
+                integer: kind == ColumnType::Integer,
+            },
+            ColumnType::Boolean => Builder::Boolean {
+                values: Vec::new(),
+                flags: Vec::new(),
+            },
+            ColumnType::Date => Builder::Date {
+                values: Vec::new(),
+                flags: Vec::new(),
+            },
+            ColumnType::Text => Builder::Text {
+                values: Vec::new(),
+                flags: Vec::new(),
+            },
+            ColumnType::Category => {
+                let mut b = CatBuilder::default();
+                for l in levels.unwrap_or_default() {
+                    b.code(l);
+                }
+                Builder::Category {
+                    b,
+                    declared: levels.is_some(),
+                }
+            }
+        }
+    }
+
+    fn push_missing(&mut self) {
+        match self {
+            Builder::Number { values, flags, .. } => {
+                values.push(0.0);
+                flags.push(false);
+            }
+            Builder::Boolean { values, flags } => {
+                values.push(false);
+                flags.push(false);
+            }
+            Builder::Date { values, flags } => {
+                values.push(0);
+                flags.push(false);
+            }
+            Builder::Text { values, flags } => {
+                values.push(String::new());
+                flags.push(false);
+            }
+            Builder::Category { b, .. } => b.push_missing(),
+        }
+    }
+
+    /// Pushes a non-empty trimmed cell, or says why it does not parse.
+    fn push(&mut self, cell: &str) -> std::result::Result<(), String> {
+        match self {
+            Builder::Number {
+                values,
+                flags,
+                integer,
+            } => {
+                let v: f64 = cell.parse().map_err(|_| "is not a number".to_string())?;
+                if !v.is_finite() {
+                    return Err("must be a finite number".into());
+                }
+                if *integer && v.fract() != 0.0 {
+                    return Err("is not a whole number".into());
+                }
+                values.push(v);
+                flags.push(true);
+            }
+            Builder::Boolean { values, flags } => {
+                let v = parse_bool(cell).ok_or("is not yes/no, true/false or 1/0")?;
+                values.push(v);
+                flags.push(true);
+            }
+            Builder::Date { values, flags } => {
+                let d = parse_date_days(cell).map_err(|_| "is not a date YYYY-MM-DD")?;
+                values.push(d);
+                flags.push(true);
+            }
+            Builder::Text { values, flags } => {
+                values.push(cell.to_string());
+                flags.push(true);
+            }
+            Builder::Category { b, declared } => {
+                if *declared && !b.index.contains_key(cell) {
+                    return Err(format!(
+                        "is not one of the declared levels {}",
+                        b.levels.join(", ")
+                    ));
+                }
+                b.push(cell);
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Column {
+        match self {
+            Builder::Number { values, flags, .. } => Column::Number(Values {
+                validity: finish_flags(&flags),
+                values,
+            }),
+            Builder::Boolean { values, flags } => Column::Boolean(Values {
+                validity: finish_flags(&flags),
+                values,
+            }),
+            Builder::Date { values, flags } => Column::Date(Values {
+                validity: finish_flags(&flags),
+                values,
+            }),
+            Builder::Text { values, flags } => Column::Text(Values {
+                validity: finish_flags(&flags),
+                values,
+            }),
+            Builder::Category { b, .. } => Column::Category(b.finish()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_days_match_known_dates() {
+        // 2000-03-01 is day 11,017 and 1969-12-31 day −1 (closed form: 30 years × 365 + 7
+        // leap days + Jan–Feb 2000 = 10,957 + 60).
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(1969, 12, 31), -1);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        for d in [-800_000, -1, 0, 59, 11_016, 20_000, 2_000_000] {
+            let s = format_date(d);
+            assert_eq!(parse_date_days(&s).unwrap(), d, "{s}");
+        }
+    }
+
+    #[test]
+    fn validity_follows_arrow_bit_order() {
+        let v = Validity::from_flags(&[true, false, false, true, true, true, true, true, false]);
+        assert_eq!(v.as_bytes(), &[0b1111_1001, 0b0000_0000]);
+        assert_eq!(v.null_count(), 3);
+    }
+}

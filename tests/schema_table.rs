@@ -1,0 +1,219 @@
+//! The schema's validation names the column at fault; CSV is read by header name, with
+//! one error for missing columns and per-row errors carrying the physical line.
+
+use wealthscore::Error;
+use wealthscore::schema::{Column, ColumnSpec, ColumnType, Role, Schema, Table};
+
+fn schema() -> Schema {
+    Schema::from_json(
+        r#"{
+      "name": "test",
+      "missing_values": ["NA", "?"],
+      "columns": [
+        {"name": "id", "type": "text", "role": "id"},
+        {"name": "left", "type": "boolean", "role": "label"},
+        {"name": "balance", "type": "number"},
+        {"name": "calls", "type": "integer"},
+        {"name": "plan", "type": "category", "levels": ["basic", "premium"]},
+        {"name": "opened", "type": "date", "role": "info"},
+        {"name": "active", "type": "boolean"}
+      ]
+    }"#,
+    )
+    .unwrap()
+}
+
+fn config_field(json: &str) -> String {
+    match Schema::from_json(json) {
+        Err(Error::InvalidConfig { field, reason }) => format!("{field}: {reason}"),
+        other => panic!("expected a configuration error, got {other:?}"),
+    }
+}
+
+#[test]
+fn validation_names_the_column_at_fault() {
+    let dup = config_field(
+        r#"{"columns": [{"name": "a", "type": "number"}, {"name": "a", "type": "number"}]}"#,
+    );
+    assert!(dup.starts_with("columns[1] `a`"), "{dup}");
+    assert!(dup.contains("twice"), "{dup}");
+
+    let label = config_field(
+        r#"{"columns": [{"name": "a", "type": "number"},
+                        {"name": "churn", "type": "category", "role": "label"}]}"#,
+    );
+    assert!(label.starts_with("columns[1] `churn`.type"), "{label}");
+    assert!(label.contains("boolean"), "{label}");
+
+    let onehot = config_field(
+        r#"{"columns": [{"name": "age", "type": "number", "transform": {"one_hot": {}}}]}"#,
+    );
+    assert!(
+        onehot.starts_with("columns[0] `age`.transform[0]"),
+        "{onehot}"
+    );
+
+    let log = config_field(
+        r#"{"columns": [{"name": "x", "type": "number"},
+                        {"name": "plan", "type": "category", "transform": "log1p"}]}"#,
+    );
+    assert!(log.starts_with("columns[1] `plan`.transform[0]"), "{log}");
+
+    let median = config_field(
+        r#"{"columns": [{"name": "x", "type": "number"},
+                        {"name": "plan", "type": "category", "missing": "median"}]}"#,
+    );
+    assert!(median.starts_with("columns[1] `plan`.missing"), "{median}");
+
+    let derive = config_field(
+        r#"{"columns": [{"name": "x", "type": "number"},
+                        {"name": "d", "type": "number", "derive": {"ratio": ["x", "y"]}}]}"#,
+    );
+    assert!(
+        derive.contains("`d`.derive") && derive.contains("`y`"),
+        "{derive}"
+    );
+
+    let warn = config_field(
+        r#"{"columns": [{"name": "x", "type": "number"}],
+            "warnings": [{"name": "w", "column": "nope", "min": 1}]}"#,
+    );
+    assert!(warn.starts_with("warnings[0] `w`.column"), "{warn}");
+
+    let features =
+        config_field(r#"{"columns": [{"name": "x", "type": "number", "role": "info"}]}"#);
+    assert!(
+        features.contains("no column has role feature"),
+        "{features}"
+    );
+
+    // Unknown roles and fields are parse errors naming the line and the bad word.
+    match Schema::from_json(r#"{"columns": [{"name": "x", "type": "number", "role": "aum"}]}"#) {
+        Err(Error::Parse { message, .. }) => assert!(message.contains("aum"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+    match Schema::from_json(r#"{"columns": [{"name": "x", "type": "number", "colour": 1}]}"#) {
+        Err(Error::Parse { message, .. }) => assert!(message.contains("colour"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn schema_round_trips_and_hash_is_stable() {
+    let s = schema();
+    let back = Schema::from_json(&s.to_json().unwrap()).unwrap();
+    assert_eq!(back, s);
+    assert_eq!(back.hash(), s.hash());
+    let mut other = s.clone();
+    other.columns[2].unit = Some("EUR".into());
+    assert_ne!(other.hash(), s.hash());
+    // Built in code, the same schema.
+    let built = Schema::new(vec![
+        ColumnSpec::new("x", ColumnType::Number),
+        ColumnSpec::new("y", ColumnType::Boolean).with_role(Role::Label),
+    ]);
+    built.validate().unwrap();
+}
+
+#[test]
+fn reads_by_header_name_in_any_order_and_ignores_extra_columns() {
+    let csv = "active,extra,plan,calls,balance,opened,left,id\n\
+               yes,zz,basic,3,100.5,2020-02-29,1,A\n\
+               no,zz,premium,0,-2,1999-12-31,No,B\n";
+    let t = Table::read_csv(csv.as_bytes(), &schema()).unwrap();
+    assert_eq!(t.n_rows(), 2);
+    assert!(t.row_errors().is_empty());
+    assert!(t.column("extra").is_none());
+    assert_eq!(t.column("balance").unwrap().number(1), Some(-2.0));
+    assert_eq!(t.column("active").unwrap().number(0), Some(1.0));
+    assert_eq!(t.column("left").unwrap().number(1), Some(0.0));
+    // 2020-02-29 is 18,321 days after 1970-01-01 (50 years × 365 + 12 leap days + 59).
+    assert_eq!(t.column("opened").unwrap().number(0), Some(18_321.0));
+    assert_eq!(
+        t.column("opened").unwrap().display(1).unwrap(),
+        "1999-12-31"
+    );
+    match t.column("plan").unwrap() {
+        Column::Category(c) => {
+            assert_eq!(c.levels(), &["basic".to_string(), "premium".to_string()]);
+            assert_eq!(c.get(1), Some("premium"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(t.schema_hash(), Some(schema().hash().as_str()));
+}
+
+#[test]
+fn a_missing_column_is_one_error_naming_all_absent_columns() {
+    let csv = "id,balance,plan,opened\nA,1,basic,2020-01-01\n";
+    match Table::read_csv(csv.as_bytes(), &schema()) {
+        Err(Error::InvalidInput { field, value, .. }) => {
+            assert_eq!(field, "CSV header");
+            assert_eq!(value, "calls, active");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_label_may_be_absent_and_headers_match_case_insensitively() {
+    let csv = "ID,Balance,Calls,Plan,Opened,Active\nA,1,2,basic,2020-01-01,true\n";
+    let t = Table::read_csv(csv.as_bytes(), &schema()).unwrap();
+    assert!(t.column("left").is_none());
+    assert_eq!(t.column("calls").unwrap().number(0), Some(2.0));
+}
+
+#[test]
+fn bad_cells_are_errors_of_their_row_with_the_physical_line() {
+    // Line 3 holds a quoted id spanning two lines, so the bad cell of the third record
+    // sits on physical line 5.
+    let csv = "id,left,balance,calls,plan,opened,active\n\
+               A,0,1,2,basic,2020-01-01,y\n\
+               \"B\nB\",1,2,3,premium,2020-01-02,n\n\
+               C,0,abc,1,basic,2020-01-03,y\n\
+               D,0,1,2.5,basic,2020-01-04,y\n\
+               E,0,1,2,gold,2020-01-05,y\n\
+               F,0,1,2,basic,2020-02-30,y\n\
+               G,0,NA,?,,2020-01-06,maybe\n\
+               H,0,inf,2,basic,2020-01-07,y\n\
+               I,0,1\n";
+    let t = Table::read_csv(csv.as_bytes(), &schema()).unwrap();
+    assert_eq!(t.n_rows(), 9);
+    let errs: Vec<(usize, String)> = t
+        .row_errors()
+        .iter()
+        .map(|(r, e)| (*r, e.to_string()))
+        .collect();
+    let rows: Vec<usize> = errs.iter().map(|(r, _)| *r).collect();
+    assert_eq!(rows, vec![2, 3, 4, 5, 6, 7, 8], "{errs:?}");
+    assert!(
+        errs[0].1.contains("line 5: balance") && errs[0].1.contains("abc"),
+        "{errs:?}"
+    );
+    assert!(
+        errs[1].1.contains("line 6: calls") && errs[1].1.contains("whole"),
+        "{errs:?}"
+    );
+    assert!(
+        errs[2].1.contains("line 7: plan") && errs[2].1.contains("gold"),
+        "{errs:?}"
+    );
+    assert!(errs[3].1.contains("line 8: opened"), "{errs:?}");
+    // Missing tokens are missing, not errors; the boolean is the error of line 9.
+    assert!(errs[4].1.contains("line 9: active"), "{errs:?}");
+    assert!(
+        errs[5].1.contains("line 10: balance") && errs[5].1.contains("finite"),
+        "{errs:?}"
+    );
+    assert!(errs[6].1.contains("line 11"), "{errs:?}");
+    // The good rows are untouched.
+    assert_eq!(t.column("balance").unwrap().number(1), Some(2.0));
+    assert_eq!(t.column("id").unwrap().display(1).unwrap(), "B\nB");
+    assert!(t.column("balance").unwrap().number(6).is_none());
+    assert_eq!(t.row_label(2), "line 5");
+    // Taking rows keeps their errors and lines.
+    let s = t.take(&[2, 0]).unwrap();
+    assert_eq!(s.row_errors().len(), 1);
+    assert_eq!(s.row_errors()[0].0, 0);
+    assert_eq!(s.row_label(0), "line 5");
+}
