@@ -38,8 +38,12 @@ fn dump(x: &Array2<f64>, y: &[bool], big: &Array2<f64>) {
 }
 
 fn benches(c: &mut Criterion) {
-    let p = generate(&PortfolioConfig::default().with_clients(PREDICT).with_seed(42))
-        .expect("valid config");
+    let p = generate(
+        &PortfolioConfig::default()
+            .with_clients(PREDICT)
+            .with_seed(42),
+    )
+    .expect("valid config");
     let big = features::extract_batch(&p.clients).expect("features");
     let y_all = features::labels(&p.clients).expect("labels");
     drop(p);
@@ -60,9 +64,11 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("boost_fit");
     g.sample_size(10);
     g.throughput(Throughput::Elements(TRAIN as u64));
-    g.bench_with_input(BenchmarkId::new("100_trees_31_leaves", TRAIN), &x, |b, x| {
-        b.iter(|| BoostedModel::fit_features(&params, x.view(), &y).unwrap())
-    });
+    g.bench_with_input(
+        BenchmarkId::new("100_trees_31_leaves", TRAIN),
+        &x,
+        |b, x| b.iter(|| BoostedModel::fit_features(&params, x.view(), &y).unwrap()),
+    );
     g.finish();
 
     let mut g = c.benchmark_group("boost_predict_proba");

@@ -27,17 +27,25 @@ fn main() -> wealthscore::Result<()> {
     let x = features::extract_batch(&book.clients)?;
     let y = features::labels(&book.clients)?;
     let month: Vec<i64> = book.truth.iter().map(|t| i64::from(t.month)).collect();
-    let params = BoostParams::default().with_trees(200).with_learning_rate(0.05);
+    let params = BoostParams::default()
+        .with_trees(200)
+        .with_learning_rate(0.05);
     let b = backtest::<BoostedModel>(&params, x.view(), &y, &month, 5)?;
     println!("{}", b.to_text());
 
     // The drift monitor, as a bank would run it on the new month's table.
     let train: Vec<usize> = (0..y.len()).filter(|&i| month[i] <= 5).collect();
     let last: Vec<usize> = (0..y.len()).filter(|&i| month[i] == 11).collect();
-    let (xtr, xlast) = (select_rows(x.view(), &train)?, select_rows(x.view(), &last)?);
+    let (xtr, xlast) = (
+        select_rows(x.view(), &train)?,
+        select_rows(x.view(), &last)?,
+    );
     let ytr: Vec<bool> = train.iter().map(|&i| y[i]).collect();
     let model = BoostedModel::fit_features(&params, xtr.view(), &ytr)?;
-    let names: Vec<String> = features::FEATURE_NAMES.iter().map(|s| s.to_string()).collect();
+    let names: Vec<String> = features::FEATURE_NAMES
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     let monitor = DriftMonitor::fit(
         &names,
         xtr.view(),

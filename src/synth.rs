@@ -537,10 +537,13 @@ fn generate_one(cfg: &PortfolioConfig, index: u64) -> (ClientRecord, GroundTruth
     let advisor_contacts_180d = poisson(rng, advisor_lambda);
     let complaints_12m = poisson(rng, 0.25 * (0.9 * friction).exp());
     let return_vs_benchmark_12m = (-0.005 + 0.05 * normal(rng)).clamp(-0.5, 0.5);
-    let month = cfg.drift.as_ref().map_or(0, |d| (index % u64::from(d.months)) as u32);
+    let month = cfg
+        .drift
+        .as_ref()
+        .map_or(0, |d| (index % u64::from(d.months)) as u32);
     let shifted = cfg.drift.as_ref().filter(|d| month > d.shift_after);
-    let fee_rate = (fee_mean + 0.003 * normal(rng)).clamp(0.001, 0.03)
-        + shifted.map_or(0.0, |d| d.fee_rise);
+    let fee_rate =
+        (fee_mean + 0.003 * normal(rng)).clamp(0.001, 0.03) + shifted.map_or(0.0, |d| d.fee_rise);
 
     // Holdings: 1 + Binomial(5, p) categories, split by random weights.
     let mut weights = [0.0f64; 6];

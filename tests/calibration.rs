@@ -19,13 +19,27 @@ fn reference() -> Reference {
     let text = include_str!("data/calibration_sklearn_reference.json");
     let v: serde_json::Value = serde_json::from_str(text).unwrap();
     let f = |v: &serde_json::Value| -> Vec<f64> {
-        v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
     };
     Reference {
         fit_p: f(&v["fit_p"]),
-        fit_y: v["fit_y"].as_array().unwrap().iter().map(|x| x.as_i64() == Some(1)).collect(),
+        fit_y: v["fit_y"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_i64() == Some(1))
+            .collect(),
         eval_p: f(&v["eval_p"]),
-        eval_y: v["eval_y"].as_array().unwrap().iter().map(|x| x.as_i64() == Some(1)).collect(),
+        eval_y: v["eval_y"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_i64() == Some(1))
+            .collect(),
         platt_a: v["platt"]["a"].as_f64().unwrap(),
         platt_b: v["platt"]["b"].as_f64().unwrap(),
         platt_eval: f(&v["platt"]["eval"]),
@@ -41,10 +55,17 @@ fn platt_matches_scikit_learn() {
         panic!("not Platt")
     };
     // scikit-learn stops L-BFGS-B at gtol 1e-6; our Newton runs to machine precision.
-    eprintln!("Platt a {a} (sklearn {}), b {b} (sklearn {})", r.platt_a, r.platt_b);
+    eprintln!(
+        "Platt a {a} (sklearn {}), b {b} (sklearn {})",
+        r.platt_a, r.platt_b
+    );
     assert!((a - r.platt_a).abs() < 1e-5 && (b - r.platt_b).abs() < 1e-5);
     let ours = c.apply_all(&r.eval_p).unwrap();
-    let worst = ours.iter().zip(&r.platt_eval).map(|(u, v)| (u - v).abs()).fold(0.0, f64::max);
+    let worst = ours
+        .iter()
+        .zip(&r.platt_eval)
+        .map(|(u, v)| (u - v).abs())
+        .fold(0.0, f64::max);
     assert!(worst < 1e-6, "max |Δp| {worst}");
 }
 
@@ -53,7 +74,11 @@ fn isotonic_matches_scikit_learn() {
     let r = reference();
     let c = Calibrator::fit(CalibrationMethod::Isotonic, &r.fit_p, &r.fit_y).unwrap();
     let ours = c.apply_all(&r.eval_p).unwrap();
-    let worst = ours.iter().zip(&r.iso_eval).map(|(u, v)| (u - v).abs()).fold(0.0, f64::max);
+    let worst = ours
+        .iter()
+        .zip(&r.iso_eval)
+        .map(|(u, v)| (u - v).abs())
+        .fold(0.0, f64::max);
     assert!(worst < 1e-12, "max |Δp| {worst}");
 }
 
@@ -67,7 +92,12 @@ fn calibration_lowers_the_ece_of_miscalibrated_scores() {
         let rep = CalibrationReport::new(&c, held_out, &r.eval_y, 10).unwrap();
         eprintln!("{}", rep.to_text());
         assert!(rep.before.ece > 0.05, "the scores were made miscalibrated");
-        assert!(rep.after.ece < 0.5 * rep.before.ece, "{m:?}: {} → {}", rep.before.ece, rep.after.ece);
+        assert!(
+            rep.after.ece < 0.5 * rep.before.ece,
+            "{m:?}: {} → {}",
+            rep.before.ece,
+            rep.after.ece
+        );
     }
 }
 
@@ -78,7 +108,9 @@ fn bad_inputs_name_the_field() {
         other => panic!("unexpected {other:?}"),
     }
     match Calibrator::fit(CalibrationMethod::Isotonic, &[0.1, 1.5], &[true, false]) {
-        Err(wealthscore::Error::InvalidInput { field, .. }) => assert_eq!(field, "probabilities[1]"),
+        Err(wealthscore::Error::InvalidInput { field, .. }) => {
+            assert_eq!(field, "probabilities[1]")
+        }
         other => panic!("unexpected {other:?}"),
     }
     assert!(Calibrator::fit(CalibrationMethod::Platt, &[0.1, 0.2], &[true, true]).is_err());

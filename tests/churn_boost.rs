@@ -38,7 +38,10 @@ fn one_stump_is_one_newton_step_from_the_base_rate() {
 #[test]
 fn boosting_reaches_the_bayes_auc_and_is_calibrated() {
     let (x, y, truth) = data(60_000, 31);
-    let (xtr, xte) = (x.slice(ndarray::s![..30_000, ..]), x.slice(ndarray::s![30_000.., ..]));
+    let (xtr, xte) = (
+        x.slice(ndarray::s![..30_000, ..]),
+        x.slice(ndarray::s![30_000.., ..]),
+    );
     let (ytr, yte) = (&y[..30_000], &y[30_000..]);
     let bayes = roc_auc(&truth[30_000..], yte).unwrap();
     let params = BoostParams::default().with_early_stopping(EarlyStopping::default());
@@ -56,7 +59,11 @@ fn boosting_reaches_the_bayes_auc_and_is_calibrated() {
     // The generator's probability is the best any model can rank (synth docs).
     assert!(bayes - auc < 0.02, "boosted {auc} vs Bayes {bayes}");
     assert!(cal.ece < 0.02, "ECE {}", cal.ece);
-    assert!(m.n_trees() < 100, "early stopping kept all {} rounds", m.n_trees());
+    assert!(
+        m.n_trees() < 100,
+        "early stopping kept all {} rounds",
+        m.n_trees()
+    );
 }
 
 #[test]
@@ -81,14 +88,25 @@ fn monotone_constraints_hold_on_every_row() {
             for step in 0..30 {
                 r[j] = step as f64 * 0.5;
                 let z = sign * m.margin(&r).unwrap();
-                assert!(z >= prev - 1e-12, "feature {j} breaks its constraint at {}", r[j]);
+                assert!(
+                    z >= prev - 1e-12,
+                    "feature {j} breaks its constraint at {}",
+                    r[j]
+                );
                 prev = z;
             }
             r[j] = row[j];
         }
     }
     // Unconstrained, the same data breaks monotonicity somewhere (so the check can fail).
-    let free = BoostedModel::fit_features(&BoostParams::default().with_trees(60).with_min_samples_leaf(5), x.view(), &y).unwrap();
+    let free = BoostedModel::fit_features(
+        &BoostParams::default()
+            .with_trees(60)
+            .with_min_samples_leaf(5),
+        x.view(),
+        &y,
+    )
+    .unwrap();
     let mut broken = false;
     for row in x.rows().into_iter().take(500) {
         let mut r = row.to_vec();
@@ -106,8 +124,10 @@ fn monotone_constraints_hold_on_every_row() {
 #[test]
 fn treeshap_adds_up_to_the_logit_and_probability() {
     let (x, y, _) = data(5_000, 8);
-    let b = BoostedModel::fit_features(&BoostParams::default().with_trees(40), x.view(), &y).unwrap();
-    let f = ForestModel::fit_features(&ForestParams::default().with_n_trees(20), x.view(), &y).unwrap();
+    let b =
+        BoostedModel::fit_features(&BoostParams::default().with_trees(40), x.view(), &y).unwrap();
+    let f =
+        ForestModel::fit_features(&ForestParams::default().with_n_trees(20), x.view(), &y).unwrap();
     let mut c = [0.0; features::N_FEATURES];
     for row in x.rows().into_iter().take(300) {
         let r: [f64; features::N_FEATURES] = row.to_vec().try_into().unwrap();
@@ -146,7 +166,9 @@ fn is_invalid_model<T: std::fmt::Debug>(r: wealthscore::Result<T>) -> bool {
 #[test]
 fn corrupt_models_are_refused_on_load() {
     let (x, y, _) = data(2_000, 4);
-    let m = ChurnModel::Boosted(BoostedModel::fit_features(&BoostParams::default().with_trees(5), x.view(), &y).unwrap());
+    let m = ChurnModel::Boosted(
+        BoostedModel::fit_features(&BoostParams::default().with_trees(5), x.view(), &y).unwrap(),
+    );
     let json: serde_json::Value = serde_json::from_str(&m.to_json().unwrap()).unwrap();
     let left = json["model"]["left"].as_array().unwrap().clone();
     let first_split = left.iter().position(|l| l.as_u64() != Some(0)).unwrap();
@@ -193,7 +215,11 @@ fn bad_settings_and_inputs_name_the_field() {
     let x = array![[0.0], [1.0], [2.0], [3.0]];
     let bad = BoostParams::default().with_monotone(vec![Monotone::Increasing; 2]);
     assert!(BoostedModel::fit(&bad, x.view(), &y).is_err());
-    match BoostedModel::fit(&BoostParams::default().with_subsample(1.5, 1.0), x.view(), &y) {
+    match BoostedModel::fit(
+        &BoostParams::default().with_subsample(1.5, 1.0),
+        x.view(),
+        &y,
+    ) {
         Err(wealthscore::Error::InvalidInput { field, .. }) => assert_eq!(field, "row_subsample"),
         other => panic!("unexpected {other:?}"),
     }

@@ -4,7 +4,10 @@ use ndarray::Array2;
 use wealthscore::churn::drift::{DriftBand, DriftMonitor, MIN_SHARE, StabilityBins, psi};
 
 fn column(counts: &[(f64, usize)]) -> Vec<f64> {
-    counts.iter().flat_map(|&(v, c)| std::iter::repeat_n(v, c)).collect()
+    counts
+        .iter()
+        .flat_map(|&(v, c)| std::iter::repeat_n(v, c))
+        .collect()
 }
 
 #[test]
@@ -22,7 +25,11 @@ fn psi_matches_a_hand_computed_table() {
     let by_hand = [0.0705006, 0.0091161, 0.0111572, 0.1374436];
     assert_eq!(s.bins.len(), 4);
     for (b, h) in s.bins.iter().zip(by_hand) {
-        assert!((b.contribution - h).abs() < 1e-7, "{} vs {h}", b.contribution);
+        assert!(
+            (b.contribution - h).abs() < 1e-7,
+            "{} vs {h}",
+            b.contribution
+        );
     }
     assert!((s.index - 0.2282174).abs() < 1e-6);
     assert_eq!(s.band, DriftBand::Watch);
@@ -81,7 +88,8 @@ fn bad_inputs_name_the_field() {
         other => panic!("unexpected {other:?}"),
     }
     assert!(StabilityBins::fit(&[1.0, 2.0], 1).is_err());
-    let bad: Result<StabilityBins, _> = serde_json::from_str(r#"{"edges":[2.0,1.0],"expected":[0.2,0.3,0.5]}"#);
+    let bad: Result<StabilityBins, _> =
+        serde_json::from_str(r#"{"edges":[2.0,1.0],"expected":[0.2,0.3,0.5]}"#);
     assert!(bad.is_err());
     let names = vec!["a".to_string()];
     let x = Array2::from_elem((3, 1), 1.0);

@@ -9,8 +9,8 @@
 use ndarray::Array2;
 use wealthscore::churn::boost::{BoostParams, BoostedModel};
 use wealthscore::churn::eval::{calibration, roc_auc};
-use wealthscore::churn::select::{SelectionParams, select};
 use wealthscore::churn::forest::{ForestModel, ForestParams};
+use wealthscore::churn::select::{SelectionParams, select};
 use wealthscore::churn::{Classifier, Fit};
 
 fn dir() -> Option<String> {
@@ -50,7 +50,11 @@ struct Split {
 
 fn load(d: &str, name: &str) -> Split {
     let y = |f: &str| -> Vec<bool> {
-        matrix(&format!("{d}/{name}_{f}.csv")).column(0).iter().map(|&v| v == 1.0).collect()
+        matrix(&format!("{d}/{name}_{f}.csv"))
+            .column(0)
+            .iter()
+            .map(|&v| v == 1.0)
+            .collect()
     };
     Split {
         x_train: matrix(&format!("{d}/{name}_X_train.csv")),
@@ -114,7 +118,13 @@ fn chosen_model_beats_scikit_learn_defaults_and_is_calibrated() {
             })
             .fold(0.0, f64::max);
         let t = std::time::Instant::now();
-        let sel = select(&SelectionParams::default(), s.x_train.view(), &s.y_train, None).unwrap();
+        let sel = select(
+            &SelectionParams::default(),
+            s.x_train.view(),
+            &s.y_train,
+            None,
+        )
+        .unwrap();
         let took = t.elapsed();
         // The test split, touched once.
         let p = sel.model.predict_proba(s.x_test.view()).unwrap().to_vec();

@@ -19,9 +19,9 @@
 //! # Ok::<(), wealthscore::Error>(())
 //! ```
 
+use super::Fit;
 use super::drift::{DriftBand, StabilityBins};
 use super::eval::{calibration, lift_table, roc_auc, select_rows};
-use super::Fit;
 use crate::error::{Error, Result, check};
 use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
@@ -108,7 +108,11 @@ pub fn backtest<M: Fit>(
             "no row lies in or before this period",
         ));
     }
-    let mut later: Vec<i64> = period.iter().copied().filter(|&p| p > train_until).collect();
+    let mut later: Vec<i64> = period
+        .iter()
+        .copied()
+        .filter(|&p| p > train_until)
+        .collect();
     later.sort_unstable();
     later.dedup();
     if later.is_empty() {
@@ -120,7 +124,9 @@ pub fn backtest<M: Fit>(
     }
     let ytr: Vec<bool> = train.iter().map(|&i| y[i]).collect();
     let model = M::fit(params, select_rows(x, &train)?.view(), &ytr)?;
-    let train_scores = model.predict_proba(select_rows(x, &train)?.view())?.to_vec();
+    let train_scores = model
+        .predict_proba(select_rows(x, &train)?.view())?
+        .to_vec();
     let bins = StabilityBins::fit(&train_scores, 10)?;
     let rate = |ys: &[bool]| ys.iter().filter(|&&b| b).count() as f64 / ys.len() as f64;
     let periods = later

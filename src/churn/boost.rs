@@ -251,7 +251,12 @@ impl BoostParams {
             return Err(Error::config("max_bins", "must lie in 2..=256"));
         }
         if let Some(e) = &self.early_stopping {
-            check::in_range("early_stopping.validation_share", e.validation_share, 0.0, 0.5)?;
+            check::in_range(
+                "early_stopping.validation_share",
+                e.validation_share,
+                0.0,
+                0.5,
+            )?;
             if e.validation_share == 0.0 {
                 return Err(Error::config(
                     "early_stopping.validation_share",
@@ -259,7 +264,10 @@ impl BoostParams {
                 ));
             }
             if e.patience == 0 {
-                return Err(Error::config("early_stopping.patience", "must be at least 1"));
+                return Err(Error::config(
+                    "early_stopping.patience",
+                    "must be at least 1",
+                ));
             }
         }
         Ok(())
@@ -528,7 +536,11 @@ struct Grower<'a> {
 #[inline]
 fn leaf_value(s: Cell, l2: f64, lo: f64, hi: f64) -> (f64, f64) {
     let hl = s.h + l2;
-    let w = if hl > 0.0 { (-s.g / hl).max(lo).min(hi) } else { 0.0 };
+    let w = if hl > 0.0 {
+        (-s.g / hl).max(lo).min(hi)
+    } else {
+        0.0
+    };
     (w, s.g * w + 0.5 * hl * w * w)
 }
 
@@ -853,7 +865,9 @@ impl Fit for BoostedModel {
         let n_rows = ((params.row_subsample * train.len() as f64).round() as usize)
             .max(1)
             .min(train.len());
-        let n_cols = ((params.col_subsample * p as f64).ceil() as usize).max(1).min(p);
+        let n_cols = ((params.col_subsample * p as f64).ceil() as usize)
+            .max(1)
+            .min(p);
         let mut pool = train.clone();
         let mut all_feats: Vec<usize> = (0..p).collect();
         let mut rows: Vec<u32> = Vec::with_capacity(train.len());

@@ -156,7 +156,9 @@ impl ModelCard {
             average_precision: average_precision(probs, y)?,
             log_loss: log_loss(probs, y)?,
             brier: brier(probs, y)?,
-            top_decile_lift: lift_table(probs, y, 10)?.first().map_or(0.0, |r| r.lift),
+            top_decile_lift: lift_table(probs, y, 10.min(y.len()))?
+                .first()
+                .map_or(0.0, |r| r.lift),
             ece: calibration(probs, y, 10)?.ece,
         });
         Ok(self)
@@ -185,7 +187,10 @@ impl ModelCard {
     /// Loads from JSON, checking the hashes are hex digests and the figures finite.
     pub fn from_json(json: &str) -> Result<Self> {
         let c: ModelCard = serde_json::from_str(json)?;
-        for (f, h) in [("schema_sha256", &c.schema_sha256), ("model_sha256", &c.model_sha256)] {
+        for (f, h) in [
+            ("schema_sha256", &c.schema_sha256),
+            ("model_sha256", &c.model_sha256),
+        ] {
             if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return Err(Error::invalid(f, h, "must be 64 hex digits"));
             }

@@ -107,7 +107,11 @@ impl From<StabilityBins> for BinsData {
 impl TryFrom<BinsData> for StabilityBins {
     type Error = Error;
     fn try_from(d: BinsData) -> Result<Self> {
-        check::same_len("expected shares vs bins", d.edges.len() + 1, d.expected.len())?;
+        check::same_len(
+            "expected shares vs bins",
+            d.edges.len() + 1,
+            d.expected.len(),
+        )?;
         check::all_finite("edges", &d.edges)?;
         if d.edges.windows(2).any(|w| w[0] >= w[1]) {
             return Err(Error::model("stability bin edges must increase"));
@@ -147,7 +151,11 @@ impl StabilityBins {
                 let contribution = (af - ef) * (af / ef).ln();
                 index += contribution;
                 StabilityBin {
-                    lower: if i == 0 { f64::NEG_INFINITY } else { self.edges[i - 1] },
+                    lower: if i == 0 {
+                        f64::NEG_INFINITY
+                    } else {
+                        self.edges[i - 1]
+                    },
                     upper: self.edges.get(i).copied().unwrap_or(f64::INFINITY),
                     expected: e,
                     actual: a,

@@ -102,7 +102,9 @@ impl Candidate {
             CandidateSpec::Logistic(p) => {
                 ChurnModel::Logistic(LogisticModel::fit_with_schema(p, x, y, s)?)
             }
-            CandidateSpec::Forest(p) => ChurnModel::Forest(ForestModel::fit_with_schema(p, x, y, s)?),
+            CandidateSpec::Forest(p) => {
+                ChurnModel::Forest(ForestModel::fit_with_schema(p, x, y, s)?)
+            }
             CandidateSpec::Boosted(p) => {
                 ChurnModel::Boosted(BoostedModel::fit_with_schema(p, x, y, s)?)
             }
@@ -143,15 +145,16 @@ impl SelectionParams {
     /// Logistic regression (C = 1), a random forest (200 trees, depth 8), and five boosted
     /// settings from scikit-learn's defaults to slow, shallow, subsampled ensembles.
     pub fn default_candidates() -> Vec<Candidate> {
-        let b = |lr: f64, leaves: usize, depth: usize, msl: usize, l2: f64, trees: usize, sub: f64| {
-            BoostParams::default()
-                .with_learning_rate(lr)
-                .with_size(depth, leaves)
-                .with_min_samples_leaf(msl)
-                .with_l2(l2)
-                .with_trees(trees)
-                .with_subsample(sub, if sub < 1.0 { 0.8 } else { 1.0 })
-        };
+        let b =
+            |lr: f64, leaves: usize, depth: usize, msl: usize, l2: f64, trees: usize, sub: f64| {
+                BoostParams::default()
+                    .with_learning_rate(lr)
+                    .with_size(depth, leaves)
+                    .with_min_samples_leaf(msl)
+                    .with_l2(l2)
+                    .with_trees(trees)
+                    .with_subsample(sub, if sub < 1.0 { 0.8 } else { 1.0 })
+            };
         vec![
             Candidate::logistic("logistic C=1", LogisticParams::default()),
             Candidate::forest(
@@ -163,11 +166,26 @@ impl SelectionParams {
                     ..Default::default()
                 },
             ),
-            Candidate::boosted("boosted lr 0.1 31 leaves", b(0.1, 31, 40, 20, 0.0, 100, 1.0)),
-            Candidate::boosted("boosted lr 0.05 15 leaves depth 4", b(0.05, 15, 4, 20, 1.0, 200, 0.8)),
-            Candidate::boosted("boosted lr 0.03 7 leaves depth 3", b(0.03, 7, 3, 40, 1.0, 400, 0.8)),
-            Candidate::boosted("boosted lr 0.02 15 leaves depth 4 l2 5", b(0.02, 15, 4, 50, 5.0, 500, 0.7)),
-            Candidate::boosted("boosted lr 0.02 stumps of 4 leaves", b(0.02, 4, 2, 50, 1.0, 800, 0.8)),
+            Candidate::boosted(
+                "boosted lr 0.1 31 leaves",
+                b(0.1, 31, 40, 20, 0.0, 100, 1.0),
+            ),
+            Candidate::boosted(
+                "boosted lr 0.05 15 leaves depth 4",
+                b(0.05, 15, 4, 20, 1.0, 200, 0.8),
+            ),
+            Candidate::boosted(
+                "boosted lr 0.03 7 leaves depth 3",
+                b(0.03, 7, 3, 40, 1.0, 400, 0.8),
+            ),
+            Candidate::boosted(
+                "boosted lr 0.02 15 leaves depth 4 l2 5",
+                b(0.02, 15, 4, 50, 5.0, 500, 0.7),
+            ),
+            Candidate::boosted(
+                "boosted lr 0.02 stumps of 4 leaves",
+                b(0.02, 4, 2, 50, 1.0, 800, 0.8),
+            ),
         ]
     }
 
@@ -270,7 +288,11 @@ fn logit(p: f64) -> f64 {
 impl SelectedModel {
     /// Builds from members (more than one: all must have logit-unit contributions) and an
     /// optional calibrator.
-    pub fn new(name: &str, members: Vec<ChurnModel>, calibrator: Option<Calibrator>) -> Result<Self> {
+    pub fn new(
+        name: &str,
+        members: Vec<ChurnModel>,
+        calibrator: Option<Calibrator>,
+    ) -> Result<Self> {
         let Some(first) = members.first() else {
             return Err(Error::model("a selected model needs at least one member"));
         };
@@ -323,9 +345,7 @@ impl SelectedModel {
     }
 
     fn calibrated(&self, p: f64) -> f64 {
-        self.calibrator
-            .as_ref()
-            .map_or(p, |c| c.apply_unchecked(p))
+        self.calibrator.as_ref().map_or(p, |c| c.apply_unchecked(p))
     }
 
     /// Whether contributions are in logit units.
@@ -366,7 +386,11 @@ impl Classifier for SelectedModel {
 
     fn base_value(&self) -> f64 {
         let w = 1.0 / self.members.len().max(1) as f64;
-        self.members.iter().map(|m| inner(m).base_value()).sum::<f64>() * w
+        self.members
+            .iter()
+            .map(|m| inner(m).base_value())
+            .sum::<f64>()
+            * w
     }
 }
 
@@ -385,7 +409,8 @@ pub struct Selection {
 impl Selection {
     /// What was chosen and why, as text.
     pub fn to_text(&self) -> String {
-        let mut s = String::from("cross-validated ROC AUC on the training rows (mean ± sd over folds):\n");
+        let mut s =
+            String::from("cross-validated ROC AUC on the training rows (mean ± sd over folds):\n");
         for (i, r) in self.results.iter().enumerate() {
             s.push_str(&format!(
                 "{} {:<48} {:.4} ± {:.4}\n",

@@ -66,8 +66,7 @@ pub(crate) fn pack(
     if n > max_nodes {
         return Err(Error::model(format!("{n} nodes exceed {max_nodes}")));
     }
-    if a.feature.len() != n || a.threshold.len() != n || a.left.len() != n || a.cover.len() != n
-    {
+    if a.feature.len() != n || a.threshold.len() != n || a.left.len() != n || a.cover.len() != n {
         return Err(Error::model(format!(
             "node arrays differ in length: feature {}, threshold {}, left {}, cover {}, value {n}",
             a.feature.len(),
@@ -246,7 +245,9 @@ struct PathElement {
 pub(crate) fn tree_shap(a: &Arrays<'_>, nodes: &[Node], x: &[f64], scale: f64, phi: &mut [f64]) {
     let mut path = [PathElement::default(); PATH_LEN];
     for &r in a.roots {
-        recurse(a, nodes, x, phi, scale, r as usize, 0, &mut path, 0, 1.0, 1.0, -1);
+        recurse(
+            a, nodes, x, phi, scale, r as usize, 0, &mut path, 0, 1.0, 1.0, -1,
+        );
     }
 }
 
@@ -391,12 +392,15 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// Node arrays of one tree: feature, threshold, left, value, cover.
+    type TreeArrays = (Vec<u16>, Vec<f64>, Vec<u32>, Vec<f64>, Vec<f64>);
+
     /// A random tree as arrays, built breadth-first so that children follow parents.
     fn random_tree(
         n_features: usize,
         max_depth: usize,
         splits: &[(u16, f64, f64, bool)],
-    ) -> (Vec<u16>, Vec<f64>, Vec<u32>, Vec<f64>, Vec<f64>) {
+    ) -> TreeArrays {
         let (mut feature, mut threshold, mut left, mut value, mut cover) =
             (vec![0u16], vec![0.0], vec![0u32], vec![0.0], vec![100.0]);
         let mut depth = vec![0usize];
