@@ -12,6 +12,8 @@
 //! - [`ahp`]: weights from pairwise judgments (used by [`fuzzy`] and [`segment`]);
 //! - [`fuzzy`]: fuzzy comprehensive evaluation and the satisfaction index;
 //! - [`segment`]: five-dimension tiering, service strategies, RFM, clusters;
+//! - [`assoc`]: frequent itemsets, association rules and the next-best product to
+//!   cross-sell;
 //! - [`churn`]: feature schema, models, risk levels, reasons, evaluation, and
 //!   [`churn::lifetime`] models that need no labels;
 //! - [`metrics`]: churn and retention rates, churn cost, CLV, cohorts;
@@ -48,6 +50,7 @@
 #![warn(missing_docs)]
 
 pub mod ahp;
+pub mod assoc;
 pub mod churn;
 pub mod client;
 pub mod error;

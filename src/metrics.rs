@@ -189,11 +189,12 @@ impl ChurnCost {
         check::non_negative("replacement_cost_per_client", replacement_cost_per_client)?;
         let lost_margin: f64 = lost_margins.iter().sum();
         let replacement_cost = lost_margins.len() as f64 * replacement_cost_per_client;
-        Ok(ChurnCost {
+        ChurnCost::finite(
             lost_margin,
             replacement_cost,
-            total: lost_margin + replacement_cost,
-        })
+            ("lost_margins", "their sum"),
+            ("replacement_cost_per_client", replacement_cost_per_client),
+        )
     }
 
     /// Cost of losing `clients_lost` clients of equal forgone margin.
@@ -207,10 +208,39 @@ impl ChurnCost {
         check::non_negative("replacement_cost_per_client", replacement_cost_per_client)?;
         let lost_margin = clients_lost * margin_per_client;
         let replacement_cost = clients_lost * replacement_cost_per_client;
+        ChurnCost::finite(
+            lost_margin,
+            replacement_cost,
+            ("margin_per_client", margin_per_client),
+            ("replacement_cost_per_client", replacement_cost_per_client),
+        )
+    }
+
+    /// The cost, or an error naming the argument whose product or sum left the f64 range.
+    fn finite(
+        lost_margin: f64,
+        replacement_cost: f64,
+        margin_arg: (&str, impl std::fmt::Display),
+        replacement_arg: (&str, f64),
+    ) -> Result<Self> {
+        let total = lost_margin + replacement_cost;
+        fn overflow<T>(field: &str, value: impl std::fmt::Display) -> Result<T> {
+            Err(Error::invalid(
+                field,
+                value,
+                "is so large that the churn cost exceeds the largest f64 (about 1.8e308)",
+            ))
+        }
+        if !lost_margin.is_finite() {
+            return overflow(margin_arg.0, margin_arg.1);
+        }
+        if !replacement_cost.is_finite() || !total.is_finite() {
+            return overflow(replacement_arg.0, replacement_arg.1);
+        }
         Ok(ChurnCost {
             lost_margin,
             replacement_cost,
-            total: lost_margin + replacement_cost,
+            total,
         })
     }
 }
@@ -220,7 +250,8 @@ impl ChurnCost {
 /// The value of a margin received at the start of each period, the current one
 /// included, while the client stays with constant retention `r` per period, discounted
 /// at `d` per period: `Σ_{t≥0} margin · r^t / (1 + d)^t`. Needs `0 <= r <= 1`,
-/// `d > -1` and `1 + d > r` (otherwise the sum diverges).
+/// `d > -1` and `1 + d > r` (otherwise the sum diverges), and a finite result: a value
+/// beyond the f64 range is an error naming `margin` (or `discount_rate`), never infinity.
 pub fn retention_clv(margin: f64, retention: f64, discount_rate: f64) -> Result<f64> {
     check::finite("margin", margin)?;
     check::probability("retention", retention)?;
@@ -239,11 +270,31 @@ pub fn retention_clv(margin: f64, retention: f64, discount_rate: f64) -> Result<
             format!("1 + d must exceed retention = {retention} for the value to be finite"),
         ));
     }
-    Ok(margin * (1.0 + discount_rate) / (1.0 + discount_rate - retention))
+    // The factor first, so that a finite result never overflows on the way.
+    let factor = (1.0 + discount_rate) / (1.0 + discount_rate - retention);
+    if !factor.is_finite() {
+        return Err(Error::invalid(
+            "discount_rate",
+            discount_rate,
+            format!("1 + d is so close to retention = {retention} that the value is infinite"),
+        ));
+    }
+    let clv = margin * factor;
+    if !clv.is_finite() {
+        return Err(Error::invalid(
+            "margin",
+            margin,
+            format!("times the retention factor {factor} exceeds the largest f64 (about 1.8e308)"),
+        ));
+    }
+    Ok(clv)
 }
 
-/// Longest span, in periods, a [`CohortTable`] row may cover.
-pub const MAX_COHORT_PERIODS: usize = 100_000;
+/// Longest span, in periods, a [`CohortTable`] row may cover (27 years of days, 833 of
+/// months). The table is an upper triangle, so its size grows as the square of the span:
+/// at this limit at most 5 × 10⁷ cells (400 MB), built in time linear in the clients
+/// plus the cells.
+pub const MAX_COHORT_PERIODS: usize = 10_000;
 
 /// Cohort retention table: clients grouped by the period they joined, counted active at
 /// each later period up to the last observed one (an upper triangle).
@@ -306,8 +357,21 @@ impl CohortTable {
                     .unwrap_or(usize::MAX)
                     .min(span + 1),
             };
-            for v in row.iter_mut().take(stop) {
-                *v += 1;
+            // Counted while building: row[0] the clients active when they joined, row[k]
+            // (k ≥ 1) those who left k periods after; one pass below turns departures into
+            // active counts, so a client costs O(1) whatever the span.
+            if stop > 0 {
+                row[0] += 1;
+                if let Some(d) = row.get_mut(stop) {
+                    *d += 1;
+                }
+            }
+        }
+        for row in by.values_mut() {
+            let mut active = row[0];
+            for v in row.iter_mut().skip(1) {
+                active -= *v;
+                *v = active;
             }
         }
         let (cohorts, active) = by.into_iter().unzip();

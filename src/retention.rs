@@ -26,7 +26,8 @@
 //! # Ok::<(), wealthscore::Error>(())
 //! ```
 
-use crate::client::ChurnCause;
+use crate::assoc::{NextBestProduct, Recommendation};
+use crate::client::{ChurnCause, Holdings};
 use crate::error::{Error, Result, check};
 use crate::segment::AssetTier;
 use serde::{Deserialize, Serialize};
@@ -507,6 +508,43 @@ impl ActionCatalogue {
             .flatten()
             .max_by(|a, b| ratio(a).total_cmp(&ratio(b))))
     }
+}
+
+/// The product a cross-selling action should offer and the rule that explains it: when
+/// [`ActionKind::CrossSelling`] is among the `ranked` actions, the best product the client
+/// does not hold by [`NextBestProduct::best_for_holdings`] (highest confidence, then lift);
+/// `None` when cross-selling is not ranked or no rule fires. Allocates nothing.
+///
+/// ```
+/// use wealthscore::assoc::*;
+/// use wealthscore::retention::{ActionCatalogue, ActionKind, ClientRisk, cross_sell_offer};
+/// use wealthscore::{ChurnCause, ClientRecord, segment::AssetTier};
+///
+/// let b = Baskets::from_lists(&[vec!["deposits", "funds", "fixed_income"],
+///                               vec!["deposits", "funds", "fixed_income"], vec!["deposits"]])?;
+/// let f = fpgrowth(&b, &MiningParams::new(MinSupport::Count(2)))?;
+/// let next = NextBestProduct::new(&association_rules(&f, &RuleParams::new(Metric::Lift, 1.0))?)?;
+///
+/// let reasons = [(ChurnCause::Product, 1.0)];
+/// let risk = ClientRisk::new("C001", 0.5, 5_000.0, 100_000.0, &reasons, AssetTier::Mass);
+/// let ranked = ActionCatalogue::default().rank(&risk)?;
+/// assert!(ranked.iter().flatten().any(|a| a.kind == ActionKind::CrossSelling));
+/// let client = ClientRecord::example(); // holds deposits and funds, no fixed income
+/// let offer = cross_sell_offer(&ranked, &next, &client.holdings).unwrap();
+/// assert_eq!(next.product(&offer), "fixed_income");
+/// # Ok::<(), wealthscore::Error>(())
+/// ```
+pub fn cross_sell_offer(
+    ranked: &[Option<RankedAction>],
+    next: &NextBestProduct,
+    holdings: &Holdings,
+) -> Option<Recommendation> {
+    ranked
+        .iter()
+        .flatten()
+        .any(|a| a.kind == ActionKind::CrossSelling)
+        .then(|| next.best_for_holdings(holdings))
+        .flatten()
 }
 
 fn insert_top(top: &mut [Option<RankedAction>; TOP_ACTIONS], c: RankedAction) {

@@ -23,6 +23,7 @@
 //! # Ok::<(), wealthscore::Error>(())
 //! ```
 
+use crate::assoc::{NextBestProduct, Recommendation};
 use crate::churn::ChurnModel;
 use crate::churn::features::{self, N_FEATURES};
 use crate::churn::reasons::{N_SIGNALS, SIGNALS, signal_contributions, top_indices};
@@ -32,7 +33,7 @@ use crate::client::{ChurnCause, ClientRecord};
 use crate::error::{Error, Result, check};
 use crate::fuzzy::{Basis, Dimension, SatisfactionConfig, SatisfactionIndex};
 use crate::metrics::retention_clv;
-use crate::retention::{ActionCatalogue, ClientRisk, RankedAction, TOP_ACTIONS};
+use crate::retention::{ActionCatalogue, ClientRisk, RankedAction, TOP_ACTIONS, cross_sell_offer};
 use crate::segment::{AssetTier, Tiering, TieringPolicy};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -123,6 +124,10 @@ pub struct ScorerConfig {
     /// CLV assumptions.
     #[serde(default)]
     pub value: ValueAssumptions,
+    /// Rules that name the product a cross-selling action offers (none by default: the
+    /// action is then ranked without a product).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cross_sell: Option<NextBestProduct>,
 }
 
 /// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
@@ -169,6 +174,14 @@ impl ScorerConfig {
         self.value = value;
         self
     }
+
+    /// Sets [`cross_sell`](Self::cross_sell): the rules that name the product a
+    /// cross-selling action offers.
+    #[must_use]
+    pub fn with_cross_sell(mut self, next: NextBestProduct) -> Self {
+        self.cross_sell = Some(next);
+        self
+    }
 }
 
 impl ScorerConfig {
@@ -182,6 +195,7 @@ impl ScorerConfig {
             warnings: Scorecard::default(),
             actions: ActionCatalogue::default(),
             value: ValueAssumptions::default(),
+            cross_sell: None,
         }
     }
 }
@@ -258,6 +272,9 @@ pub struct Assessment {
     pub expected_value_lost: f64,
     /// Recommended retention actions, best first.
     pub actions: [Option<RankedAction>; TOP_ACTIONS],
+    /// When cross-selling is among the actions and [`ScorerConfig::cross_sell`] is set:
+    /// the product to offer and the rule behind it ([`NextBestProduct::explain`]).
+    pub cross_sell: Option<Recommendation>,
 }
 
 /// A signal's feature index and bounds, resolved once.
@@ -430,6 +447,11 @@ impl Scorer {
         let risk = ClientRisk::new(&client.id, p, clv, client.aum, &causes, tiering.asset)
             .with_dedicated_advisor(client.dedicated_advisor);
         let actions = self.config.actions.rank(&risk)?;
+        let cross_sell = self
+            .config
+            .cross_sell
+            .as_ref()
+            .and_then(|next| cross_sell_offer(&actions, next, &client.holdings));
 
         Ok(Assessment {
             tiering,
@@ -441,6 +463,7 @@ impl Scorer {
             clv,
             expected_value_lost,
             actions,
+            cross_sell,
         })
     }
 
@@ -510,6 +533,9 @@ impl Scorer {
                 "action: {:?}, value saved {:.0}, cost {:.0}",
                 act.kind, act.value_saved, act.cost
             );
+        }
+        if let (Some(offer), Some(next)) = (&a.cross_sell, &self.config.cross_sell) {
+            let _ = writeln!(s, "offer: {}", next.explain(offer));
         }
         s
     }

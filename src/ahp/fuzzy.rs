@@ -9,7 +9,8 @@
 //!   to clearly dominated items (Wang, Luo & Hua 2008, EJOR 186); prefer Buckley when every
 //!   item needs a positive weight.
 
-use crate::error::{Error, Result, check};
+use super::matrix::{check_judgment, check_size};
+use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 
 /// A triangular fuzzy number `(l, m, u)`, `0 < l ≤ m ≤ u`.
@@ -27,7 +28,9 @@ impl Tfn {
     /// A validated triangular fuzzy number.
     ///
     /// # Errors
-    /// [`Error::NonFinite`] / [`Error::InvalidInput`] unless `0 < l ≤ m ≤ u`.
+    /// [`Error::NonFinite`] / [`Error::InvalidInput`] unless `0 < l ≤ m ≤ u`, each within
+    /// `[1/MAX_JUDGMENT, MAX_JUDGMENT]` ([`MAX_JUDGMENT`](super::MAX_JUDGMENT)), so that
+    /// reciprocals and sums stay finite.
     pub fn new(l: f64, m: f64, u: f64) -> Result<Self> {
         let t = Tfn { l, m, u };
         t.validate("tfn")?;
@@ -54,9 +57,9 @@ impl Tfn {
     }
 
     fn validate(&self, field: &str) -> Result<()> {
-        check::positive(&format!("{field}.l"), self.l)?;
-        check::positive(&format!("{field}.m"), self.m)?;
-        check::positive(&format!("{field}.u"), self.u)?;
+        check_judgment(&format!("{field}.l"), self.l)?;
+        check_judgment(&format!("{field}.m"), self.m)?;
+        check_judgment(&format!("{field}.u"), self.u)?;
         if !(self.l <= self.m && self.m <= self.u) {
             return Err(Error::invalid(
                 field,
@@ -128,15 +131,12 @@ impl FuzzyPairwiseMatrix {
     /// From the above-diagonal judgments row by row; the lower triangle is the reciprocal.
     ///
     /// # Errors
-    /// [`Error::Empty`] for n = 0, [`Error::DimensionMismatch`] for a wrong count, an error
-    /// naming `a[i][j]` for an invalid fuzzy number.
+    /// [`Error::Empty`] for n = 0, [`Error::InvalidInput`] naming `n` past
+    /// [`MAX_ITEMS`](super::MAX_ITEMS), [`Error::DimensionMismatch`] for a wrong count, an
+    /// error naming `a[i][j]` for an invalid fuzzy number.
     pub fn from_upper_triangle(n: usize, values: &[Tfn]) -> Result<Self> {
-        if n == 0 {
-            return Err(Error::Empty {
-                what: "fuzzy pairwise matrix".into(),
-            });
-        }
-        check::same_len("upper triangle n(n-1)/2", n * (n - 1) / 2, values.len())?;
+        check_size("fuzzy pairwise matrix", n)?;
+        crate::error::check::same_len("upper triangle n(n-1)/2", n * (n - 1) / 2, values.len())?;
         let mut a = vec![Tfn::crisp(1.0); n * n];
         let mut k = 0;
         for i in 0..n {

@@ -4,7 +4,7 @@
 //! with the AHP", EJOR 108: judgments are aggregated by the weighted geometric mean, which
 //! keeps the result reciprocal; priorities by the weighted arithmetic or geometric mean.
 
-use super::matrix::PairwiseMatrix;
+use super::matrix::{MAX_JUDGMENT, PairwiseMatrix};
 use crate::error::{Error, Result, check};
 use serde::{Deserialize, Serialize};
 
@@ -91,7 +91,8 @@ pub fn aggregate_judgments(
             for (m, l) in matrices.iter().zip(&lam) {
                 log += l * m.as_slice()[i * n + j].ln();
             }
-            upper.push(log.exp());
+            // A weighted geometric mean stays within the judgments' bounds but for rounding.
+            upper.push(log.exp().clamp(1.0 / MAX_JUDGMENT, MAX_JUDGMENT));
         }
     }
     let g = PairwiseMatrix::from_upper_triangle(n, &upper)?;

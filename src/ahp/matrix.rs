@@ -8,6 +8,20 @@ use serde::{Deserialize, Serialize};
 /// After validation the lower triangle is reset to the exact reciprocals of the upper one.
 pub const RECIPROCAL_TOLERANCE: f64 = 1e-6;
 
+/// Most items one pairwise matrix may compare (crisp, incomplete or fuzzy). Saaty advises
+/// 7 ± 2 items per matrix and the largest published random index table (Donegan–Dodd)
+/// stops at 100; the limit also bounds the work of one call, since every priority method
+/// costs O(n²) per power iteration and O(n³) in its fallback. Past it, constructors
+/// return [`Error::InvalidInput`] naming `n`.
+pub const MAX_ITEMS: usize = 100;
+
+/// Largest judgment accepted (and `1 / MAX_JUDGMENT` the smallest). Beyond it a
+/// judgment is a unit or typing error rather than a ratio of importance; the bound keeps
+/// every reciprocal, ratio of weights and row sum finite, and lies inside the range
+/// `|ln a| <= 50` that completion and repair search. It leaves room for chains of 20
+/// judgments of 9 (9²⁰ ≈ 1.2 × 10¹⁹).
+pub const MAX_JUDGMENT: f64 = 1e20;
+
 /// Lowest and highest values of Saaty's fundamental 1–9 scale.
 pub const SAATY_SCALE: (f64, f64) = (1.0 / 9.0, 9.0);
 
@@ -26,9 +40,11 @@ pub struct OffScale {
 /// is preferred to (or more important than) item `j`, `a[j][i] = 1 / a[i][j]`, `a[i][i] = 1`.
 ///
 /// A value of this type is always valid: every constructor rejects, with an error naming
-/// the cell `a[i][j]` (0-based), non-positive, NaN or infinite judgments, a diagonal other
-/// than 1, a non-reciprocal pair beyond [`RECIPROCAL_TOLERANCE`], and n = 0. Judgments
-/// outside Saaty's 1/9…9 scale are accepted but listed by [`PairwiseMatrix::off_scale`].
+/// the cell `a[i][j]` (0-based), non-positive, NaN or infinite judgments, judgments
+/// outside `[1/MAX_JUDGMENT, MAX_JUDGMENT]` ([`MAX_JUDGMENT`] = 10²⁰), a diagonal other
+/// than 1, a non-reciprocal pair beyond [`RECIPROCAL_TOLERANCE`], n = 0 and
+/// n > [`MAX_ITEMS`]. Judgments outside Saaty's 1/9…9 scale are accepted but listed by
+/// [`PairwiseMatrix::off_scale`].
 ///
 /// ```
 /// use wealthscore::ahp::{PairwiseMatrix, PriorityMethod};
@@ -85,13 +101,46 @@ fn cell(i: usize, j: usize) -> String {
     format!("a[{i}][{j}]")
 }
 
+/// `n` is at least 1 and at most [`MAX_ITEMS`]; checked before any `n²` or `n(n−1)/2`
+/// is computed, so that no size can wrap or allocate without bound.
+pub(crate) fn check_size(what: &str, n: usize) -> Result<()> {
+    if n == 0 {
+        return Err(Error::Empty { what: what.into() });
+    }
+    if n > MAX_ITEMS {
+        return Err(Error::invalid(
+            "n",
+            n,
+            format!("a {what} compares at most MAX_ITEMS = {MAX_ITEMS} items"),
+        ));
+    }
+    Ok(())
+}
+
+/// A judgment: finite, positive and within `[1/MAX_JUDGMENT, MAX_JUDGMENT]`.
+pub(crate) fn check_judgment(field: &str, v: f64) -> Result<f64> {
+    check::positive(field, v)?;
+    if !(1.0 / MAX_JUDGMENT..=MAX_JUDGMENT).contains(&v) {
+        return Err(Error::invalid(
+            field,
+            v,
+            format!(
+                "must lie in [1/MAX_JUDGMENT, MAX_JUDGMENT] = [{:e}, {MAX_JUDGMENT:e}]",
+                1.0 / MAX_JUDGMENT
+            ),
+        ));
+    }
+    Ok(v)
+}
+
 impl PairwiseMatrix {
     /// Builds the matrix from full rows, accepting pairs reciprocal within
     /// [`RECIPROCAL_TOLERANCE`].
     ///
     /// # Errors
-    /// [`Error::Empty`] for no rows, [`Error::DimensionMismatch`] for a ragged or
-    /// non-square input, [`Error::NonFinite`] / [`Error::InvalidInput`] naming the cell.
+    /// [`Error::Empty`] for no rows, [`Error::InvalidInput`] naming `n` for more than
+    /// [`MAX_ITEMS`] rows, [`Error::DimensionMismatch`] for a ragged or non-square input,
+    /// [`Error::NonFinite`] / [`Error::InvalidInput`] naming the cell.
     pub fn from_rows<R: AsRef<[f64]>>(rows: &[R]) -> Result<Self> {
         Self::from_rows_with_tolerance(rows, RECIPROCAL_TOLERANCE)
     }
@@ -105,11 +154,7 @@ impl PairwiseMatrix {
     pub fn from_rows_with_tolerance<R: AsRef<[f64]>>(rows: &[R], tolerance: f64) -> Result<Self> {
         check::in_range("tolerance", tolerance, 0.0, 0.5)?;
         let n = rows.len();
-        if n == 0 {
-            return Err(Error::Empty {
-                what: "pairwise matrix".into(),
-            });
-        }
+        check_size("pairwise matrix", n)?;
         let mut a = Vec::with_capacity(n * n);
         for (i, r) in rows.iter().enumerate() {
             let r = r.as_ref();
@@ -124,14 +169,11 @@ impl PairwiseMatrix {
     /// `a[0][1], a[0][2], …, a[0][n-1], a[1][2], …, a[n-2][n-1]` (n(n−1)/2 values).
     ///
     /// # Errors
-    /// [`Error::Empty`] for n = 0, [`Error::DimensionMismatch`] for a wrong count,
-    /// [`Error::NonFinite`] / [`Error::InvalidInput`] naming the cell.
+    /// [`Error::Empty`] for n = 0, [`Error::InvalidInput`] naming `n` past [`MAX_ITEMS`],
+    /// [`Error::DimensionMismatch`] for a wrong count, [`Error::NonFinite`] /
+    /// [`Error::InvalidInput`] naming the cell.
     pub fn from_upper_triangle(n: usize, values: &[f64]) -> Result<Self> {
-        if n == 0 {
-            return Err(Error::Empty {
-                what: "pairwise matrix".into(),
-            });
-        }
+        check_size("pairwise matrix", n)?;
         check::same_len("upper triangle n(n-1)/2", n * (n - 1) / 2, values.len())?;
         let mut a = vec![1.0; n * n];
         let mut k = 0;
@@ -139,7 +181,7 @@ impl PairwiseMatrix {
             for j in i + 1..n {
                 let v = values[k];
                 k += 1;
-                check::positive(&cell(i, j), v)?;
+                check_judgment(&cell(i, j), v)?;
                 a[i * n + j] = v;
                 a[j * n + i] = 1.0 / v;
             }
@@ -153,11 +195,7 @@ impl PairwiseMatrix {
     /// As [`PairwiseMatrix::from_rows`].
     pub fn from_array(a: ArrayView2<'_, f64>) -> Result<Self> {
         let (r, c) = a.dim();
-        if r == 0 {
-            return Err(Error::Empty {
-                what: "pairwise matrix".into(),
-            });
-        }
+        check_size("pairwise matrix", r)?;
         check::same_len("columns of pairwise matrix", r, c)?;
         let mut v: Vec<f64> = a.iter().copied().collect();
         validate_full(r, &mut v, RECIPROCAL_TOLERANCE)?;
@@ -171,11 +209,34 @@ impl PairwiseMatrix {
     /// The perfectly consistent matrix `a[i][j] = w[i] / w[j]` of positive weights.
     ///
     /// # Errors
-    /// [`Error::Empty`], or [`Error::NonFinite`] / [`Error::InvalidInput`] naming `weights[i]`.
+    /// [`Error::Empty`], [`Error::InvalidInput`] naming `n` past [`MAX_ITEMS`], or
+    /// [`Error::NonFinite`] / [`Error::InvalidInput`] naming `weights[i]`, also for a weight
+    /// more than [`MAX_JUDGMENT`] times smaller than the largest (the ratio would not be
+    /// a valid judgment, or not even a finite number).
     pub fn from_weights(weights: &[f64]) -> Result<Self> {
         check::non_empty("weights", weights)?;
+        check_size("pairwise matrix", weights.len())?;
+        let (mut lo, mut hi) = (0, 0);
         for (i, &w) in weights.iter().enumerate() {
             check::positive(&format!("weights[{i}]"), w)?;
+            if w < weights[lo] {
+                lo = i;
+            }
+            if w > weights[hi] {
+                hi = i;
+            }
+        }
+        // Compared in logarithms: the ratio itself may overflow.
+        if weights[hi].ln() - weights[lo].ln() > MAX_JUDGMENT.ln() {
+            return Err(Error::invalid(
+                format!("weights[{lo}]"),
+                weights[lo],
+                format!(
+                    "is more than MAX_JUDGMENT = {MAX_JUDGMENT:e} times smaller than \
+                     weights[{hi}] = {}",
+                    weights[hi]
+                ),
+            ));
         }
         let n = weights.len();
         let mut a = vec![1.0; n * n];
@@ -291,7 +352,7 @@ impl PairwiseMatrix {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] for a cell outside the matrix or on the diagonal, or a value
-    /// that is not finite and positive.
+    /// that is not finite, positive and within [`MAX_JUDGMENT`].
     pub fn set(&mut self, i: usize, j: usize, value: f64) -> Result<()> {
         if i >= self.n || j >= self.n || i == j {
             return Err(Error::invalid(
@@ -300,7 +361,7 @@ impl PairwiseMatrix {
                 format!("must be an off-diagonal cell of a {0}x{0} matrix", self.n),
             ));
         }
-        check::positive(&cell(i, j), value)?;
+        check_judgment(&cell(i, j), value)?;
         self.a[i * self.n + j] = value;
         self.a[j * self.n + i] = 1.0 / value;
         Ok(())
@@ -331,7 +392,7 @@ fn validate_full(n: usize, a: &mut [f64], tol: f64) -> Result<()> {
     for i in 0..n {
         for j in 0..n {
             let v = a[i * n + j];
-            check::positive(&cell(i, j), v)?;
+            check_judgment(&cell(i, j), v)?;
             if i == j && (v - 1.0).abs() > tol {
                 return Err(Error::invalid(
                     cell(i, j),

@@ -14,6 +14,10 @@
 //! * [`IncompleteMatrix`]: Harker's method and the λmax-optimal completion; a disconnected
 //!   comparison graph is an [`Error::Disconnected`](crate::Error::Disconnected).
 //! * [`PairwiseMatrix::inconsistency`] and [`PairwiseMatrix::repair`].
+//! * Size limits: [`MAX_ITEMS`] items per matrix, judgments within [`MAX_JUDGMENT`],
+//!   [`MAX_REPAIR_ITEMS`] for repair and [`MAX_COMPLETION_ITEMS`] for the λmax-optimal
+//!   completion (their cost grows as n⁶ and n⁴ per sweep); past a limit the call returns
+//!   an error naming it instead of running for hours.
 //! * Fuzzy AHP: [`FuzzyPairwiseMatrix`] with Buckley's and Chang's methods.
 //! * [`sensitivity`]: how far one criterion's weight may move before the top alternative
 //!   changes.
@@ -52,10 +56,16 @@ mod sensitivity;
 pub use fuzzy::{FuzzyPairwiseMatrix, FuzzyWeights, Tfn, possibility};
 pub use group::{PriorityMean, aggregate_judgments, aggregate_priorities};
 pub use hierarchy::{AlternativeJudgments, Hierarchy, HierarchyResult, NodeResult};
-pub use incomplete::{Completion, CompletionMethod, FilledJudgment, IncompleteMatrix};
+pub use incomplete::{
+    Completion, CompletionMethod, FilledJudgment, IncompleteMatrix, MAX_COMPLETION_ITEMS,
+};
 
-pub use matrix::{OffScale, PairwiseMatrix, RECIPROCAL_TOLERANCE, SAATY_SCALE};
+pub use matrix::{
+    MAX_ITEMS, MAX_JUDGMENT, OffScale, PairwiseMatrix, RECIPROCAL_TOLERANCE, SAATY_SCALE,
+};
 pub use priority::{Priorities, PriorityMethod};
 pub use random_index::{ConsistencyConfig, RandomIndex};
-pub use repair::{JudgmentChange, JudgmentError, Repair, RepairOptions, RepairStrategy};
+pub use repair::{
+    JudgmentChange, JudgmentError, MAX_REPAIR_ITEMS, Repair, RepairOptions, RepairStrategy,
+};
 pub use sensitivity::{Crossing, Sensitivity, sensitivity};

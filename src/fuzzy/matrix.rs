@@ -82,6 +82,17 @@ pub(crate) fn validate_anchors(field: &str, a: &[f64], grades: usize) -> Result<
                 "anchors must be strictly increasing or strictly decreasing",
             ));
         }
+        // Memberships divide by the gap: it and its reciprocal must be finite numbers.
+        let gap = (w[1] - w[0]).abs();
+        if !(gap.is_finite() && (1.0 / gap).is_finite()) {
+            return Err(Error::config(
+                format!("{field}[{}]", i + 1),
+                format!(
+                    "the gap of {gap:e} to the previous anchor is too {} to divide by",
+                    if gap.is_finite() { "small" } else { "large" }
+                ),
+            ));
+        }
     }
     Ok(())
 }

@@ -5,7 +5,9 @@
 //! point, so values agree with scikit-fuzzy to rounding. A degenerate side (`a == b`)
 //! is a vertical edge, never a division by zero. The one place scikit-fuzzy returns
 //! NaN (the S- and Π-shapes at the single point `x == a == b`, where it computes `0/0`)
-//! is defined here as `1.0`, the ceiling; see [`Membership::eval`].
+//! is defined here as `1.0`, the ceiling; see [`Membership::eval`]. Parameters anywhere in
+//! the f64 range give finite values: a difference that overflows (`b − a` with
+//! `a = −f64::MAX`) is taken in exact halves, and the Gaussian divides by σ before squaring.
 
 use crate::error::{Error, Result, check};
 use serde::{Deserialize, Serialize};
@@ -220,11 +222,20 @@ impl Membership {
             Shape::Triangular { a, b, c } => trimf(x, a, b, c),
             Shape::Trapezoidal { a, b, c, d } => trapmf(x, a, b, c, d),
             Shape::Gaussian { mean, sigma } => {
-                let dx = x - mean;
-                (-(dx * dx) / (2.0 * (sigma * sigma))).exp()
+                // (x − mean)/σ first: σ² underflows for σ < 1e-154 and overflows above 1e154.
+                let z = ratio(x, mean, 0.0, sigma);
+                (-0.5 * (z * z)).exp()
             }
-            Shape::Bell { a, b, c } => 1.0 / (1.0 + ((x - c) / a).abs().powf(2.0 * b)),
-            Shape::Sigmoid { b, c } => 1.0 / (1.0 + (-c * (x - b)).exp()),
+            Shape::Bell { a, b, c } => 1.0 / (1.0 + ratio(x, c, 0.0, a).abs().powf(2.0 * b)),
+            Shape::Sigmoid { b, c } => {
+                let dx = x - b;
+                let e = if dx.is_finite() {
+                    c * dx
+                } else {
+                    (2.0 * c) * (0.5 * x - 0.5 * b)
+                };
+                1.0 / (1.0 + (-e).exp())
+            }
             Shape::S { a, b } => smf(x, a, b),
             Shape::Z { a, b } => zmf(x, a, b),
             Shape::Pi { a, b, c, d } => pimf(x, a, b, c, d),
@@ -254,9 +265,10 @@ impl Membership {
             };
         }
         match self.shape {
-            Shape::Triangular { a, b, c } => {
+            Shape::Triangular { a, b, c } if (b - a).is_finite() && (c - b).is_finite() => {
                 // trimf's rules as selects rather than branches, so the loop vectorises;
-                // same divisions, so the same values as the scalar path.
+                // same divisions, so the same values as the scalar path. (Sides wider than
+                // f64 take the scalar path, which halves them first.)
                 let (left, right) = (a != b, b != c);
                 let (wl, wr) = (b - a, c - b);
                 run!(|x: f64| {
@@ -311,14 +323,37 @@ impl Membership {
 // The functions below mirror scikit-fuzzy's sequence of masked assignments, where a
 // later rule overwrites an earlier one: they test the rules last-to-first.
 
+/// `(x − p) / (hi − lo)`, as scikit-fuzzy computes it while both differences are finite;
+/// when one overflows (parameters near ±f64::MAX), the same ratio of exact halves.
+#[inline]
+fn ratio(x: f64, p: f64, lo: f64, hi: f64) -> f64 {
+    let (num, den) = (x - p, hi - lo);
+    if num.is_finite() && den.is_finite() {
+        num / den
+    } else {
+        (0.5 * x - 0.5 * p) / (0.5 * hi - 0.5 * lo)
+    }
+}
+
+/// `(a + b) / 2` without overflow.
+#[inline]
+fn midpoint(a: f64, b: f64) -> f64 {
+    let s = a + b;
+    if s.is_finite() {
+        s / 2.0
+    } else {
+        0.5 * a + 0.5 * b
+    }
+}
+
 #[inline]
 fn trimf(x: f64, a: f64, b: f64, c: f64) -> f64 {
     if x == b {
         1.0
     } else if b != c && b < x && x < c {
-        (c - x) / (c - b)
+        ratio(c, x, b, c)
     } else if a != b && a < x && x < b {
-        (x - a) / (b - a)
+        ratio(x, a, a, b)
     } else {
         0.0
     }
@@ -339,16 +374,16 @@ fn trapmf(x: f64, a: f64, b: f64, c: f64, d: f64) -> f64 {
 
 #[inline]
 fn smf(x: f64, a: f64, b: f64) -> f64 {
-    let mid = (a + b) / 2.0;
+    let mid = midpoint(a, b);
     if a == b {
         // scikit-fuzzy: 0 left of the step, 1 right of it, NaN (0/0) on it.
         return if x < a { 0.0 } else { 1.0 };
     }
     if mid <= x && x <= b {
-        let t = (x - b) / (b - a);
+        let t = ratio(x, b, a, b);
         1.0 - 2.0 * (t * t)
     } else if a <= x && x <= mid {
-        let t = (x - a) / (b - a);
+        let t = ratio(x, a, a, b);
         2.0 * (t * t)
     } else if x <= a {
         0.0
@@ -359,14 +394,14 @@ fn smf(x: f64, a: f64, b: f64) -> f64 {
 
 #[inline]
 fn zmf(x: f64, a: f64, b: f64) -> f64 {
-    let mid = (a + b) / 2.0;
+    let mid = midpoint(a, b);
     if x >= b {
         0.0
     } else if mid <= x && x <= b {
-        let t = (x - b) / (b - a);
+        let t = ratio(x, b, a, b);
         2.0 * (t * t)
     } else if a <= x && x < mid {
-        let t = (x - a) / (b - a);
+        let t = ratio(x, a, a, b);
         1.0 - 2.0 * (t * t)
     } else {
         1.0
@@ -375,26 +410,26 @@ fn zmf(x: f64, a: f64, b: f64) -> f64 {
 
 #[inline]
 fn pimf(x: f64, a: f64, b: f64, c: f64, d: f64) -> f64 {
-    let m1 = (a + b) / 2.0;
-    let m2 = (c + d) / 2.0;
+    let m1 = midpoint(a, b);
+    let m2 = midpoint(c, d);
     if x >= d {
         0.0
     } else if m2 <= x && x <= d {
         // x < d here, so d > c and the division is defined.
-        let t = (x - d) / (d - c);
+        let t = ratio(x, d, c, d);
         2.0 * (t * t)
     } else if c <= x && x < m2 {
-        let t = (x - c) / (d - c);
+        let t = ratio(x, c, c, d);
         1.0 - 2.0 * (t * t)
     } else if m1 < x && x <= b {
-        let t = (x - b) / (b - a);
+        let t = ratio(x, b, a, b);
         1.0 - 2.0 * (t * t)
     } else if a <= x && x <= m1 {
         if a == b {
             // scikit-fuzzy computes 0/0 here; the ceiling is reached at x == b.
             1.0
         } else {
-            let t = (x - a) / (b - a);
+            let t = ratio(x, a, a, b);
             2.0 * (t * t)
         }
     } else if x <= a {

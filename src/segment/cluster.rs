@@ -106,6 +106,14 @@ pub enum KSelection {
     Elbow,
 }
 
+/// Most points [`silhouette`] accepts and largest [`ClusterParams::silhouette_sample`]:
+/// the exact silhouette costs O(n² d), so 10,000 points are 10⁸ distances (about a
+/// second), and [`fit_clusters`] computes one per candidate `k`. Larger data is sampled.
+pub const MAX_SILHOUETTE_POINTS: usize = 10_000;
+
+/// Largest [`ClusterParams::max_iter`] (scikit-learn's default is 300).
+pub const MAX_KMEANS_ITER: usize = 10_000;
+
 /// Settings of [`fit_clusters`]. Defaults are documented on each field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -206,8 +214,9 @@ impl Default for ClusterParams {
 }
 
 impl ClusterParams {
-    /// Checks the settings: `2 <= k_min <= k_max <= 100`, positive iteration and run
-    /// counts, a silhouette sample of at least 10 points.
+    /// Checks the settings: `2 <= k_min <= k_max <= 100`, `1 <= max_iter <=`
+    /// [`MAX_KMEANS_ITER`], `1 <= n_init <= 100`, a silhouette sample of 10 to
+    /// [`MAX_SILHOUETTE_POINTS`] points.
     pub fn validate(&self) -> Result<()> {
         if self.k_min < 2 {
             return Err(Error::config("k_min", "must be >= 2"));
@@ -215,14 +224,23 @@ impl ClusterParams {
         if self.k_max < self.k_min || self.k_max > 100 {
             return Err(Error::config("k_max", "must lie in k_min..=100"));
         }
-        if self.max_iter == 0 {
-            return Err(Error::config("max_iter", "must be >= 1"));
+        if self.max_iter == 0 || self.max_iter > MAX_KMEANS_ITER {
+            return Err(Error::config(
+                "max_iter",
+                format!("must lie in 1..=MAX_KMEANS_ITER = {MAX_KMEANS_ITER}"),
+            ));
         }
         if self.n_init == 0 || self.n_init > 100 {
             return Err(Error::config("n_init", "must lie in 1..=100"));
         }
-        if self.silhouette_sample < 10 {
-            return Err(Error::config("silhouette_sample", "must be >= 10"));
+        if self.silhouette_sample < 10 || self.silhouette_sample > MAX_SILHOUETTE_POINTS {
+            return Err(Error::config(
+                "silhouette_sample",
+                format!(
+                    "must lie in 10..=MAX_SILHOUETTE_POINTS = {MAX_SILHOUETTE_POINTS} \
+                     (the silhouette costs O(n²) per candidate k)"
+                ),
+            ));
         }
         Ok(())
     }
@@ -670,8 +688,8 @@ fn silhouette_or_zero(x: ArrayView2<f64>, labels: &[usize]) -> f64 {
 /// For each point, `a` is its mean distance to the other members of its cluster and `b`
 /// the smallest mean distance to another cluster; its coefficient is
 /// `(b − a) / max(a, b)`, and 0 for a point alone in its cluster (the conventions of
-/// scikit-learn's `silhouette_score`). Needs between 2 and `n − 1` distinct labels.
-/// Costs O(n² d): sample large data first.
+/// scikit-learn's `silhouette_score`). Needs between 2 and `n − 1` distinct labels and at
+/// most [`MAX_SILHOUETTE_POINTS`] points. Costs O(n² d): sample large data first.
 ///
 /// ```
 /// use ndarray::array;
@@ -683,6 +701,16 @@ fn silhouette_or_zero(x: ArrayView2<f64>, labels: &[usize]) -> f64 {
 /// ```
 pub fn silhouette(x: &Array2<f64>, labels: &[usize]) -> Result<f64> {
     check::same_len("labels vs rows", x.nrows(), labels.len())?;
+    if x.nrows() > MAX_SILHOUETTE_POINTS {
+        return Err(Error::invalid(
+            "rows",
+            x.nrows(),
+            format!(
+                "the exact silhouette takes at most MAX_SILHOUETTE_POINTS = \
+                 {MAX_SILHOUETTE_POINTS} points (it costs O(n²)); pass a random sample"
+            ),
+        ));
+    }
     for ((i, j), v) in x.indexed_iter() {
         if !v.is_finite() {
             return Err(Error::NonFinite {

@@ -45,8 +45,8 @@ mod summary;
 
 pub use cluster::{
     BEHAVIOUR_FEATURES, ClusterModel, ClusterParams, ClusterProfile, Clustering, Distinctive,
-    KCandidate, KSelection, adjusted_rand_index, behaviour_features, cluster_clients, fit_clusters,
-    silhouette,
+    KCandidate, KSelection, MAX_KMEANS_ITER, MAX_SILHOUETTE_POINTS, adjusted_rand_index,
+    behaviour_features, cluster_clients, fit_clusters, silhouette,
 };
 pub use policy::{
     ActivityTier, AssetTier, CompositeTier, Lifecycle, Loyalty, NeedComplexity, TierLabel, Tiering,

@@ -797,7 +797,8 @@ impl TieringPolicy {
 
     /// Relative AUM change over `trend_months`: `aum_now / aum_then − 1`, using the
     /// oldest month when the history is shorter; 0 when the history has one month or the
-    /// earlier balance is 0. Fails on a non-finite or negative balance.
+    /// earlier balance is 0. Fails on a non-finite or negative balance, and on an earlier
+    /// balance so close to 0 that the ratio overflows (e.g. `5e-324`).
     pub fn aum_trend(&self, c: &ClientRecord) -> Result<f64> {
         let h = &c.aum_history;
         let n = h.len();
@@ -821,7 +822,22 @@ impl TieringPolicy {
                 }
             });
         }
-        Ok(if then > 0.0 { now / then - 1.0 } else { 0.0 })
+        if then == 0.0 {
+            return Ok(0.0);
+        }
+        let trend = now / then - 1.0;
+        if !trend.is_finite() {
+            return Err(Error::invalid(
+                format!("aum_history[{}]", n - 1 - back),
+                then,
+                format!(
+                    "is so small next to aum_history[{}] = {now} that the AUM change overflows; \
+                         record a balance this close to 0 as 0",
+                    n - 1
+                ),
+            ));
+        }
+        Ok(trend)
     }
 
     /// Lifecycle stage from tenure and AUM trend: new below `new_max_tenure_months`;

@@ -17,7 +17,8 @@ const HYP2F1_MAX_TERMS: usize = 1_000_000;
 /// Sums the power series `sum_n (a)_n (b)_n / ((c)_n n!) z^n` until a term no longer
 /// changes the sum at double precision. `c` must not be zero or a negative integer.
 /// Returns [`Error::NotConverged`] if the series has not settled after a million terms
-/// (only for `z` extremely close to 1).
+/// (only for `z` extremely close to 1), and [`Error::InvalidInput`] naming the arguments
+/// when the value exceeds the f64 range (never an infinite `Ok`).
 ///
 /// ```
 /// use wealthscore::churn::lifetime::hyp2f1;
@@ -54,6 +55,9 @@ pub fn hyp2f1(a: f64, b: f64, c: f64, z: f64) -> Result<f64> {
             return Ok(sum);
         }
         let next = sum + term;
+        if !next.is_finite() {
+            return Err(overflow(a, b, c, z));
+        }
         // Once every Pochhammer factor is positive, the ratio of successive terms tends
         // monotonically to z, so the tail is below |term| ρ/(1-ρ) with ρ the larger of
         // the next ratio and z.
@@ -64,13 +68,6 @@ pub fn hyp2f1(a: f64, b: f64, c: f64, z: f64) -> Result<f64> {
                 return Ok(next);
             }
         }
-        if !next.is_finite() {
-            return Err(Error::NotConverged {
-                method: "hypergeometric series 2F1".into(),
-                iterations: n,
-                detail: format!("sum overflowed for a={a}, b={b}, c={c}, z={z}"),
-            });
-        }
         sum = next;
     }
     Err(Error::NotConverged {
@@ -78,6 +75,15 @@ pub fn hyp2f1(a: f64, b: f64, c: f64, z: f64) -> Result<f64> {
         iterations: HYP2F1_MAX_TERMS,
         detail: format!("a={a}, b={b}, c={c}, z={z}"),
     })
+}
+
+/// The error for a series whose sum leaves the f64 range: no finite answer exists.
+fn overflow(a: f64, b: f64, c: f64, z: f64) -> Error {
+    Error::invalid(
+        "(a, b, c, z)",
+        format!("({a}, {b}, {c}, {z})"),
+        "2F1 at these arguments exceeds the largest f64 (about 1.8e308)",
+    )
 }
 
 /// `ln B(a, b)` from log-gamma.
