@@ -19,6 +19,8 @@
 //! - [`metrics`]: churn and retention rates, churn cost, CLV, cohorts;
 //! - [`retention`]: actions ranked by expected value saved, budget allocation;
 //! - [`scorer`]: one [`Scorer`] call from a record to an [`Assessment`], and batches.
+//! - [`schema`]: bring your own columns: a schema file, a columnar table, a fitted
+//!   pipeline and assessments in the data's own terms (reference: `docs/schema.md`).
 //!
 //! Every fallible function returns [`Result`] with the one [`Error`] type, whose variants
 //! name the field at fault.
@@ -73,6 +75,11 @@ pub use metrics::{ChurnCost, CohortTable, PeriodFlow};
 pub use ndarray;
 pub use scorer::{Assessment, PortfolioReport, Scorer, ScorerConfig};
 pub use segment::{StrategyCatalogue, Tiering, TieringPolicy};
+
+/// The schema reference's code samples, compiled and run as doc tests.
+#[doc = include_str!("../docs/schema.md")]
+#[cfg(doctest)]
+pub struct SchemaDocDoctests;
 
 /// The README's code samples, compiled and run as doc tests.
 #[doc = include_str!("../README.md")]

@@ -59,6 +59,8 @@
 //! # Ok::<(), wealthscore::Error>(())
 //! ```
 
+pub mod core_banking;
+
 use crate::client::{
     ChurnCause, ChurnLabel, ClientRecord, Holdings, RiskTolerance, SurveyAnswers, parse_iso_date,
 };

@@ -441,3 +441,92 @@ fn next_best_product_ranks_by_confidence_then_lift() {
     let broken = json.replacen("\"consequent\":[", "\"consequent\":[7,", 1);
     assert!(serde_json::from_str::<NextBestProduct>(&broken).is_err());
 }
+
+#[test]
+fn schema_tables_give_the_same_baskets_and_name_bad_cells() {
+    use wealthscore::schema::{Column, Table, Validity, Values};
+    let lists =
+        Baskets::from_lists(&[vec!["funds", "deposits"], vec![], vec!["insurance"]]).unwrap();
+    let flags = |v: [bool; 3]| Column::Boolean(Values::new(v.to_vec(), None).unwrap());
+    let t = Table::from_columns(vec![
+        ("funds".into(), flags([true, false, false])),
+        (
+            "deposits".into(),
+            Column::Number(Values::new(vec![1.0, 0.0, 0.0], None).unwrap()),
+        ),
+        ("insurance".into(), flags([false, false, true])),
+        (
+            "held".into(),
+            Column::Text(
+                Values::new(
+                    vec!["funds; deposits".into(), String::new(), "insurance".into()],
+                    None,
+                )
+                .unwrap(),
+            ),
+        ),
+    ])
+    .unwrap();
+    assert_eq!(
+        Baskets::from_table(&t, &["funds", "deposits", "insurance"]).unwrap(),
+        lists
+    );
+    assert_eq!(Baskets::from_table_lists(&t, "held", ';').unwrap(), lists);
+
+    assert_eq!(
+        field(&Baskets::from_table(&t, &["funds", "bonds"]).unwrap_err()),
+        "products[1]"
+    );
+    assert_eq!(
+        field(&Baskets::from_table(&t, &["held"]).unwrap_err()),
+        "held"
+    );
+    assert_eq!(
+        field(&Baskets::from_table_lists(&t, "funds", ';').unwrap_err()),
+        "funds"
+    );
+
+    let bad = Table::from_columns(vec![
+        (
+            "a".into(),
+            Column::Number(Values::new(vec![1.0, 2.0], None).unwrap()),
+        ),
+        (
+            "b".into(),
+            Column::Number(
+                Values::new(vec![1.0, 0.0], Some(Validity::from_flags(&[true, false]))).unwrap(),
+            ),
+        ),
+        (
+            "l".into(),
+            Column::Text(Values::new(vec!["x;x".into(), "y".into()], None).unwrap()),
+        ),
+    ])
+    .unwrap();
+    assert_eq!(
+        field(&Baskets::from_table(&bad, &["a"]).unwrap_err()),
+        "a (row 1)"
+    );
+    assert_eq!(
+        field(&Baskets::from_table(&bad, &["b"]).unwrap_err()),
+        "b (row 1)"
+    );
+    let dup = Baskets::from_table_lists(&bad, "l", ';').unwrap_err();
+    assert_eq!(field(&dup), "l (row 0)");
+}
+
+#[test]
+fn the_cap_is_exact_and_long_baskets_fail_fast() {
+    // Three products in every basket: exactly 7 itemsets, allowed by a cap of 7.
+    let b = Baskets::from_lists(&vec![vec!["a", "b", "c"]; 4]).unwrap();
+    let p = MiningParams::new(MinSupport::Count(1)).max_itemsets(7);
+    assert_eq!(fpgrowth(&b, &p).unwrap().len(), 7);
+    assert_eq!(apriori(&b, &p).unwrap().len(), 7);
+    assert!(fpgrowth(&b, &p.max_itemsets(6)).is_err());
+    // 5,000 products in one basket, next to a varied one: 2^5000 itemsets. The error
+    // comes at once, without deep recursion.
+    let long: Vec<String> = (0..5_000).map(|i| format!("p{i}")).collect();
+    let b = Baskets::from_lists(&[long.clone(), long[..10].to_vec(), vec!["q".into()]]).unwrap();
+    let e = fpgrowth(&b, &MiningParams::new(MinSupport::Count(1))).unwrap_err();
+    assert_eq!(field(&e), "max_itemsets");
+}

@@ -3,6 +3,7 @@
 
 use crate::client::{ClientRecord, Holdings};
 use crate::error::{Error, Result};
+use crate::schema::{Column, Table};
 use ndarray::ArrayView2;
 use std::collections::HashMap;
 
@@ -329,6 +330,132 @@ impl Baskets {
             }
         }
         Self::from_indicator(products, bools.view())
+    }
+
+    /// Baskets from a schema-driven [`Table`] with one 0/1 column per product (numbers
+    /// or booleans), named in `products`. A missing cell, a value other than 0/1, a
+    /// column of another type or a row the reader rejected is an error naming the column
+    /// and the row (its CSV line when read from CSV).
+    ///
+    /// ```
+    /// use wealthscore::schema::{Column, Table, Values};
+    /// use wealthscore::assoc::Baskets;
+    /// let t = Table::from_columns(vec![
+    ///     ("funds".into(), Column::Boolean(Values::new(vec![true, false], None)?)),
+    ///     ("deposits".into(), Column::Number(Values::new(vec![1.0, 1.0], None)?)),
+    /// ])?;
+    /// let b = Baskets::from_table(&t, &["funds", "deposits"])?;
+    /// assert_eq!(b.basket(0), Some(&[0, 1][..]));
+    /// assert!(Baskets::from_table(&t, &["bonds"]).is_err());
+    /// # Ok::<(), wealthscore::Error>(())
+    /// ```
+    pub fn from_table<S: AsRef<str>>(table: &Table, products: &[S]) -> Result<Self> {
+        let rows = table.n_rows();
+        if let Some((i, e)) = table.row_errors().first() {
+            return Err(Error::invalid(
+                table.row_label(*i),
+                "rejected row",
+                format!("the reader rejected this row ({e}); fix or drop it first"),
+            ));
+        }
+        let mut bools = ndarray::Array2::from_elem((rows, products.len()), false);
+        for (j, p) in products.iter().enumerate() {
+            let name = p.as_ref();
+            let col = table.column(name).ok_or_else(|| {
+                Error::invalid(
+                    format!("products[{j}]"),
+                    name,
+                    "no such column in the table",
+                )
+            })?;
+            if !matches!(col, Column::Number(_) | Column::Boolean(_)) {
+                return Err(Error::invalid(
+                    name,
+                    col.type_name(),
+                    "a product column must hold numbers or booleans (0/1)",
+                ));
+            }
+            for i in 0..rows {
+                let held = match col.number(i) {
+                    Some(1.0) => true,
+                    Some(0.0) => false,
+                    Some(v) => {
+                        return Err(Error::invalid(
+                            format!("{name} ({})", table.row_label(i)),
+                            v,
+                            "must be 0 or 1",
+                        ));
+                    }
+                    None => {
+                        return Err(Error::invalid(
+                            format!("{name} ({})", table.row_label(i)),
+                            "missing",
+                            "give 0 or 1: a missing holding is not a basket",
+                        ));
+                    }
+                };
+                bools[(i, j)] = held;
+            }
+        }
+        Self::from_indicator(products, bools.view())
+    }
+
+    /// Baskets from a [`Table`] column holding each client's products as one text cell,
+    /// separated by `separator` (e.g. `funds;deposits`); an empty cell is a client with
+    /// no product, a missing cell an error naming the row.
+    ///
+    /// ```
+    /// use wealthscore::schema::{Column, Table, Values};
+    /// use wealthscore::assoc::Baskets;
+    /// let cells = vec!["funds;deposits".to_string(), String::new()];
+    /// let t = Table::from_columns(vec![("products".into(), Column::Text(Values::new(cells, None)?))])?;
+    /// let b = Baskets::from_table_lists(&t, "products", ';')?;
+    /// assert_eq!(b.basket(0), Some(&[0, 1][..]));
+    /// assert_eq!(b.basket(1), Some(&[][..]));
+    /// # Ok::<(), wealthscore::Error>(())
+    /// ```
+    pub fn from_table_lists(table: &Table, column: &str, separator: char) -> Result<Self> {
+        let col = table
+            .column(column)
+            .ok_or_else(|| Error::invalid("column", column, "no such column in the table"))?;
+        if !matches!(col, Column::Text(_) | Column::Category(_)) {
+            return Err(Error::invalid(
+                column,
+                col.type_name(),
+                "a column of product lists must hold text",
+            ));
+        }
+        let mut lists = Vec::with_capacity(table.n_rows());
+        for i in 0..table.n_rows() {
+            let cell = col.display(i).ok_or_else(|| {
+                Error::invalid(
+                    format!("{column} ({})", table.row_label(i)),
+                    "missing",
+                    "give an empty cell for a client with no product",
+                )
+            })?;
+            let items: Vec<String> = if cell.trim().is_empty() {
+                Vec::new()
+            } else {
+                cell.split(separator)
+                    .map(|p| p.trim().to_string())
+                    .collect()
+            };
+            lists.push(items);
+        }
+        Self::from_lists(&lists).map_err(|e| {
+            e.within(|f| {
+                // baskets[i][j] → the column and row the user knows.
+                let row = f
+                    .strip_prefix("baskets[")
+                    .and_then(|r| r.split(']').next())
+                    .and_then(|r| r.parse::<usize>().ok());
+                match row {
+                    Some(i) => format!("{column} ({})", table.row_label(i)),
+                    None => f.to_string(),
+                }
+            })
+        })
     }
 
     /// Number of baskets (clients), empty ones included.

@@ -105,6 +105,22 @@ impl Miner<'_> {
         Ok(())
     }
 
+    /// Whether the output so far plus the itemsets of up to `upto` items drawn from `n`
+    /// (beyond the current suffix) exceeds the cap.
+    fn subsets_exceed_cap(&self, n: u32, upto: u32) -> bool {
+        let cap = self.params.max_itemsets as u128;
+        let mut total = self.out.len() as u128;
+        let mut binom: u128 = 1;
+        for i in 1..=upto.min(n) {
+            binom = binom * u128::from(n - i + 1) / u128::from(i);
+            total = total.saturating_add(binom);
+            if total > cap {
+                return true;
+            }
+        }
+        false
+    }
+
     /// How many more items an itemset may take beyond the suffix.
     fn room(&self) -> usize {
         self.params
@@ -118,6 +134,12 @@ impl Miner<'_> {
         }
         for it in (0..t.global.len()).rev() {
             self.suffix.push(t.global[it]);
+            // Every subset of a frequent s-itemset is frequent, so the output will hold at
+            // least 2^s − 1 itemsets. Failing now also bounds the recursion depth.
+            let s = self.suffix.len() as u32;
+            if s >= 64 || (1u64 << s) - 1 > self.params.max_itemsets as u64 {
+                return Err(self.params.too_many(self.min_count));
+            }
             self.emit(&[], t.total[it])?;
             if self.room() > 0
                 && let Some(cond) = self.conditional(t, it)
@@ -137,6 +159,11 @@ impl Miner<'_> {
             .map(|n| (t.global[t.item[n] as usize], t.count[n]))
             .collect();
         let room = self.room();
+        // The path yields Σ C(len, i) itemsets for i ≤ room: fail before enumerating.
+        let len = nodes.len() as u32;
+        if self.subsets_exceed_cap(len, room.min(nodes.len()) as u32) {
+            return Err(self.params.too_many(self.min_count));
+        }
         let mut chosen = Vec::new();
         self.combos(&nodes, 0, room, &mut chosen)
     }

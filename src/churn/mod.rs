@@ -264,6 +264,11 @@ impl ChurnModel {
         self.inner()
     }
 
+    /// The model as a [`Classifier`], whatever its kind.
+    pub(crate) fn classifier(&self) -> &dyn Classifier {
+        self.inner()
+    }
+
     fn inner(&self) -> &dyn Classifier {
         match self {
             ChurnModel::Logistic(m) => m,

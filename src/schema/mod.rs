@@ -1,6 +1,7 @@
 //! Bring your own columns: a bank's data described as a [`Schema`] (types, roles,
 //! missing-value policies, transforms, derived columns, warnings), read into a columnar
-//! [`Table`] whose layout follows Apache Arrow's.
+//! [`Table`], fitted into one [`FittedPipeline`] file, and assessed with reasons in the
+//! data's own terms and ranked retention actions.
 //!
 //! The reference of every schema field, its default and an example is `docs/schema.md`.
 //!
@@ -25,6 +26,7 @@
 //! # Ok::<(), wealthscore::Error>(())
 //! ```
 
+mod pipeline;
 mod spec;
 mod table;
 
@@ -72,6 +74,10 @@ impl FeatureMeta {
     }
 }
 
+pub use pipeline::{
+    ColumnReason, FitSummary, Fitted, FittedPipeline, ModelParams, PipelineConfig,
+    TOP_COLUMN_REASONS, TableAssessment, Transformed,
+};
 pub use spec::{
     Bins, CellValue, Clip, ColumnSpec, ColumnType, Derive, MAX_COLUMNS, MAX_LEVELS, MAX_WARNINGS,
     Meaning, Missing, MonthsSince, OneHot, Role, Schema, Transform, Unseen, ValueSpec, WarningRule,

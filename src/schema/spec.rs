@@ -284,6 +284,9 @@ pub enum Meaning {
     ActivityCount,
     /// A survey answer.
     Survey,
+    /// Whether the client has a dedicated relationship manager (boolean): that action is
+    /// then not recommended.
+    DedicatedAdvisor,
 }
 
 /// What to do with a missing cell (empty, or one of [`Schema::missing_values`]).

@@ -1,0 +1,1708 @@
+//! The fitted pipeline: a schema, the statistics learnt at fit time, and a model, as one
+//! file; scoring replays exactly the fitted transforms, and the assessment explains each
+//! client in the data's own columns.
+
+use super::spec::{
+    CellValue, ColumnSpec, ColumnType, Derive, Meaning, Missing, Role, Schema, Transform, Unseen,
+};
+use super::table::{Column, Table, format_number, parse_bool, parse_date_days};
+use super::{FeatureMeta, MAX_LEVELS};
+use crate::churn::forest::ForestParams;
+use crate::churn::logistic::LogisticParams;
+use crate::churn::risk::{RiskCutoffs, RiskLevel};
+use crate::churn::{ChurnModel, FeatureSchema, Fit};
+use crate::client::ChurnCause;
+use crate::error::{Error, Result};
+use crate::metrics::retention_clv;
+use crate::retention::{ActionCatalogue, ClientRisk, RankedAction};
+use crate::scorer::Warnings;
+use crate::segment::{AssetTier, TieringPolicy};
+use ndarray::Array2;
+use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
+
+/// Rows transformed at once when scoring: the chunk's feature block stays in cache.
+const CHUNK: usize = 2048;
+/// Number of reasons in a [`TableAssessment`].
+pub const TOP_COLUMN_REASONS: usize = 3;
+/// The pipeline file's format name and version.
+const FORMAT: &str = "wealthscore-pipeline";
+const FORMAT_VERSION: u32 = 1;
+
+/// Which model to fit, with its settings. A new model kind is a new variant here and in
+/// [`ChurnModel`]; everything downstream works on [`crate::churn::Classifier`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "params")]
+#[non_exhaustive]
+pub enum ModelParams {
+    /// L2 logistic regression (standardises internally).
+    Logistic(LogisticParams),
+    /// Random forest.
+    Forest(ForestParams),
+}
+
+impl Default for ModelParams {
+    fn default() -> Self {
+        ModelParams::Logistic(LogisticParams::default())
+    }
+}
+
+impl ModelParams {
+    /// Default settings of a model kind by name: `logistic` or `forest`.
+    ///
+    /// ```
+    /// use wealthscore::schema::ModelParams;
+    /// assert_eq!(ModelParams::from_name("forest")?.kind(), "forest");
+    /// assert!(ModelParams::from_name("scorecard").is_err());
+    /// # Ok::<(), wealthscore::Error>(())
+    /// ```
+    pub fn from_name(name: &str) -> Result<Self> {
+        match name {
+            "logistic" => Ok(ModelParams::Logistic(LogisticParams::default())),
+            "forest" => Ok(ModelParams::Forest(ForestParams::default())),
+            other => Err(Error::invalid(
+                "model",
+                other,
+                "is not a model that fits on a schema; use logistic or forest \
+                 (the scorecard is rule-based on the built-in features)",
+            )),
+        }
+    }
+
+    /// The model kind's name.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ModelParams::Logistic(_) => "logistic",
+            ModelParams::Forest(_) => "forest",
+        }
+    }
+
+    fn fit(&self, x: &Array2<f64>, y: &[bool], names: FeatureSchema) -> Result<ChurnModel> {
+        Ok(match self {
+            ModelParams::Logistic(p) => ChurnModel::Logistic(
+                crate::churn::logistic::LogisticModel::fit_with_schema(p, x.view(), y, names)?,
+            ),
+            ModelParams::Forest(p) => ChurnModel::Forest(
+                crate::churn::forest::ForestModel::fit_with_schema(p, x.view(), y, names)?,
+            ),
+        })
+    }
+}
+
+/// Everything besides the schema that a pipeline is fitted with; plain serde data.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct PipelineConfig {
+    /// The model (default logistic).
+    #[serde(default)]
+    pub model: ModelParams,
+    /// Probability cut-offs of the risk levels.
+    #[serde(default)]
+    pub risk: RiskCutoffs,
+    /// Retention actions.
+    #[serde(default)]
+    pub actions: ActionCatalogue,
+    /// Asset-tier thresholds, used when the schema has an `aum` column.
+    #[serde(default)]
+    pub tiering: TieringPolicy,
+}
+
+impl PipelineConfig {
+    /// The default configuration around a model.
+    pub fn with_model(model: ModelParams) -> Self {
+        PipelineConfig {
+            model,
+            ..Default::default()
+        }
+    }
+}
+
+/// A step learnt at fit time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+enum Step {
+    Log1p,
+    Clip { lower: f64, upper: f64 },
+    Standardise { mean: f64, scale: f64 },
+}
+
+/// How a column's value becomes features, learnt at fit time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+enum Encode {
+    /// The value itself.
+    Value,
+    /// Bin indicators; `edges` as in [`super::Bins`].
+    Bins { edges: Vec<f64>, drop_first: bool },
+    /// Level indicators.
+    OneHot {
+        levels: Vec<String>,
+        /// Level pooled into `other`.
+        pooled: Vec<bool>,
+        drop_first: bool,
+        unseen: Unseen,
+        other: bool,
+    },
+}
+
+/// One feature column's learnt statistics.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FittedColumn {
+    column: String,
+    /// Value filled in for a missing numeric cell (`None`: reject).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fill: Option<f64>,
+    /// Level filled in for a missing category cell (`None`: reject).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fill_level: Option<String>,
+    steps: Vec<Step>,
+    encode: Encode,
+    indicator: bool,
+    /// Index of the first feature.
+    offset: usize,
+}
+
+impl FittedColumn {
+    fn n_encoded(&self) -> usize {
+        match &self.encode {
+            Encode::Value => 1,
+            Encode::Bins { edges, drop_first } => edges.len() + 1 - usize::from(*drop_first),
+            Encode::OneHot {
+                levels,
+                pooled,
+                drop_first,
+                other,
+                ..
+            } => {
+                let kept = levels
+                    .iter()
+                    .zip(pooled)
+                    .enumerate()
+                    .filter(|(k, (_, p))| !(**p || *drop_first && *k == 0))
+                    .count();
+                kept + usize::from(*other)
+            }
+        }
+    }
+    fn width(&self) -> usize {
+        self.n_encoded() + usize::from(self.indicator)
+    }
+    /// Feature slot of each level (`None`: all-zero, the dropped reference level).
+    fn level_slots(&self) -> Vec<Option<usize>> {
+        let Encode::OneHot {
+            levels,
+            pooled,
+            drop_first,
+            other,
+            ..
+        } = &self.encode
+        else {
+            return Vec::new();
+        };
+        let mut next = 0;
+        let mut slots = Vec::with_capacity(levels.len());
+        for (k, p) in pooled.iter().enumerate() {
+            if *p || (*drop_first && k == 0) {
+                slots.push(None);
+            } else {
+                slots.push(Some(next));
+                next += 1;
+            }
+        }
+        let other_slot = other.then_some(next);
+        for (s, p) in slots.iter_mut().zip(pooled) {
+            if *p {
+                *s = other_slot;
+            }
+        }
+        slots
+    }
+    fn other_slot(&self) -> Option<usize> {
+        match &self.encode {
+            Encode::OneHot { other: true, .. } => Some(self.n_encoded() - 1),
+            _ => None,
+        }
+    }
+}
+
+/// How many rows a pipeline was fitted on and how many were skipped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FitSummary {
+    /// Rows used.
+    pub rows: usize,
+    /// Rows skipped for errors (listed in [`Fitted::skipped`]).
+    pub skipped: usize,
+    /// Churners among the rows used.
+    pub churners: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Body {
+    schema: Schema,
+    config: PipelineConfig,
+    columns: Vec<FittedColumn>,
+    features: Vec<FeatureMeta>,
+    model: ChurnModel,
+    fit: FitSummary,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    format: String,
+    version: u32,
+    schema_hash: String,
+    fingerprint: String,
+    pipeline: Body,
+}
+
+/// A schema, the statistics learnt at fit time and a model: fit once, save as one JSON
+/// file, load anywhere, score tables with exactly the fitted transforms.
+///
+/// ```
+/// use wealthscore::schema::{FittedPipeline, PipelineConfig, Schema, Table};
+///
+/// let schema = Schema::from_json(r#"{"columns": [
+///   {"name": "id", "type": "text", "role": "id"},
+///   {"name": "left", "type": "boolean", "role": "label"},
+///   {"name": "calls", "type": "integer", "cause": "service", "label": "service calls"},
+///   {"name": "plan", "type": "category", "cause": "product"}]}"#)?;
+/// let mut csv = String::from("id,left,calls,plan\n");
+/// for i in 0..200 {
+///     let calls = i % 7;
+///     let plan = if i % 3 == 0 { "basic" } else { "premium" };
+///     let left = (calls >= 4) ^ (i % 11 == 0);
+///     csv += &format!("C{i},{left},{calls},{plan}\n");
+/// }
+/// let table = Table::read_csv(csv.as_bytes(), &schema)?;
+/// let fitted = FittedPipeline::fit(schema, &table, &PipelineConfig::default())?;
+/// let p = fitted.pipeline;
+/// let file = p.to_json()?;
+/// let back = FittedPipeline::from_json(&file)?;
+/// assert_eq!(back.fingerprint(), p.fingerprint());
+///
+/// let a = back.assess(&table)?;
+/// let first = a[6].as_ref().unwrap(); // 6 service calls
+/// assert_eq!(first.reasons[0].to_string(), "service calls = 6");
+/// # Ok::<(), wealthscore::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct FittedPipeline {
+    body: Body,
+    schema_hash: String,
+    fingerprint: String,
+    /// Per feature column, the level → slot map (derived from `body.columns`).
+    slots: Vec<Vec<Option<usize>>>,
+}
+
+/// The result of [`FittedPipeline::fit`]: the pipeline and the rows it left out.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Fitted {
+    /// The fitted pipeline.
+    pub pipeline: FittedPipeline,
+    /// Rows left out of the fit, with their error.
+    pub skipped: Vec<(usize, Error)>,
+}
+
+/// Where a numeric value comes from: a read column or a derivation of read columns.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    Read(&'a Column),
+    Derived(&'a Derive, &'a Column, Option<&'a Column>, f64),
+}
+
+impl Source<'_> {
+    #[inline]
+    fn number(&self, i: usize) -> Option<f64> {
+        match *self {
+            Source::Read(c) => c.number(i),
+            Source::Derived(d, a, b, as_of) => {
+                let a = a.number(i)?;
+                let v = match d {
+                    Derive::Difference(_) => a - b?.number(i)?,
+                    Derive::Ratio(_) => {
+                        let b = b?.number(i)?;
+                        if b == 0.0 {
+                            return None;
+                        }
+                        a / b
+                    }
+                    Derive::RelativeChange(_) => {
+                        let b = b?.number(i)?;
+                        if b == 0.0 {
+                            return None;
+                        }
+                        a / b - 1.0
+                    }
+                    Derive::MonthsSince(_) => (as_of - a) / 30.4375,
+                };
+                v.is_finite().then_some(v)
+            }
+        }
+    }
+    fn display(&self, i: usize) -> Option<String> {
+        match self {
+            Source::Read(c) => c.display(i),
+            Source::Derived(..) => self.number(i).map(format_number),
+        }
+    }
+}
+
+/// Columns of one table bound to a pipeline's schema.
+struct Bound<'a> {
+    /// Per schema column (by index), its source in the table (`None`: absent label).
+    sources: Vec<Option<Source<'a>>>,
+    /// Per fitted column, the table level code → fitted level index (categories).
+    level_maps: Vec<Vec<Option<usize>>>,
+    /// Per fitted column, the schema column index.
+    column_of: Vec<usize>,
+}
+
+fn source_of<'a>(
+    schema: &'a Schema,
+    table: &'a Table,
+    spec: &'a ColumnSpec,
+) -> Result<Option<Source<'a>>> {
+    if let Some(d) = &spec.derive {
+        let inputs = d.inputs();
+        let get = |name: &str| {
+            table.column(name).ok_or_else(|| {
+                Error::invalid(
+                    "table",
+                    name,
+                    format!("is needed to derive `{}` but the data lacks it", spec.name),
+                )
+            })
+        };
+        let a = get(inputs[0])?;
+        let b = match inputs.get(1) {
+            Some(n) => Some(get(n)?),
+            None => None,
+        };
+        let as_of = match d {
+            Derive::MonthsSince(m) => f64::from(parse_date_days(&m.as_of)?),
+            _ => 0.0,
+        };
+        let _ = schema;
+        return Ok(Some(Source::Derived(d, a, b, as_of)));
+    }
+    let Some(col) = table.column(&spec.name) else {
+        if spec.role == Role::Label {
+            return Ok(None);
+        }
+        return Err(Error::invalid(
+            "table",
+            &spec.name,
+            "is a column of the schema but the data lacks it",
+        ));
+    };
+    let fits = match spec.kind {
+        ColumnType::Number | ColumnType::Integer => matches!(col, Column::Number(_)),
+        ColumnType::Boolean => matches!(col, Column::Boolean(_) | Column::Number(_)),
+        ColumnType::Category => matches!(col, Column::Category(_)),
+        ColumnType::Date => matches!(col, Column::Date(_)),
+        ColumnType::Text => true,
+    };
+    if !fits {
+        return Err(Error::invalid(
+            format!("table column `{}`", spec.name),
+            col.type_name(),
+            format!("the schema declares {}", spec.kind.name()),
+        ));
+    }
+    Ok(Some(Source::Read(col)))
+}
+
+fn numpy_percentile(sorted: &[f64], pct: f64) -> f64 {
+    // numpy's default "linear" method: position pct/100 × (n − 1) between order statistics.
+    let n = sorted.len();
+    if n == 0 {
+        return 0.0;
+    }
+    let pos = pct / 100.0 * (n - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = (lo + 1).min(n - 1);
+    let frac = pos - lo as f64;
+    sorted[lo] + frac * (sorted[hi] - sorted[lo])
+}
+
+fn sorted_finite(values: &[f64]) -> Vec<f64> {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    v.sort_by(f64::total_cmp);
+    v
+}
+
+fn numeric_mode(values: &[f64]) -> Option<f64> {
+    let v = sorted_finite(values);
+    let mut best: Option<(f64, usize)> = None;
+    let mut k = 0;
+    while k < v.len() {
+        let mut e = k;
+        while e < v.len() && v[e] == v[k] {
+            e += 1;
+        }
+        if best.is_none_or(|(_, n)| e - k > n) {
+            best = Some((v[k], e - k));
+        }
+        k = e;
+    }
+    best.map(|(x, _)| x)
+}
+
+fn apply_steps(steps: &[Step], mut x: f64) -> Option<f64> {
+    for s in steps {
+        x = match *s {
+            Step::Log1p => {
+                if x <= -1.0 {
+                    return None;
+                }
+                x.ln_1p()
+            }
+            Step::Clip { lower, upper } => x.clamp(lower, upper),
+            Step::Standardise { mean, scale } => (x - mean) / scale,
+        };
+    }
+    Some(x)
+}
+
+impl FittedPipeline {
+    /// Fits the schema's statistics and the configured model on a labelled table (read
+    /// with this schema, or with the same column names and types).
+    ///
+    /// Rows with a reading error, no label, a missing cell in a `reject` column or a value
+    /// outside a transform's domain are left out and returned in [`Fitted::skipped`]. In
+    /// order, per feature column: missing values are filled (median, mode or constant of
+    /// the training values), each transform's statistics are learnt on the values after
+    /// the steps before it, and the encoding's levels or bins are fixed.
+    pub fn fit(schema: Schema, table: &Table, config: &PipelineConfig) -> Result<Fitted> {
+        schema.validate()?;
+        config.tiering.validate()?;
+        let label = schema
+            .label_column()
+            .cloned()
+            .ok_or_else(|| Error::config("columns", "fitting needs a column with role label"))?;
+        let label_col = table.column(&label.name).ok_or_else(|| {
+            Error::invalid(
+                "table",
+                &label.name,
+                "is the label column but the data lacks it (fitting needs labels)",
+            )
+        })?;
+        let n = table.n_rows();
+        let mut skipped: Vec<(usize, Error)> = Vec::new();
+        let mut good = vec![true; n];
+        for (r, e) in table.row_errors() {
+            if let Some(g) = good.get_mut(*r) {
+                *g = false;
+                skipped.push((*r, e.clone()));
+            }
+        }
+        for (i, g) in good.iter_mut().enumerate() {
+            if *g && label_col.number(i).is_none() {
+                *g = false;
+                skipped.push((
+                    i,
+                    Error::invalid(
+                        format!("{}: {}", table.row_label(i), label.name),
+                        "missing",
+                        "fitting needs the label of every row",
+                    ),
+                ));
+            }
+        }
+        // Rows missing a cell that the schema rejects are left out before any statistic.
+        let features: Vec<usize> = (0..schema.columns.len())
+            .filter(|&j| schema.columns[j].role == Role::Feature)
+            .collect();
+        for &j in &features {
+            let spec = &schema.columns[j];
+            let Some(src) = source_of(&schema, table, spec)? else {
+                continue;
+            };
+            if spec.missing != Missing::Reject {
+                continue;
+            }
+            for (i, g) in good.iter_mut().enumerate() {
+                if *g && !present(&src, spec, i) {
+                    *g = false;
+                    skipped.push((i, missing_error(table, spec, i)));
+                }
+            }
+        }
+        let rows: Vec<usize> = (0..n).filter(|&i| good[i]).collect();
+        if rows.is_empty() {
+            return Err(Error::Fit {
+                model: "pipeline".into(),
+                reason: format!(
+                    "no usable rows among {n} (first error: {:?})",
+                    skipped.first().map(|e| e.1.to_string())
+                ),
+            });
+        }
+
+        let mut columns = Vec::with_capacity(features.len());
+        let mut metas = Vec::new();
+        let mut offset = 0;
+        for &j in &features {
+            let spec = &schema.columns[j];
+            let src = source_of(&schema, table, spec)?
+                .ok_or_else(|| Error::config(&spec.name, "a feature cannot be absent"))?;
+            let fc = if spec.kind == ColumnType::Category {
+                fit_category(spec, &src, &rows, offset)?
+            } else {
+                fit_numeric(spec, &src, &rows, offset)?
+            };
+            metas.extend(feature_metas(spec, &fc));
+            offset += fc.width();
+            columns.push(fc);
+        }
+        for (k, m) in metas.iter().enumerate() {
+            if metas[..k].iter().any(|o| o.name == m.name) {
+                return Err(Error::config(
+                    "columns",
+                    format!("two features would be named `{}`; rename a column", m.name),
+                ));
+            }
+        }
+        let names = FeatureSchema {
+            version: 0,
+            names: metas.iter().map(|m| m.name.clone()).collect(),
+        };
+        names.validate()?;
+        // A placeholder model lets the fitted transforms run through the one scoring path.
+        let mut pipeline = FittedPipeline::assemble(Body {
+            schema,
+            config: config.clone(),
+            columns,
+            features: metas,
+            model: ChurnModel::Logistic(crate::churn::logistic::LogisticModel::from_parts(
+                names.clone(),
+                crate::churn::features::Standardiser {
+                    mean: vec![0.0; names.names.len()],
+                    scale: vec![1.0; names.names.len()],
+                },
+                vec![0.0; names.names.len()],
+                0.0,
+            )?),
+            fit: FitSummary {
+                rows: 0,
+                skipped: 0,
+                churners: 0,
+            },
+        })?;
+        let sub = table.take(&rows)?;
+        let t = pipeline.transform(&sub)?;
+        for (k, e) in &t.errors {
+            skipped.push((rows[*k], e.clone()));
+        }
+        let label_sub = sub
+            .column(&label.name)
+            .ok_or_else(|| Error::invalid("table", &label.name, "label column lost"))?;
+        let y: Vec<bool> = t
+            .rows
+            .iter()
+            .map(|&k| label_sub.number(k).is_some_and(|v| v > 0.5))
+            .collect();
+        let model = config.model.fit(&t.x, &y, names)?;
+        skipped.sort_by_key(|(r, _)| *r);
+        pipeline.body.model = model;
+        pipeline.body.fit = FitSummary {
+            rows: y.len(),
+            skipped: skipped.len(),
+            churners: y.iter().filter(|&&b| b).count(),
+        };
+        let pipeline = FittedPipeline::assemble(pipeline.body)?;
+        Ok(Fitted { pipeline, skipped })
+    }
+
+    fn assemble(body: Body) -> Result<Self> {
+        let json = serde_json::to_string(&body)?;
+        let fingerprint = format!("{:016x}", crate::churn::fnv1a(json.as_bytes()));
+        let schema_hash = body.schema.hash();
+        let slots = body.columns.iter().map(FittedColumn::level_slots).collect();
+        Ok(FittedPipeline {
+            body,
+            schema_hash,
+            fingerprint,
+            slots,
+        })
+    }
+
+    fn validate_body(body: &Body) -> Result<()> {
+        body.schema.validate()?;
+        let features: Vec<&ColumnSpec> = body
+            .schema
+            .columns
+            .iter()
+            .filter(|c| c.role == Role::Feature)
+            .collect();
+        if features.len() != body.columns.len() {
+            return Err(Error::model(format!(
+                "{} fitted columns for {} feature columns in the schema",
+                body.columns.len(),
+                features.len()
+            )));
+        }
+        let mut offset = 0;
+        for (fc, spec) in body.columns.iter().zip(&features) {
+            if fc.column != spec.name || fc.offset != offset {
+                return Err(Error::model(format!(
+                    "fitted column `{}` does not match schema column `{}`",
+                    fc.column, spec.name
+                )));
+            }
+            for s in &fc.steps {
+                let ok = match *s {
+                    Step::Log1p => true,
+                    Step::Clip { lower, upper } => {
+                        lower.is_finite() && upper.is_finite() && lower <= upper
+                    }
+                    Step::Standardise { mean, scale } => {
+                        mean.is_finite() && scale.is_finite() && scale > 0.0
+                    }
+                };
+                if !ok {
+                    return Err(Error::model(format!(
+                        "column `{}`: bad fitted step {s:?}",
+                        fc.column
+                    )));
+                }
+            }
+            if fc.fill.is_some_and(|f| !f.is_finite()) {
+                return Err(Error::model(format!(
+                    "column `{}`: fill value not finite",
+                    fc.column
+                )));
+            }
+            match &fc.encode {
+                Encode::Value => {}
+                Encode::Bins { edges, .. } => {
+                    if edges.is_empty()
+                        || edges.iter().any(|e| !e.is_finite())
+                        || edges.windows(2).any(|w| w[0] >= w[1])
+                    {
+                        return Err(Error::model(format!(
+                            "column `{}`: bin edges must be finite and increase",
+                            fc.column
+                        )));
+                    }
+                }
+                Encode::OneHot { levels, pooled, .. } => {
+                    if levels.len() != pooled.len()
+                        || levels.is_empty()
+                        || levels.len() > MAX_LEVELS
+                    {
+                        return Err(Error::model(format!("column `{}`: bad levels", fc.column)));
+                    }
+                }
+            }
+            offset += fc.width();
+        }
+        if body.features.len() != offset {
+            return Err(Error::model(format!(
+                "{} feature descriptions for {offset} features",
+                body.features.len()
+            )));
+        }
+        let model = body.model.classifier();
+        let names = &model.schema().names;
+        if model.schema().version != 0
+            || names.len() != offset
+            || names.iter().zip(&body.features).any(|(a, b)| *a != b.name)
+        {
+            return Err(Error::model(
+                "the model's feature names do not match the pipeline's features",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The pipeline as one JSON file: format, version, schema hash, fingerprint, schema,
+    /// configuration, learnt statistics, feature descriptions and model.
+    pub fn to_json(&self) -> Result<String> {
+        let file = File {
+            format: FORMAT.into(),
+            version: FORMAT_VERSION,
+            schema_hash: self.schema_hash.clone(),
+            fingerprint: self.fingerprint.clone(),
+            pipeline: self.body.clone(),
+        };
+        Ok(serde_json::to_string(&file)?)
+    }
+
+    /// Loads a pipeline file, checking its format, that its schema still hashes to the
+    /// hash it carries, that its fingerprint matches its content, and its consistency.
+    pub fn from_json(json: &str) -> Result<Self> {
+        let file: File = serde_json::from_str(json).map_err(|e| Error::Parse {
+            context: format!("pipeline file at line {} column {}", e.line(), e.column()),
+            message: e.to_string(),
+        })?;
+        if file.format != FORMAT || file.version != FORMAT_VERSION {
+            return Err(Error::model(format!(
+                "not a pipeline file of format {FORMAT} version {FORMAT_VERSION} (found {} {})",
+                file.format, file.version
+            )));
+        }
+        Self::validate_body(&file.pipeline)?;
+        let p = FittedPipeline::assemble(file.pipeline)?;
+        if p.schema_hash != file.schema_hash {
+            return Err(Error::model(format!(
+                "schema hash mismatch: the file says {} but its schema hashes to {} (was it edited?)",
+                file.schema_hash, p.schema_hash
+            )));
+        }
+        if p.fingerprint != file.fingerprint {
+            return Err(Error::model(format!(
+                "fingerprint mismatch: the file says {} but its content gives {} (was it edited?)",
+                file.fingerprint, p.fingerprint
+            )));
+        }
+        Ok(p)
+    }
+
+    /// Writes the pipeline file.
+    pub fn save(&self, path: impl AsRef<std::path::Path>) -> Result<()> {
+        let path = path.as_ref();
+        std::fs::write(path, self.to_json()?).map_err(|e| Error::Io {
+            context: path.display().to_string(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Reads a pipeline file (see [`FittedPipeline::from_json`]).
+    pub fn load(path: impl AsRef<std::path::Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
+            context: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        FittedPipeline::from_json(&text)
+    }
+
+    /// The schema.
+    pub fn schema(&self) -> &Schema {
+        &self.body.schema
+    }
+    /// The configuration.
+    pub fn config(&self) -> &PipelineConfig {
+        &self.body.config
+    }
+    /// The model.
+    pub fn model(&self) -> &ChurnModel {
+        &self.body.model
+    }
+    /// The features the model sees, with their source column, cause, label and unit.
+    pub fn features(&self) -> &[FeatureMeta] {
+        &self.body.features
+    }
+    /// Rows used and skipped at fit.
+    pub fn fit_summary(&self) -> &FitSummary {
+        &self.body.fit
+    }
+    /// The schema's hash ([`Schema::hash`]).
+    pub fn schema_hash(&self) -> &str {
+        &self.schema_hash
+    }
+    /// FNV-1a fingerprint of the whole pipeline, 16 hex digits: two workers with the same
+    /// fingerprint score identically.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    fn bind<'a>(&'a self, table: &'a Table) -> Result<Bound<'a>> {
+        if let Some(h) = table.schema_hash()
+            && h != self.schema_hash
+        {
+            return Err(Error::invalid(
+                "table",
+                format!("schema hash {h}"),
+                format!(
+                    "the data was read with another schema than the pipeline's ({}{}); read it with pipeline.schema()",
+                    self.schema_hash,
+                    if self.body.schema.name.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", `{}`", self.body.schema.name)
+                    }
+                ),
+            ));
+        }
+        let schema = &self.body.schema;
+        let mut sources = Vec::with_capacity(schema.columns.len());
+        for spec in &schema.columns {
+            sources.push(source_of(schema, table, spec)?);
+        }
+        let mut level_maps = Vec::with_capacity(self.body.columns.len());
+        let mut column_of = Vec::with_capacity(self.body.columns.len());
+        for fc in &self.body.columns {
+            let j = schema
+                .columns
+                .iter()
+                .position(|c| c.name == fc.column)
+                .ok_or_else(|| Error::model(format!("column `{}` left the schema", fc.column)))?;
+            column_of.push(j);
+            let map = match (&fc.encode, sources.get(j).copied().flatten()) {
+                (Encode::OneHot { levels, .. }, Some(Source::Read(Column::Category(c)))) => c
+                    .levels()
+                    .iter()
+                    .map(|l| levels.iter().position(|f| f == l))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            level_maps.push(map);
+        }
+        Ok(Bound {
+            sources,
+            level_maps,
+            column_of,
+        })
+    }
+
+    /// Number of features the model sees.
+    pub fn n_features(&self) -> usize {
+        self.body.features.len()
+    }
+
+    /// Fills the features of rows `start..end` into `out` (row-major), recording each
+    /// row's first error in `errs`.
+    fn fill_rows(
+        &self,
+        bound: &Bound<'_>,
+        table: &Table,
+        start: usize,
+        end: usize,
+        out: &mut [f64],
+        errs: &mut [Option<Error>],
+    ) {
+        let p = self.n_features();
+        out.iter_mut().for_each(|v| *v = 0.0);
+        for (r, e) in errs.iter_mut().enumerate() {
+            *e = table.row_error(start + r).cloned();
+        }
+        let schema = &self.body.schema;
+        for (c, fc) in self.body.columns.iter().enumerate() {
+            let j = bound.column_of[c];
+            let spec = &schema.columns[j];
+            let Some(src) = bound.sources[j] else {
+                continue;
+            };
+            let off = fc.offset;
+            let enc = fc.n_encoded();
+            match &fc.encode {
+                Encode::OneHot { unseen, .. } => {
+                    let slots = &self.slots[c];
+                    let map = &bound.level_maps[c];
+                    let fill_idx = fc.fill_level.as_ref().and_then(|l| match &fc.encode {
+                        Encode::OneHot { levels, .. } => levels.iter().position(|x| x == l),
+                        _ => None,
+                    });
+                    let other = fc.other_slot();
+                    let Source::Read(Column::Category(cat)) = src else {
+                        continue;
+                    };
+                    for r in 0..end - start {
+                        if errs[r].is_some() {
+                            continue;
+                        }
+                        let i = start + r;
+                        let row = &mut out[r * p..(r + 1) * p];
+                        let level = match cat.codes().get(i) {
+                            Some(&code) => match map.get(code as usize).copied().flatten() {
+                                Some(k) => Some(k),
+                                None => match unseen {
+                                    Unseen::Error => {
+                                        errs[r] = Some(Error::invalid(
+                                            format!("{}: {}", table.row_label(i), spec.name),
+                                            cat.get(i).unwrap_or(""),
+                                            "is a level unseen at fit (the schema says unseen: error)",
+                                        ));
+                                        continue;
+                                    }
+                                    Unseen::Ignore => None,
+                                    Unseen::Infrequent => {
+                                        if let Some(o) = other {
+                                            row[off + o] = 1.0;
+                                        }
+                                        None
+                                    }
+                                },
+                            },
+                            None => {
+                                if fc.indicator {
+                                    row[off + enc] = 1.0;
+                                }
+                                match fill_idx {
+                                    Some(k) => Some(k),
+                                    None => {
+                                        errs[r] = Some(missing_error(table, spec, i));
+                                        continue;
+                                    }
+                                }
+                            }
+                        };
+                        if let Some(k) = level
+                            && let Some(Some(s)) = slots.get(k)
+                        {
+                            row[off + s] = 1.0;
+                        }
+                    }
+                }
+                encode => {
+                    for r in 0..end - start {
+                        if errs[r].is_some() {
+                            continue;
+                        }
+                        let i = start + r;
+                        let row = &mut out[r * p..(r + 1) * p];
+                        let raw = match src.number(i) {
+                            Some(v) => v,
+                            None => {
+                                if fc.indicator {
+                                    row[off + enc] = 1.0;
+                                }
+                                match fc.fill {
+                                    Some(f) => f,
+                                    None => {
+                                        errs[r] = Some(missing_error(table, spec, i));
+                                        continue;
+                                    }
+                                }
+                            }
+                        };
+                        let Some(x) = apply_steps(&fc.steps, raw) else {
+                            errs[r] = Some(Error::invalid(
+                                format!("{}: {}", table.row_label(i), spec.name),
+                                format_number(raw),
+                                "must be > -1 for log1p",
+                            ));
+                            continue;
+                        };
+                        match encode {
+                            Encode::Bins { edges, drop_first } => {
+                                let b = edges.partition_point(|e| *e < x);
+                                if !(*drop_first && b == 0) {
+                                    row[off + b - usize::from(*drop_first)] = 1.0;
+                                }
+                            }
+                            _ => row[off] = x,
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The feature matrix of a table's good rows, with the errors of the others.
+    ///
+    /// A table missing a column the pipeline needs, with a column of the wrong type, or
+    /// read with another schema (its [`Table::schema_hash`]) is an error for the whole
+    /// table; a bad row is an error of that row only.
+    pub fn transform(&self, table: &Table) -> Result<Transformed> {
+        let bound = self.bind(table)?;
+        let n = table.n_rows();
+        let p = self.n_features();
+        let mut x = Vec::with_capacity(n * p);
+        let mut rows = Vec::with_capacity(n);
+        let mut errors = Vec::new();
+        let mut buf = vec![0.0; CHUNK * p];
+        let mut errs: Vec<Option<Error>> = vec![None; CHUNK];
+        let mut start = 0;
+        while start < n {
+            let end = (start + CHUNK).min(n);
+            let m = end - start;
+            self.fill_rows(&bound, table, start, end, &mut buf[..m * p], &mut errs[..m]);
+            for r in 0..m {
+                match errs[r].take() {
+                    Some(e) => errors.push((start + r, e)),
+                    None => {
+                        rows.push(start + r);
+                        x.extend_from_slice(&buf[r * p..(r + 1) * p]);
+                    }
+                }
+            }
+            start = end;
+        }
+        let x = Array2::from_shape_vec((rows.len(), p), x)
+            .map_err(|e| Error::model(format!("feature matrix: {e}")))?;
+        Ok(Transformed { x, rows, errors })
+    }
+
+    /// Churn probability of every row, in order; a bad row yields its error and never
+    /// affects the others.
+    pub fn predict(&self, table: &Table) -> Result<Vec<Result<f64>>> {
+        let bound = self.bind(table)?;
+        let n = table.n_rows();
+        let p = self.n_features();
+        let mut out = Vec::with_capacity(n);
+        let mut buf = vec![0.0; CHUNK * p];
+        let mut probs = vec![0.0; CHUNK];
+        let mut errs: Vec<Option<Error>> = vec![None; CHUNK];
+        let model = self.body.model.classifier();
+        let mut start = 0;
+        while start < n {
+            let end = (start + CHUNK).min(n);
+            let m = end - start;
+            self.fill_rows(&bound, table, start, end, &mut buf[..m * p], &mut errs[..m]);
+            let batch = match &self.body.model {
+                ChurnModel::Logistic(lr) => lr.predict_into(&buf[..m * p], &mut probs[..m]),
+                ChurnModel::Forest(f) => f.predict_into(&buf[..m * p], &mut probs[..m]),
+                _ => Err(Error::model("no batch path")),
+            };
+            let batch_ok = batch.is_ok();
+            for r in 0..m {
+                out.push(match errs[r].take() {
+                    Some(e) => Err(e),
+                    None if batch_ok => Ok(probs[r]),
+                    None => model
+                        .predict_one(&buf[r * p..(r + 1) * p])
+                        .map_err(|e| e.within(|f| format!("{}: {f}", table.row_label(start + r)))),
+                });
+            }
+            start = end;
+        }
+        Ok(out)
+    }
+
+    /// The assessment of every row, in order; a bad row yields its error and never affects
+    /// the others.
+    pub fn assess(&self, table: &Table) -> Result<Vec<Result<TableAssessment>>> {
+        let bound = self.bind(table)?;
+        let n = table.n_rows();
+        let p = self.n_features();
+        let mut out = Vec::with_capacity(n);
+        let mut buf = vec![0.0; CHUNK * p];
+        let mut errs: Vec<Option<Error>> = vec![None; CHUNK];
+        let mut contrib = vec![0.0; p];
+        let mut by_column = vec![0.0; self.body.columns.len()];
+        let mut start = 0;
+        while start < n {
+            let end = (start + CHUNK).min(n);
+            let m = end - start;
+            self.fill_rows(&bound, table, start, end, &mut buf[..m * p], &mut errs[..m]);
+            for r in 0..m {
+                out.push(match errs[r].take() {
+                    Some(e) => Err(e),
+                    None => self.assess_features(
+                        &bound,
+                        table,
+                        start + r,
+                        &buf[r * p..(r + 1) * p],
+                        &mut contrib,
+                        &mut by_column,
+                    ),
+                });
+            }
+            start = end;
+        }
+        Ok(out)
+    }
+
+    fn assess_features(
+        &self,
+        bound: &Bound<'_>,
+        table: &Table,
+        i: usize,
+        x: &[f64],
+        contrib: &mut [f64],
+        by_column: &mut [f64],
+    ) -> Result<TableAssessment> {
+        let schema = &self.body.schema;
+        let model = self.body.model.classifier();
+        let p = model
+            .contributions(x, contrib)
+            .map_err(|e| e.within(|f| format!("{}: {f}", table.row_label(i))))?;
+        if !p.is_finite() {
+            return Err(Error::model("the model returned a non-finite probability"));
+        }
+        let p = p.clamp(0.0, 1.0);
+        // One-hot and indicator contributions summed back to their source column.
+        sum_by_source(&self.body.columns, contrib, by_column);
+        let mut order: Vec<usize> = (0..by_column.len())
+            .filter(|&c| by_column[c] > 0.0)
+            .collect();
+        order.sort_by(|&a, &b| by_column[b].total_cmp(&by_column[a]).then(a.cmp(&b)));
+        let mut reasons = Vec::with_capacity(TOP_COLUMN_REASONS);
+        for &c in order.iter().take(TOP_COLUMN_REASONS) {
+            let j = bound.column_of[c];
+            let spec = &schema.columns[j];
+            let value = bound.sources[j].and_then(|s| s.display(i));
+            reasons.push(ColumnReason {
+                column: spec.name.clone(),
+                label: spec.display_label().to_string(),
+                value,
+                unit: spec.unit.clone(),
+                cause: spec.cause,
+                contribution: by_column[c],
+            });
+        }
+        let mut causes: Vec<(ChurnCause, f64)> = Vec::new();
+        for (c, fc) in self.body.columns.iter().enumerate() {
+            let _ = fc;
+            let v = by_column[c];
+            let Some(cause) = schema.columns[bound.column_of[c]].cause else {
+                continue;
+            };
+            if v > 0.0 {
+                match causes.iter_mut().find(|(k, _)| *k == cause) {
+                    Some((_, t)) => *t += v,
+                    None => causes.push((cause, v)),
+                }
+            }
+        }
+        causes.sort_by(|a, b| b.1.total_cmp(&a.1));
+
+        let mut warnings = 0u64;
+        for (k, w) in schema.warnings.iter().enumerate() {
+            let Some(j) = schema.columns.iter().position(|c| c.name == w.column) else {
+                continue;
+            };
+            let Some(src) = bound.sources[j] else {
+                continue;
+            };
+            let fired = if w.levels.is_empty() {
+                src.number(i)
+                    .is_some_and(|v| w.min.is_none_or(|m| v >= m) && w.max.is_none_or(|m| v <= m))
+            } else {
+                match src {
+                    Source::Read(Column::Category(c)) => {
+                        c.get(i).is_some_and(|l| w.levels.iter().any(|x| x == l))
+                    }
+                    Source::Read(col) => col.number(i).is_some_and(|v| {
+                        w.levels
+                            .iter()
+                            .any(|l| parse_bool(l).is_some_and(|b| f64::from(u8::from(b)) == v))
+                    }),
+                    Source::Derived(..) => false,
+                }
+            };
+            if fired {
+                warnings |= 1 << k;
+            }
+        }
+
+        let meaning = |m: Meaning| -> Option<f64> {
+            let j = schema.columns.iter().position(|c| c.meaning == Some(m))?;
+            bound.sources[j]?.number(i)
+        };
+        let has = |m: Meaning| schema.columns.iter().any(|c| c.meaning == Some(m));
+        let aum = meaning(Meaning::Aum).filter(|v| *v >= 0.0);
+        let asset_tier = aum.and_then(|a| self.body.config.tiering.asset_tier(a).ok());
+        let margin = if has(Meaning::AnnualMargin) {
+            meaning(Meaning::AnnualMargin)
+        } else if has(Meaning::MonthlyRevenue) {
+            meaning(Meaning::MonthlyRevenue).map(|r| 12.0 * r * schema.value.revenue_margin)
+        } else if has(Meaning::Aum) {
+            let rate = if has(Meaning::MarginRate) {
+                meaning(Meaning::MarginRate)
+            } else {
+                schema.value.margin_rate
+            };
+            aum.zip(rate).map(|(a, r)| a * r)
+        } else {
+            None
+        };
+        let clv = margin
+            .filter(|m| *m >= 0.0)
+            .and_then(|m| retention_clv(m, 1.0 - p, schema.value.discount_rate).ok());
+        let id = schema
+            .id_column()
+            .and_then(|c| table.column(&c.name))
+            .and_then(|c| c.display(i));
+        let actions = match clv {
+            Some(clv) => self
+                .body
+                .config
+                .actions
+                .rank(
+                    &ClientRisk::new(
+                        id.as_deref().unwrap_or(""),
+                        p,
+                        clv,
+                        aum.unwrap_or(0.0),
+                        &causes,
+                        // Without assets the tier is unknown: only actions offered to the mass
+                        // tier (in the default catalogue, those offered to every tier) qualify.
+                        asset_tier.unwrap_or(AssetTier::Mass),
+                    )
+                    .with_dedicated_advisor(
+                        meaning(Meaning::DedicatedAdvisor).is_some_and(|v| v > 0.5),
+                    ),
+                )?
+                .into_iter()
+                .flatten()
+                .collect(),
+            None => Vec::new(),
+        };
+        Ok(TableAssessment {
+            row: i,
+            id,
+            churn_probability: p,
+            risk_level: self.body.config.risk.level(p),
+            warnings: Warnings(warnings),
+            reasons,
+            causes,
+            asset_tier,
+            clv,
+            expected_value_lost: clv.map(|c| c * p),
+            actions,
+        })
+    }
+
+    /// Names of the warning rules, indexed as in [`TableAssessment::warnings`].
+    pub fn warning_names(&self) -> impl Iterator<Item = &str> {
+        self.body.schema.warnings.iter().map(|w| w.name.as_str())
+    }
+
+    /// What the assessment of this schema leaves out, and why (empty when nothing is).
+    pub fn not_assessed(&self) -> Vec<String> {
+        let s = &self.body.schema;
+        let has = |m: Meaning| s.columns.iter().any(|c| c.meaning == Some(m));
+        let mut out = Vec::new();
+        if !has(Meaning::Aum) {
+            out.push("asset tier: no column has meaning `aum`".to_string());
+        }
+        let value = has(Meaning::AnnualMargin)
+            || has(Meaning::MonthlyRevenue)
+            || (has(Meaning::Aum) && (has(Meaning::MarginRate) || s.value.margin_rate.is_some()));
+        if !value {
+            out.push(
+                "client value and retention actions: no `annual_margin` or `monthly_revenue` \
+                 column, nor `aum` with a margin rate"
+                    .to_string(),
+            );
+        }
+        out.push(
+            "satisfaction: the schema path does not run the fuzzy satisfaction index \
+             (it needs the five survey dimensions of the built-in record)"
+                .to_string(),
+        );
+        out.push(
+            "five-dimension tiering: only the asset tier is derived from a schema".to_string(),
+        );
+        out
+    }
+
+    /// A few lines a relationship manager can read, ending with what was not assessed.
+    pub fn describe(&self, a: &TableAssessment) -> String {
+        let mut s = String::new();
+        let _ = write!(
+            s,
+            "{}churn {:.1}% ({:?})",
+            a.id.as_ref().map_or(String::new(), |id| format!("{id}: ")),
+            100.0 * a.churn_probability,
+            a.risk_level
+        );
+        if let (Some(clv), Some(lost)) = (a.clv, a.expected_value_lost) {
+            let _ = write!(s, ", CLV {clv:.0}, expected value lost {lost:.0}");
+        }
+        if let Some(t) = a.asset_tier {
+            let _ = write!(s, ", tier {t:?}");
+        }
+        s.push('\n');
+        let fired: Vec<&str> = self
+            .warning_names()
+            .enumerate()
+            .filter(|(k, _)| a.warnings.contains(*k))
+            .map(|(_, n)| n)
+            .collect();
+        if !fired.is_empty() {
+            let _ = writeln!(s, "warnings: {}", fired.join(", "));
+        }
+        for r in &a.reasons {
+            let _ = writeln!(
+                s,
+                "reason: {r} ({}), contribution {:+.3}",
+                r.cause.map_or("no cause", ChurnCause::name),
+                r.contribution
+            );
+        }
+        for act in &a.actions {
+            let _ = writeln!(
+                s,
+                "action: {:?}, value saved {:.0}, cost {:.0}",
+                act.kind, act.value_saved, act.cost
+            );
+        }
+        for n in self.not_assessed() {
+            let _ = writeln!(s, "not assessed: {n}");
+        }
+        s
+    }
+}
+
+/// Sums feature contributions into their source columns (`out[c]` for fitted column `c`).
+fn sum_by_source(columns: &[FittedColumn], contrib: &[f64], out: &mut [f64]) {
+    for (o, fc) in out.iter_mut().zip(columns) {
+        *o = contrib
+            .get(fc.offset..fc.offset + fc.width())
+            .map_or(0.0, |s| s.iter().sum());
+    }
+}
+
+fn present(src: &Source<'_>, spec: &ColumnSpec, i: usize) -> bool {
+    match src {
+        Source::Read(c) if spec.kind == ColumnType::Category || spec.kind == ColumnType::Text => {
+            c.is_valid(i)
+        }
+        s => s.number(i).is_some(),
+    }
+}
+
+fn missing_error(table: &Table, spec: &ColumnSpec, i: usize) -> Error {
+    let why = match &spec.derive {
+        Some(d) => format!(
+            "derived from {} (an input is missing or a denominator is 0) and the schema rejects missing values",
+            d.inputs().join(", ")
+        ),
+        None => "is missing and the schema rejects missing values (set `missing` to median, mode or a constant)".into(),
+    };
+    Error::invalid(
+        format!("{}: {}", table.row_label(i), spec.name),
+        "missing",
+        why,
+    )
+}
+
+fn fit_numeric(
+    spec: &ColumnSpec,
+    src: &Source<'_>,
+    rows: &[usize],
+    offset: usize,
+) -> Result<FittedColumn> {
+    let observed: Vec<f64> = rows.iter().filter_map(|&i| src.number(i)).collect();
+    let fill = match &spec.missing {
+        Missing::Reject => None,
+        Missing::Constant(CellValue::Number(v)) => Some(*v),
+        Missing::Constant(CellValue::Bool(b)) => Some(f64::from(u8::from(*b))),
+        Missing::Constant(CellValue::Text(t)) => Some(f64::from(parse_date_days(t)?)),
+        Missing::Median => Some(numpy_percentile(&sorted_finite(&observed), 50.0)),
+        Missing::Mode => numeric_mode(&observed),
+    };
+    if observed.is_empty() && !matches!(spec.missing, Missing::Constant(_)) {
+        return Err(Error::Fit {
+            model: "pipeline".into(),
+            reason: format!("column `{}` has no value in the training rows", spec.name),
+        });
+    }
+    let mut values: Vec<f64> = rows
+        .iter()
+        .map(|&i| src.number(i).or(fill).unwrap_or(f64::NAN))
+        .collect();
+    let mut steps = Vec::new();
+    let mut encode = Encode::Value;
+    for t in &spec.transform {
+        match t {
+            Transform::Log1p => {
+                steps.push(Step::Log1p);
+                values.iter_mut().for_each(|v| {
+                    *v = if *v > -1.0 { v.ln_1p() } else { f64::NAN };
+                });
+            }
+            Transform::Clip(c) => {
+                let s = sorted_finite(&values);
+                let (lower, upper) = (
+                    numpy_percentile(&s, c.lower_pct),
+                    numpy_percentile(&s, c.upper_pct),
+                );
+                steps.push(Step::Clip { lower, upper });
+                values.iter_mut().for_each(|v| *v = v.clamp(lower, upper));
+            }
+            Transform::Standardise => {
+                let s = sorted_finite(&values);
+                let n = s.len().max(1) as f64;
+                let mean = s.iter().sum::<f64>() / n;
+                let sd = (s.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n).sqrt();
+                let scale = if sd > 1e-12 * (1.0 + mean.abs()) {
+                    sd
+                } else {
+                    1.0
+                };
+                steps.push(Step::Standardise { mean, scale });
+                values.iter_mut().for_each(|v| *v = (*v - mean) / scale);
+            }
+            Transform::Bins(b) => {
+                let edges = match (&b.edges, b.quantiles) {
+                    (Some(e), _) => e.clone(),
+                    (None, Some(q)) => {
+                        let s = sorted_finite(&values);
+                        let mut e: Vec<f64> = (1..q)
+                            .map(|k| numpy_percentile(&s, 100.0 * k as f64 / q as f64))
+                            .collect();
+                        e.dedup();
+                        if e.is_empty() {
+                            return Err(Error::Fit {
+                                model: "pipeline".into(),
+                                reason: format!(
+                                    "column `{}` is constant: no quantile bins",
+                                    spec.name
+                                ),
+                            });
+                        }
+                        e
+                    }
+                    (None, None) => {
+                        return Err(Error::config(&spec.name, "bins need edges or quantiles"));
+                    }
+                };
+                encode = Encode::Bins {
+                    edges,
+                    drop_first: b.drop_first,
+                };
+            }
+            Transform::OneHot(_) => {
+                return Err(Error::config(&spec.name, "one_hot needs a category column"));
+            }
+        }
+    }
+    Ok(FittedColumn {
+        column: spec.name.clone(),
+        fill,
+        fill_level: None,
+        steps,
+        encode,
+        indicator: spec.missing_indicator,
+        offset,
+    })
+}
+
+fn fit_category(
+    spec: &ColumnSpec,
+    src: &Source<'_>,
+    rows: &[usize],
+    offset: usize,
+) -> Result<FittedColumn> {
+    let Source::Read(Column::Category(cat)) = src else {
+        return Err(Error::config(
+            &spec.name,
+            "a category column must be read as a category",
+        ));
+    };
+    let mut counts = vec![0usize; cat.levels().len()];
+    for &i in rows {
+        if let Some(&c) = cat.codes().get(i)
+            && let Some(n) = counts.get_mut(c as usize)
+        {
+            *n += 1;
+        }
+    }
+    let mut levels: Vec<String> = match &spec.levels {
+        Some(l) => l.clone(),
+        None => {
+            let mut l: Vec<String> = cat
+                .levels()
+                .iter()
+                .zip(&counts)
+                .filter(|(_, n)| **n > 0)
+                .map(|(s, _)| s.clone())
+                .collect();
+            if let Missing::Constant(CellValue::Text(t)) = &spec.missing
+                && !l.contains(t)
+            {
+                l.push(t.clone());
+            }
+            l.sort();
+            l
+        }
+    };
+    if levels.is_empty() {
+        return Err(Error::Fit {
+            model: "pipeline".into(),
+            reason: format!("column `{}` has no level in the training rows", spec.name),
+        });
+    }
+    if levels.len() > MAX_LEVELS {
+        return Err(Error::Fit {
+            model: "pipeline".into(),
+            reason: format!(
+                "column `{}` has {} levels (more than {MAX_LEVELS}): is it an id? give it role id or info",
+                spec.name,
+                levels.len()
+            ),
+        });
+    }
+    levels.dedup();
+    let count_of = |l: &str| {
+        cat.levels()
+            .iter()
+            .position(|x| x == l)
+            .map_or(0, |k| counts[k])
+    };
+    let fill_level = match &spec.missing {
+        Missing::Reject => None,
+        Missing::Constant(CellValue::Text(t)) => Some(t.clone()),
+        Missing::Mode => {
+            // Most frequent; ties go to the first level in order.
+            let mut best: Option<(&String, usize)> = None;
+            for l in &levels {
+                let n = count_of(l);
+                if best.is_none_or(|(_, b)| n > b) {
+                    best = Some((l, n));
+                }
+            }
+            best.map(|(l, _)| l.clone())
+        }
+        other => {
+            return Err(Error::config(
+                &spec.name,
+                format!("{other:?} does not apply to a category"),
+            ));
+        }
+    };
+    let one_hot = spec
+        .effective_transform()
+        .into_iter()
+        .find_map(|t| match t {
+            Transform::OneHot(o) => Some(o),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let pooled: Vec<bool> = levels
+        .iter()
+        .map(|l| one_hot.min_frequency > 0 && count_of(l) < one_hot.min_frequency)
+        .collect();
+    let other = one_hot.unseen == Unseen::Infrequent || pooled.iter().any(|&p| p);
+    Ok(FittedColumn {
+        column: spec.name.clone(),
+        fill: None,
+        fill_level,
+        steps: Vec::new(),
+        encode: Encode::OneHot {
+            levels,
+            pooled,
+            drop_first: one_hot.drop_first,
+            unseen: one_hot.unseen,
+            other,
+        },
+        indicator: spec.missing_indicator,
+        offset,
+    })
+}
+
+fn feature_metas(spec: &ColumnSpec, fc: &FittedColumn) -> Vec<FeatureMeta> {
+    let meta = |name: String| FeatureMeta {
+        name,
+        source: spec.name.clone(),
+        cause: spec.cause,
+        label: spec.display_label().to_string(),
+        unit: spec.unit.clone(),
+    };
+    let mut out = Vec::new();
+    match &fc.encode {
+        Encode::Value => out.push(meta(spec.name.clone())),
+        Encode::Bins { edges, drop_first } => {
+            for b in usize::from(*drop_first)..=edges.len() {
+                let name = match (b.checked_sub(1).and_then(|k| edges.get(k)), edges.get(b)) {
+                    (None, Some(hi)) => format!("{}<={}", spec.name, format_number(*hi)),
+                    (Some(lo), Some(hi)) => {
+                        format!(
+                            "{}=({},{}]",
+                            spec.name,
+                            format_number(*lo),
+                            format_number(*hi)
+                        )
+                    }
+                    (Some(lo), None) => format!("{}>{}", spec.name, format_number(*lo)),
+                    (None, None) => spec.name.clone(),
+                };
+                out.push(meta(name));
+            }
+        }
+        Encode::OneHot {
+            levels,
+            pooled,
+            drop_first,
+            other,
+            ..
+        } => {
+            for (k, (l, p)) in levels.iter().zip(pooled).enumerate() {
+                if !(*p || *drop_first && k == 0) {
+                    out.push(meta(format!("{}={l}", spec.name)));
+                }
+            }
+            if *other {
+                out.push(meta(format!("{}=other", spec.name)));
+            }
+        }
+    }
+    if fc.indicator {
+        out.push(meta(format!("{}=missing", spec.name)));
+    }
+    out
+}
+
+/// The feature matrix of a table's good rows ([`FittedPipeline::transform`]).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Transformed {
+    /// One row per good row, one column per feature ([`FittedPipeline::features`]).
+    pub x: Array2<f64>,
+    /// The table row of each matrix row.
+    pub rows: Vec<usize>,
+    /// The bad rows, with their errors.
+    pub errors: Vec<(usize, Error)>,
+}
+
+/// A reason in the data's own terms: a source column, its value and the summed
+/// contribution of its features.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ColumnReason {
+    /// The column's name.
+    pub column: String,
+    /// Its human label.
+    pub label: String,
+    /// The client's value as read (a level, a number, a date; `None` when missing).
+    pub value: Option<String>,
+    /// The column's unit.
+    pub unit: Option<String>,
+    /// The churn cause the column speaks for.
+    pub cause: Option<ChurnCause>,
+    /// Summed contribution of the column's features (logit units for the logistic model,
+    /// probability units for the forest).
+    pub contribution: f64,
+}
+
+impl std::fmt::Display for ColumnReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (&self.value, &self.unit) {
+            (Some(v), Some(u)) => write!(f, "{} = {v} {u}", self.label),
+            (Some(v), None) => write!(f, "{} = {v}", self.label),
+            (None, _) => write!(f, "{} missing", self.label),
+        }
+    }
+}
+
+/// The assessment of one row of a table, on any schema. Parts whose inputs the schema
+/// lacks are `None` (see [`FittedPipeline::not_assessed`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct TableAssessment {
+    /// The row in the table.
+    pub row: usize,
+    /// The client's id, when the schema has an id column.
+    pub id: Option<String>,
+    /// Churn probability.
+    pub churn_probability: f64,
+    /// Risk level from the cut-offs.
+    pub risk_level: RiskLevel,
+    /// Warning rules that fired (see [`FittedPipeline::warning_names`]).
+    pub warnings: Warnings,
+    /// Top reasons by column, largest contribution first (at most
+    /// [`TOP_COLUMN_REASONS`]).
+    pub reasons: Vec<ColumnReason>,
+    /// Positive column contributions summed per cause, largest first.
+    pub causes: Vec<(ChurnCause, f64)>,
+    /// Asset tier, when the schema has an `aum` column.
+    pub asset_tier: Option<AssetTier>,
+    /// Client lifetime value, when the schema gives a margin.
+    pub clv: Option<f64>,
+    /// CLV × churn probability.
+    pub expected_value_lost: Option<f64>,
+    /// Ranked retention actions (empty without a client value).
+    pub actions: Vec<RankedAction>,
+}
