@@ -41,21 +41,13 @@ fn probability_alive(c: &mut Criterion) {
     let mut g = c.benchmark_group("bgnbd_probability_alive");
     for n in [10_000usize, 1_000_000] {
         // The CDNOW rows repeated to n clients, as the peer script does.
-        let rows: Vec<&RfmSummary> = data.iter().cycle().take(n).collect();
-        let x: Vec<f64> = rows.iter().map(|s| s.frequency).collect();
-        let t: Vec<f64> = rows.iter().map(|s| s.recency).collect();
-        let age: Vec<f64> = rows.iter().map(|s| s.age).collect();
+        let rows: Vec<RfmSummary> = data.iter().copied().cycle().take(n).collect();
         let mut out = vec![0.0; n];
         g.throughput(Throughput::Elements(n as u64));
         g.bench_with_input(BenchmarkId::new("batch", n), &n, |b, _| {
             b.iter(|| {
                 model
-                    .probability_alive_batch(
-                        black_box(&x),
-                        black_box(&t),
-                        black_box(&age),
-                        &mut out,
-                    )
+                    .probability_alive_batch(black_box(&rows), &mut out)
                     .expect("batch")
             })
         });

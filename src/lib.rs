@@ -18,6 +18,8 @@
 //!   [`churn::lifetime`] models that need no labels;
 //! - [`metrics`]: churn and retention rates, churn cost, CLV, cohorts;
 //! - [`retention`]: actions ranked by expected value saved, budget allocation;
+//! - [`campaign`]: did the action work? Campaign logs, measured effects with intervals,
+//!   uplift models and Qini evaluation, fed back to the action catalogue;
 //! - [`scorer`]: one [`Scorer`] call from a record to an [`Assessment`], and batches.
 //! - [`schema`]: bring your own columns: a schema file, a columnar table, a fitted
 //!   pipeline and assessments in the data's own terms (reference: `docs/schema.md`).
@@ -53,6 +55,7 @@
 
 pub mod ahp;
 pub mod assoc;
+pub mod campaign;
 pub mod churn;
 pub mod client;
 pub mod error;
@@ -65,6 +68,7 @@ pub mod segment;
 pub mod synth;
 
 pub use ahp::{PairwiseMatrix, Priorities, PriorityMethod};
+pub use campaign::{CampaignLog, EffectTable};
 pub use churn::lifetime::{BgNbd, GammaGamma, ShiftedBetaGeometric};
 pub use churn::{ChurnModel, Classifier, Fit};
 pub use client::{ChurnCause, ClientRecord};

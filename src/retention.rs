@@ -74,8 +74,146 @@ pub struct RetentionAction {
     pub tiers: Vec<AssetTier>,
     /// Cost per client, in the portfolio's currency.
     pub cost: f64,
-    /// Relative cut in churn probability when the action fits the reasons, in `[0, 1]`.
+    /// Relative cut in churn probability when the action fits the reasons, in `[0, 1]`:
+    /// the planning assumption, used for every tier without a measured effect.
     pub effect: f64,
+    /// Effects measured by campaigns with a control group (overall and per tier); when
+    /// present they replace [`RetentionAction::effect`] in ranking (see
+    /// [`RetentionAction::effect_for`]). Empty by default.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub measured: Vec<MeasuredEffect>,
+}
+
+/// An action's effect measured by a campaign against a control group, as
+/// [`crate::campaign::EffectTable::measured_effects`] produces it.
+///
+/// `effect` is the relative cut in churn probability, `1 − churn_treated / churn_control`,
+/// with its confidence interval; negative when the action made clients leave more.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct MeasuredEffect {
+    /// The tier measured, or `None` for all tiers together.
+    pub tier: Option<AssetTier>,
+    /// Relative cut in churn probability (at most 1).
+    pub effect: f64,
+    /// Lower bound of the interval.
+    pub low: f64,
+    /// Upper bound of the interval.
+    pub high: f64,
+    /// Confidence level of the interval, e.g. 0.95.
+    pub confidence: f64,
+    /// Treated clients measured.
+    pub treated: u64,
+    /// Control clients measured.
+    pub control: u64,
+    /// Days after the offer at which outcomes were read.
+    pub horizon_days: u32,
+    /// Where the figure comes from (campaign name or date).
+    pub source: String,
+}
+
+impl MeasuredEffect {
+    /// Checks the figures: finite, `low ≤ effect ≤ high ≤ 1`, confidence in `(0, 1)`, at
+    /// least one client in each arm.
+    ///
+    /// ```
+    /// use wealthscore::retention::MeasuredEffect;
+    /// let m = MeasuredEffect::new(None, 0.3, 0.1, 0.5, 0.95, 400, 400, 180, "spring campaign")?;
+    /// assert!(MeasuredEffect::new(None, 0.3, 0.4, 0.5, 0.95, 400, 400, 180, "x").is_err());
+    /// # Ok::<(), wealthscore::Error>(())
+    /// ```
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        tier: Option<AssetTier>,
+        effect: f64,
+        low: f64,
+        high: f64,
+        confidence: f64,
+        treated: u64,
+        control: u64,
+        horizon_days: u32,
+        source: impl Into<String>,
+    ) -> Result<Self> {
+        let m = MeasuredEffect {
+            tier,
+            effect,
+            low,
+            high,
+            confidence,
+            treated,
+            control,
+            horizon_days,
+            source: source.into(),
+        };
+        m.validate()?;
+        Ok(m)
+    }
+
+    /// See [`MeasuredEffect::new`].
+    pub fn validate(&self) -> Result<()> {
+        check::finite("effect", self.effect)?;
+        check::finite("low", self.low)?;
+        check::in_range("high", self.high, f64::MIN, 1.0)?;
+        if !(self.low <= self.effect && self.effect <= self.high) {
+            return Err(Error::invalid(
+                "effect",
+                self.effect,
+                format!("must lie in its interval [{}, {}]", self.low, self.high),
+            ));
+        }
+        if !(self.confidence > 0.0 && self.confidence < 1.0) {
+            return Err(Error::invalid(
+                "confidence",
+                self.confidence,
+                "must lie in (0, 1)",
+            ));
+        }
+        if self.treated == 0 || self.control == 0 {
+            return Err(Error::invalid(
+                "treated/control",
+                format!("{}/{}", self.treated, self.control),
+                "a measurement needs clients in both arms",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Where the effect used for an action and tier comes from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum EffectBasis<'a> {
+    /// The catalogue's planning assumption.
+    Assumed,
+    /// A campaign measurement (for the tier, or for all tiers).
+    Measured(&'a MeasuredEffect),
+}
+
+impl RetentionAction {
+    /// The effect ranking uses for clients of `tier`, and its basis: the measurement for
+    /// that tier, else the measurement over all tiers, else the assumed
+    /// [`RetentionAction::effect`]. A measured effect is clamped to `[0, 1]` for ranking (an
+    /// action measured to harm is worth nothing).
+    ///
+    /// ```
+    /// use wealthscore::retention::{ActionCatalogue, ActionKind, EffectBasis};
+    /// use wealthscore::segment::AssetTier;
+    /// let c = ActionCatalogue::default();
+    /// let a = c.get(ActionKind::RegularContact).unwrap();
+    /// assert_eq!(a.effect_for(AssetTier::Mass), (0.25, EffectBasis::Assumed));
+    /// ```
+    pub fn effect_for(&self, tier: AssetTier) -> (f64, EffectBasis<'_>) {
+        let m = self
+            .measured
+            .iter()
+            .find(|m| m.tier == Some(tier))
+            .or_else(|| self.measured.iter().find(|m| m.tier.is_none()));
+        match m {
+            Some(m) => (m.effect.clamp(0.0, 1.0), EffectBasis::Measured(m)),
+            None => (self.effect, EffectBasis::Assumed),
+        }
+    }
 }
 
 impl RetentionAction {
@@ -97,6 +235,7 @@ impl RetentionAction {
             tiers: Vec::new(),
             cost,
             effect,
+            measured: Vec::new(),
         }
     }
 }
@@ -120,12 +259,14 @@ impl RetentionAction {
 }
 
 /// An action's causes and tiers as bit sets, so ranking tests membership in one step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct ActionMask {
     /// Bit `c` set when the action addresses cause `c`; all bits when it addresses every cause.
     causes: u32,
     /// Bit `t` set when the action is offered to tier `t`.
     tiers: u32,
+    /// Effect used for each asset tier (see [`RetentionAction::effect_for`]).
+    effects: [f64; 3],
 }
 
 impl ActionMask {
@@ -140,7 +281,17 @@ impl ActionMask {
         } else {
             a.tiers.iter().fold(0, |m, &t| m | 1 << t as u32)
         };
-        ActionMask { causes, tiers }
+        let effects = [
+            AssetTier::Mass,
+            AssetTier::MidNetWorth,
+            AssetTier::HighNetWorth,
+        ]
+        .map(|t| a.effect_for(t).0);
+        ActionMask {
+            causes,
+            tiers,
+            effects,
+        }
     }
 
     /// Share of positive reason contributions whose cause the action addresses.
@@ -196,6 +347,7 @@ impl Default for ActionCatalogue {
                 tiers,
                 cost,
                 effect,
+                measured: Vec::new(),
             }
         };
         let actions = vec![
@@ -373,6 +525,16 @@ impl ActionCatalogue {
         for (i, a) in actions.iter().enumerate() {
             check::non_negative(&format!("actions[{i}].cost"), a.cost)?;
             check::probability(&format!("actions[{i}].effect"), a.effect)?;
+            for (j, m) in a.measured.iter().enumerate() {
+                m.validate()
+                    .map_err(|e| e.within(|f| format!("actions[{i}].measured[{j}].{f}")))?;
+                if a.measured[..j].iter().any(|o| o.tier == m.tier) {
+                    return Err(Error::config(
+                        format!("actions[{i}].measured[{j}].tier"),
+                        format!("{:?} is measured twice", m.tier),
+                    ));
+                }
+            }
             if actions[..i].iter().any(|b| b.kind == a.kind) {
                 return Err(Error::config(
                     format!("actions[{i}].kind"),
@@ -398,6 +560,79 @@ impl ActionCatalogue {
         self.actions.iter().find(|a| a.kind == kind)
     }
 
+    /// The same catalogue with `kind`'s measured effects replaced by `measured`, so that
+    /// ranking uses what a campaign learnt (checked as in [`ActionCatalogue::new`]).
+    ///
+    /// ```
+    /// use wealthscore::retention::{ActionCatalogue, ActionKind, MeasuredEffect};
+    /// let m = MeasuredEffect::new(None, 0.10, 0.02, 0.18, 0.95, 800, 800, 180, "2026 spring")?;
+    /// let c = ActionCatalogue::default().with_measured(ActionKind::RegularContact, vec![m])?;
+    /// assert!(c.describe().contains("regular_contact: effect 0.10 measured"));
+    /// assert!(c.describe().contains("cross_selling: effect 0.10 assumed"));
+    /// # Ok::<(), wealthscore::Error>(())
+    /// ```
+    pub fn with_measured(self, kind: ActionKind, measured: Vec<MeasuredEffect>) -> Result<Self> {
+        let mut actions = self.actions;
+        let Some(a) = actions.iter_mut().find(|a| a.kind == kind) else {
+            return Err(Error::invalid(
+                "kind",
+                format!("{kind:?}"),
+                "the catalogue has no such action",
+            ));
+        };
+        a.measured = measured;
+        ActionCatalogue::new(actions)
+    }
+
+    /// One line per action and measured tier: cost, the effect ranking uses and whether
+    /// it is measured (with its interval, clients and source) or assumed.
+    pub fn describe(&self) -> String {
+        use std::fmt::Write;
+        let mut s = String::new();
+        for a in &self.actions {
+            let name = serde_json::to_value(a.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            match a.measured.iter().find(|m| m.tier.is_none()) {
+                Some(m) => {
+                    let _ = writeln!(
+                        s,
+                        "{name}: effect {:.2} measured ({:.0} % interval {:.2} to {:.2}, {} treated vs {} control, {} days, {}), ranking uses {:.2}, cost {}",
+                        m.effect,
+                        m.confidence * 100.0,
+                        m.low,
+                        m.high,
+                        m.treated,
+                        m.control,
+                        m.horizon_days,
+                        m.source,
+                        m.effect.clamp(0.0, 1.0),
+                        a.cost
+                    );
+                }
+                None => {
+                    let _ = writeln!(s, "{name}: effect {:.2} assumed, cost {}", a.effect, a.cost);
+                }
+            }
+            for m in &a.measured {
+                if let Some(tier) = m.tier {
+                    let _ = writeln!(
+                        s,
+                        "  {tier:?}: effect {:.2} measured ({:.2} to {:.2}, {} treated vs {} control), ranking uses {:.2}",
+                        m.effect,
+                        m.low,
+                        m.high,
+                        m.treated,
+                        m.control,
+                        m.effect.clamp(0.0, 1.0)
+                    );
+                }
+            }
+        }
+        s
+    }
+
     /// The best [`TOP_ACTIONS`] actions for a client with positive expected value saved,
     /// best first; allocates nothing.
     ///
@@ -418,7 +653,8 @@ impl ActionCatalogue {
             {
                 continue;
             }
-            let cut = client.probability * a.effect * mask.fit(client.reasons);
+            let cut =
+                client.probability * mask.effects[client.tier as usize] * mask.fit(client.reasons);
             let value = cut * client.clv - a.cost;
             if value <= 0.0 {
                 continue;

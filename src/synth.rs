@@ -59,6 +59,7 @@
 //! # Ok::<(), wealthscore::Error>(())
 //! ```
 
+pub mod campaign;
 pub mod core_banking;
 
 use crate::client::{
@@ -397,7 +398,7 @@ fn sigmoid(z: f64) -> f64 {
 }
 
 /// SplitMix64 finaliser: decorrelates per-client seeds drawn from consecutive indices.
-fn mix(mut z: u64) -> u64 {
+pub(crate) fn mix(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);

@@ -4,7 +4,8 @@
 
 use wealthscore::churn::lifetime::{
     BgNbd, ClvOptions, FitOptions, GammaGamma, RfmSummary, ShiftedBetaGeometric, SpendSummary,
-    Transaction, calibration_holdout, customer_lifetime_value, day_number, hyp2f1,
+    Transaction, calibration_holdout, customer_lifetime_value, customer_lifetime_value_batch,
+    day_number, hyp2f1,
 };
 
 fn cdnow_summary() -> Vec<RfmSummary> {
@@ -53,6 +54,35 @@ fn bgnbd_reproduces_fader_hardie_lee_cdnow() {
     assert!(fit.report.converged && fit.report.gradient_norm <= 1e-7);
     let ll = m.log_likelihood(&data).unwrap();
     assert!((ll - fit.report.log_likelihood).abs() < 1e-6);
+}
+
+/// The fit merges identical rows; fitting the merged rows with their counts as weights,
+/// and fitting every row, must land on the same parameters to 1e-8.
+#[test]
+fn bgnbd_fit_on_merged_rows_equals_fit_on_all_rows() {
+    let data = cdnow_summary();
+    let all = BgNbd::fit(&data, &FitOptions::default()).unwrap().model;
+    let mut distinct: Vec<(RfmSummary, f64)> = Vec::new();
+    for s in &data {
+        match distinct.iter_mut().find(|(d, _)| d == s) {
+            Some((_, c)) => *c += 1.0,
+            None => distinct.push((*s, 1.0)),
+        }
+    }
+    assert!(distinct.len() < data.len());
+    let rows: Vec<RfmSummary> = distinct.iter().map(|d| d.0).collect();
+    let counts: Vec<f64> = distinct.iter().map(|d| d.1).collect();
+    let merged = BgNbd::fit_weighted(&rows, Some(&counts), &FitOptions::default())
+        .unwrap()
+        .model;
+    for (a, b) in [
+        (all.r(), merged.r()),
+        (all.alpha(), merged.alpha()),
+        (all.a(), merged.a()),
+        (all.b(), merged.b()),
+    ] {
+        assert!((a - b).abs() <= 1e-8 * a, "{a} vs {b}");
+    }
 }
 
 #[test]
@@ -137,14 +167,15 @@ fn bgnbd_predictions_match_lifetimes() {
     let m = BgNbd::new(0.243, 4.414, 0.793, 2.426).unwrap();
     for row in r["bgnbd_predictions"].as_array().unwrap() {
         let (x, tx, age) = (f(row, "frequency"), f(row, "recency"), f(row, "age"));
+        let s = RfmSummary::new(x, tx, age).unwrap();
         close(
-            m.probability_alive(x, tx, age).unwrap(),
+            m.probability_alive(&s).unwrap(),
             f(row, "p_alive"),
             1e-12,
             "p_alive",
         );
         for t in [1.0, 10.0, 39.0, 52.0, 78.0] {
-            let got = m.conditional_expected_transactions(t, x, tx, age).unwrap();
+            let got = m.conditional_expected_transactions(t, &s).unwrap();
             close(
                 got,
                 f(row, &format!("cond_{t}")),
@@ -167,28 +198,38 @@ fn bgnbd_predictions_match_lifetimes() {
 #[test]
 fn probability_alive_batch_matches_rows_and_names_bad_cells() {
     let m = BgNbd::new(0.243, 4.414, 0.793, 2.426).unwrap();
-    let data = cdnow_summary();
-    let x: Vec<f64> = data.iter().map(|s| s.frequency).collect();
-    let tx: Vec<f64> = data.iter().map(|s| s.recency).collect();
-    let age: Vec<f64> = data.iter().map(|s| s.age).collect();
+    // Large enough to take the parallel path under the `parallel` feature.
+    let data: Vec<RfmSummary> = cdnow_summary().into_iter().cycle().take(100_000).collect();
     let mut out = vec![0.0; data.len()];
-    m.probability_alive_batch(&x, &tx, &age, &mut out).unwrap();
+    m.probability_alive_batch(&data, &mut out).unwrap();
     for (i, s) in data.iter().enumerate() {
-        assert_eq!(
-            out[i],
-            m.probability_alive(s.frequency, s.recency, s.age).unwrap()
-        );
+        assert_eq!(out[i], m.probability_alive(s).unwrap());
     }
-    let mut bad = tx.clone();
-    bad[7] = f64::NAN;
-    match m.probability_alive_batch(&x, &bad, &age, &mut out) {
-        Err(wealthscore::Error::NonFinite { field }) => assert_eq!(field, "recency[7]"),
+    let mut bad = data.clone();
+    bad[70_007].recency = f64::NAN;
+    match m.probability_alive_batch(&bad, &mut out) {
+        Err(wealthscore::Error::NonFinite { field }) => assert_eq!(field, "recency[70007]"),
         other => panic!("unexpected {other:?}"),
     }
     let mut short = out.clone();
     short.pop();
+    assert!(m.probability_alive_batch(&data, &mut short).is_err());
+}
+
+#[test]
+fn conditional_expectation_batch_equals_rows() {
+    let m = BgNbd::new(0.243, 4.414, 0.793, 2.426).unwrap();
+    let data = cdnow_summary();
+    let mut out = vec![0.0; data.len()];
+    for t in [0.0, 10.0, 52.0] {
+        m.conditional_expected_transactions_batch(t, &data, &mut out)
+            .unwrap();
+        for (s, &o) in data.iter().zip(&out) {
+            assert_eq!(o, m.conditional_expected_transactions(t, s).unwrap());
+        }
+    }
     assert!(
-        m.probability_alive_batch(&x, &tx, &age, &mut short)
+        m.conditional_expected_transactions_batch(-1.0, &data, &mut out)
             .is_err()
     );
 }
@@ -199,14 +240,15 @@ fn large_counts_stay_finite() {
     // the end of observation (0.1 expected transactions of silence) is almost surely
     // alive, and expects about rate * t transactions.
     let m = BgNbd::new(0.243, 4.414, 0.793, 2.426).unwrap();
-    let p = m.probability_alive(1e6, 1000.0 - 1e-4, 1000.0).unwrap();
+    let busy = RfmSummary::new(1e6, 1000.0 - 1e-4, 1000.0).unwrap();
+    let p = m.probability_alive(&busy).unwrap();
     assert!(p > 0.99 && p <= 1.0, "p = {p}");
-    let e = m
-        .conditional_expected_transactions(10.0, 1e6, 1000.0 - 1e-4, 1000.0)
-        .unwrap();
+    let e = m.conditional_expected_transactions(10.0, &busy).unwrap();
     // posterior mean rate (r + x)/(α + T) ≈ 996; dropout risk over 10 units is small
     assert!(e > 0.95 * 10.0 * 996.0 && e < 10.0 * 1000.0, "e = {e}");
-    let gone = m.probability_alive(1e6, 1.0, 1000.0).unwrap();
+    let gone = m
+        .probability_alive(&RfmSummary::new(1e6, 1.0, 1000.0).unwrap())
+        .unwrap();
     assert!(gone == 0.0 || gone < 1e-300);
 }
 
@@ -221,21 +263,27 @@ fn clv_matches_lifetimes() {
         .with_months(12)
         .with_monthly_discount_rate(0.01)
         .with_periods_per_month(4.345);
-    for row in r["clv"].as_array().unwrap() {
-        let s = RfmSummary::new(f(row, "frequency"), f(row, "recency"), f(row, "age")).unwrap();
-        let mv = f(row, "mean_value");
+    let rows = r["clv"].as_array().unwrap();
+    let cohort: Vec<RfmSummary> = rows
+        .iter()
+        .map(|row| {
+            RfmSummary::new(f(row, "frequency"), f(row, "recency"), f(row, "age"))
+                .and_then(|s| s.with_monetary(f(row, "mean_value")))
+                .unwrap()
+        })
+        .collect();
+    let mut batch = vec![0.0; cohort.len()];
+    customer_lifetime_value_batch(&bg, &gg, &cohort, &opts, &mut batch).unwrap();
+    for ((row, s), b) in rows.iter().zip(&cohort).zip(batch) {
         close(
-            gg.conditional_expected_mean_value(s.frequency, mv).unwrap(),
+            gg.conditional_expected_mean_value(s).unwrap(),
             f(row, "expected_mean_value"),
             1e-12,
             "expected mean value",
         );
-        close(
-            customer_lifetime_value(&bg, &gg, &s, mv, &opts).unwrap(),
-            f(row, "clv"),
-            1e-9,
-            "clv",
-        );
+        let one = customer_lifetime_value(&bg, &gg, s, &opts).unwrap();
+        close(one, f(row, "clv"), 1e-9, "clv");
+        assert_eq!(b, one, "batch CLV equals the one-client CLV");
     }
 }
 
@@ -268,12 +316,7 @@ fn calibration_holdout_matches_lifetimes() {
         close(rfm.frequency, f(w, "frequency"), 0.0, "frequency");
         close(rfm.recency, f(w, "recency"), 1e-12, "recency");
         close(rfm.age, f(w, "age"), 1e-12, "age");
-        close(
-            g.calibration.mean_value,
-            f(w, "mean_value"),
-            1e-12,
-            "mean value",
-        );
+        close(rfm.monetary, f(w, "mean_value"), 1e-12, "mean value");
         close(
             g.holdout_frequency,
             f(w, "holdout_frequency"),
@@ -355,12 +398,15 @@ fn fit_rejects_bad_input() {
         BgNbd::fit(&none_repeat, &FitOptions::default()),
         Err(wealthscore::Error::Fit { .. })
     ));
-    let bad = RfmSummary {
-        frequency: 1.5,
-        recency: 1.0,
-        age: 2.0,
-    };
+    let mut bad = RfmSummary::new(1.0, 1.0, 2.0).unwrap();
+    bad.frequency = 1.5;
     assert!(BgNbd::fit(&[bad], &FitOptions::default()).is_err());
+    assert!(
+        RfmSummary::new(1.0, 1.0, 2.0)
+            .unwrap()
+            .with_monetary(-1.0)
+            .is_err()
+    );
     assert!(ShiftedBetaGeometric::fit(&[1000.0, 1200.0], &FitOptions::default()).is_err());
     assert!(ShiftedBetaGeometric::fit(&[1000.0], &FitOptions::default()).is_err());
     assert!(
@@ -403,7 +449,7 @@ fn models_round_trip_through_json_and_validate_on_load() {
 
 mod properties {
     use proptest::prelude::*;
-    use wealthscore::churn::lifetime::BgNbd;
+    use wealthscore::churn::lifetime::{BgNbd, RfmSummary};
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
@@ -417,8 +463,8 @@ mod properties {
         ) {
             let m = BgNbd::new(r, alpha, a, b).unwrap();
             let (t1, t2) = (age * u.min(v), age * u.max(v));
-            let p1 = m.probability_alive(f64::from(x), t1, age).unwrap();
-            let p2 = m.probability_alive(f64::from(x), t2, age).unwrap();
+            let p1 = m.probability_alive(&RfmSummary::new(f64::from(x), t1, age).unwrap()).unwrap();
+            let p2 = m.probability_alive(&RfmSummary::new(f64::from(x), t2, age).unwrap()).unwrap();
             prop_assert!((0.0..=1.0).contains(&p1) && (0.0..=1.0).contains(&p2));
             prop_assert!(p2 >= p1);
         }
@@ -430,8 +476,9 @@ mod properties {
         ) {
             let m = BgNbd::new(0.243, 4.414, 0.793, 2.426).unwrap();
             let tx = if x == 0 { 0.0 } else { age * u };
-            let e1 = m.conditional_expected_transactions(t, f64::from(x), tx, age).unwrap();
-            let e2 = m.conditional_expected_transactions(2.0 * t, f64::from(x), tx, age).unwrap();
+            let s = RfmSummary::new(f64::from(x), tx, age).unwrap();
+            let e1 = m.conditional_expected_transactions(t, &s).unwrap();
+            let e2 = m.conditional_expected_transactions(2.0 * t, &s).unwrap();
             prop_assert!(e1.is_finite() && e1 >= 0.0);
             prop_assert!(e2 >= e1 * (1.0 - 1e-12));
         }

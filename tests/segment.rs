@@ -763,3 +763,90 @@ fn kmeans_matches_sklearn_on_blobs() {
         chosen.silhouette
     );
 }
+
+/// Our k-means against smartcore's (the implementation it replaced), kept as a
+/// cross-check: the same partition of the reference blobs at k = 5 (ARI 1), and within
+/// a small tolerance the same inertia.
+#[test]
+fn kmeans_agrees_with_smartcore_on_blobs() {
+    use smartcore::cluster::kmeans::{KMeans, KMeansParameters};
+    let path = format!(
+        "{}/tests/data/segment_blobs.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let mut xs = Vec::new();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        for i in 0..4 {
+            xs.push(rec[i].parse::<f64>().unwrap());
+        }
+    }
+    let x = Array2::from_shape_vec((xs.len() / 4, 4), xs).unwrap();
+    let ours = kmeans(x.view(), &KMeansParams::new(5).with_n_init(4)).unwrap();
+    let params = KMeansParameters {
+        k: 5,
+        max_iter: 300,
+        seed: Some(42),
+    };
+    let sc: KMeans<f64, usize, Array2<f64>, ndarray::Array1<usize>> =
+        KMeans::fit(&x, params).unwrap();
+    let theirs = sc.predict(&x).unwrap().to_vec();
+    assert_eq!(adjusted_rand_index(&ours.labels, &theirs).unwrap(), 1.0);
+}
+
+/// The result is a fixed point of Lloyd's algorithm, checked by brute force: every
+/// label is the nearest centre, every centre the mean of its members, and the inertia
+/// their sum of squares. Also on data larger than one parallel chunk, with ties.
+#[test]
+fn kmeans_is_a_lloyd_fixed_point() {
+    for (k, per, d, seed) in [(3, 40, 2, 1u64), (6, 4000, 3, 2), (4, 9000, 5, 3)] {
+        let (mut x, _) = blobs(k, per, d, seed);
+        // Duplicate rows and a coarse grid make ties.
+        x.mapv_inplace(|v| (v * 2.0).round() / 2.0);
+        let fit = kmeans(x.view(), &KMeansParams::new(k).with_n_init(2).with_tol(0.0)).unwrap();
+        let mut sums = vec![vec![0.0; d]; k];
+        let mut counts = vec![0usize; k];
+        let mut inertia = 0.0;
+        for (row, &l) in x.rows().into_iter().zip(&fit.labels) {
+            let dist =
+                |c: &Vec<f64>| -> f64 { row.iter().zip(c).map(|(a, b)| (a - b).powi(2)).sum() };
+            let own = dist(&fit.centroids[l]);
+            let best = fit.centroids.iter().map(dist).fold(f64::INFINITY, f64::min);
+            assert!(own <= best * (1.0 + 1e-12) + 1e-12, "label not nearest");
+            inertia += own;
+            counts[l] += 1;
+            for (s, v) in sums[l].iter_mut().zip(row) {
+                *s += v;
+            }
+        }
+        for j in 0..k {
+            assert!(counts[j] > 0);
+            for (s, c) in sums[j].iter().zip(&fit.centroids[j]) {
+                assert!(
+                    (s / counts[j] as f64 - c).abs() < 1e-9,
+                    "centre not the mean"
+                );
+            }
+        }
+        assert!((inertia - fit.inertia).abs() <= 1e-9 * inertia);
+        // Same seed, same result.
+        let again = kmeans(x.view(), &KMeansParams::new(k).with_n_init(2).with_tol(0.0)).unwrap();
+        assert_eq!(again, fit);
+    }
+}
+
+#[test]
+fn kmeans_rejects_bad_input() {
+    let x = Array2::from_shape_vec((3, 1), vec![0.0, 1.0, f64::NAN]).unwrap();
+    match kmeans(x.view(), &KMeansParams::new(2)) {
+        Err(Error::NonFinite { field }) => assert_eq!(field, "x[2][0]"),
+        other => panic!("{other:?}"),
+    }
+    let x = Array2::from_shape_vec((2, 1), vec![0.0, 1.0]).unwrap();
+    assert!(kmeans(x.view(), &KMeansParams::new(3)).is_err());
+    assert!(kmeans(x.view(), &KMeansParams::new(0)).is_err());
+    assert!(kmeans(x.view(), &KMeansParams::new(1).with_tol(f64::NAN)).is_err());
+    let fit = kmeans(x.view(), &KMeansParams::new(1)).unwrap();
+    assert_eq!(fit.centroids, vec![vec![0.5]]);
+}

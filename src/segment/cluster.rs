@@ -1,15 +1,15 @@
-//! Behavioural clusters: k-means (smartcore, seeded) over standardised features, `k`
+//! Behavioural clusters: k-means (seeded, [`super::kmeans`]) over standardised features, `k`
 //! chosen by silhouette or the elbow, and a profile per cluster saying what is
 //! distinctive about it. Also the silhouette coefficient and the adjusted Rand index.
 
+use super::kmeans::{KMeansParams, kmeans};
 use crate::client::ClientRecord;
 use crate::error::check::in_range_lazy;
 use crate::error::{Error, Result, check};
-use ndarray::{Array1, Array2, ArrayView2};
+use ndarray::{Array2, ArrayView2};
 use rand::rngs::SmallRng;
 use rand::{RngExt, SeedableRng};
 use serde::{Deserialize, Serialize};
-use smartcore::cluster::kmeans::{KMeans, KMeansParameters};
 use std::collections::HashMap;
 
 /// Names of the behavioural features of [`behaviour_features`], in column order.
@@ -484,36 +484,18 @@ fn centroids_inertia(z: &Array2<f64>, labels: &[usize], k: usize) -> (Vec<Vec<f6
     (sums, inertia)
 }
 
-/// Best of `n_init` seeded smartcore k-means runs: labels (renumbered 0..k' over the
-/// non-empty clusters) and inertia.
+/// Best of `n_init` seeded k-means runs: labels (renumbered 0..k' over the non-empty
+/// clusters) and inertia.
 fn kmeans_best(z: &Array2<f64>, k: usize, p: &ClusterParams) -> Result<(Vec<usize>, f64)> {
-    let mut best: Option<(Vec<usize>, f64)> = None;
-    for r in 0..p.n_init {
-        let params = KMeansParameters {
-            k,
-            max_iter: p.max_iter,
-            seed: Some(p.seed.wrapping_add(r as u64)),
-        };
-        let km: KMeans<f64, usize, Array2<f64>, Array1<usize>> =
-            KMeans::fit(z, params).map_err(|e| Error::Fit {
-                model: "k-means".into(),
-                reason: e.to_string(),
-            })?;
-        let pred = km.predict(z).map_err(|e| Error::Fit {
-            model: "k-means".into(),
-            reason: e.to_string(),
-        })?;
-        let labels = compact_labels(pred.iter());
-        let kk = labels.iter().max().map_or(0, |m| m + 1);
-        let (_, inertia) = centroids_inertia(z, &labels, kk);
-        if best.as_ref().is_none_or(|b| inertia < b.1) {
-            best = Some((labels, inertia));
-        }
-    }
-    best.ok_or_else(|| Error::Fit {
-        model: "k-means".into(),
-        reason: "no run".into(),
-    })
+    let params = KMeansParams::new(k)
+        .with_n_init(p.n_init)
+        .with_max_iter(p.max_iter)
+        .with_seed(p.seed);
+    let fit = kmeans(z.view(), &params)?;
+    let labels = compact_labels(fit.labels.iter());
+    let kk = labels.iter().max().map_or(0, |m| m + 1);
+    let (_, inertia) = centroids_inertia(z, &labels, kk);
+    Ok((labels, inertia))
 }
 
 /// Renumbers labels in order of first appearance so that they are dense.

@@ -11,7 +11,8 @@
 //! - [`PortfolioSummary`] gives counts, AUM share and mean churn probability per tier.
 //! - [`rfm`] / [`RfmModel`] score recency, frequency and monetary value by quintiles and
 //!   name the RFM segment.
-//! - [`fit_clusters`] / [`cluster_clients`] run seeded k-means (smartcore) on
+//! - [`kmeans`] is seeded k-means (k-means++ seeding, Hamerly-accelerated Lloyd).
+//! - [`fit_clusters`] / [`cluster_clients`] run it on
 //!   standardised behavioural features, choose `k` by silhouette or elbow and profile
 //!   each cluster; [`silhouette`] and [`adjusted_rand_index`] measure clusterings.
 //!
@@ -38,6 +39,7 @@
 //! [`ClientRecord`]: crate::ClientRecord
 
 mod cluster;
+mod kmeans;
 mod policy;
 mod rfm;
 mod strategy;
@@ -48,6 +50,7 @@ pub use cluster::{
     KCandidate, KSelection, MAX_KMEANS_ITER, MAX_SILHOUETTE_POINTS, adjusted_rand_index,
     behaviour_features, cluster_clients, fit_clusters, silhouette,
 };
+pub use kmeans::{KMeansFit, KMeansParams, kmeans};
 pub use policy::{
     ActivityTier, AssetTier, CompositeTier, Lifecycle, Loyalty, NeedComplexity, TierLabel, Tiering,
     TieringInputs, TieringPolicy, WEIGHT_NAMES, WEIGHT_SUM_TOL,

@@ -201,6 +201,30 @@ impl RfmSegment {
     }
 }
 
+/// [`RfmSegment::from_scores`] as a table, indexed `[recency - 1][frequency - 1]`.
+const SEGMENT_GRID: [[RfmSegment; 5]; 5] = {
+    use RfmSegment::*;
+    [
+        [Lost, Hibernating, AtRisk, AtRisk, CantLose],
+        [Hibernating, Hibernating, AtRisk, AtRisk, CantLose],
+        [AboutToSleep, AboutToSleep, NeedAttention, Loyal, Loyal],
+        [
+            Promising,
+            PotentialLoyalist,
+            PotentialLoyalist,
+            Loyal,
+            Loyal,
+        ],
+        [
+            New,
+            PotentialLoyalist,
+            PotentialLoyalist,
+            Champions,
+            Champions,
+        ],
+    ]
+};
+
 /// One client's RFM scores and segment.
 // Left exhaustive: the three RFM scores and their segment are the whole definition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -222,18 +246,9 @@ impl RfmScore {
     }
 }
 
-/// Linear-interpolation quantile of sorted data (numpy's default, type 7).
-fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
-    let n = sorted.len();
-    if n == 0 {
-        return 0.0;
-    }
-    let h = (n - 1) as f64 * p;
-    let lo = h.floor() as usize;
-    let hi = (lo + 1).min(n - 1);
-    let (a, b) = (sorted[lo.min(n - 1)], sorted[hi]);
-    // numpy's `_lerp`, so that edges agree with numpy/pandas to the last bit.
-    let t = h - lo as f64;
+/// numpy's `_lerp` between two neighbouring order statistics, so that edges agree with
+/// numpy/pandas to the last bit.
+fn lerp(a: f64, b: f64, t: f64) -> f64 {
     let diff = b - a;
     if t >= 0.5 {
         b - diff * (1.0 - t)
@@ -253,9 +268,54 @@ fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
 pub fn quintile_edges(xs: &[f64]) -> Result<[f64; 4]> {
     check::non_empty("quintile data", xs)?;
     check::all_finite("quintile data", xs)?;
-    let mut v = xs.to_vec();
-    v.sort_by(f64::total_cmp);
-    Ok([0.2, 0.4, 0.6, 0.8].map(|p| quantile_sorted(&v, p)))
+    let mut keys: Vec<i64> = xs.iter().map(|&v| order_key(v)).collect();
+    Ok(quintile_edges_in_place(&mut keys))
+}
+
+/// An integer whose order is `f64::total_cmp`'s (the map is its own inverse): selection
+/// then compares integers, which the partitioning loops inline and vectorise.
+#[inline]
+fn order_key(v: f64) -> i64 {
+    let k = v.to_bits() as i64;
+    k ^ ((((k >> 63) as u64) >> 1) as i64)
+}
+
+#[inline]
+fn from_key(k: i64) -> f64 {
+    f64::from_bits((k ^ ((((k >> 63) as u64) >> 1) as i64)) as u64)
+}
+
+/// Quintile edges of non-empty data given as [`order_key`]s, reordering them. Selection
+/// instead of a full sort makes this linear: each edge needs the order statistics at
+/// `⌊h⌋` and `⌊h⌋ + 1` (`h = (n − 1) p`); after selecting the first, the second is the
+/// minimum of the part above it, and the next edge is searched only above.
+fn quintile_edges_in_place(v: &mut [i64]) -> [f64; 4] {
+    let n = v.len();
+    let mut edges = [0.0; 4];
+    let mut start = 0; // v[..start] holds the order statistics below it, in place
+    for (e, p) in edges.iter_mut().zip([0.2, 0.4, 0.6, 0.8]) {
+        let h = (n - 1) as f64 * p;
+        let lo = (h.floor() as usize).min(n - 1);
+        let t = h - lo as f64;
+        if lo >= start {
+            v[start..].select_nth_unstable(lo - start);
+            start = lo;
+        }
+        let a = v[lo];
+        // Everything after `lo` is now >= v[lo]; its minimum is the next order statistic.
+        let b = match v[lo + 1..].iter().min() {
+            Some(&m) => {
+                if let Some(i) = v[lo + 1..].iter().position(|&k| k == m) {
+                    v.swap(lo + 1, lo + 1 + i);
+                }
+                start = lo + 1;
+                m
+            }
+            None => a,
+        };
+        *e = lerp(from_key(a), from_key(b), t);
+    }
+    edges
 }
 
 /// `1 + (number of edges strictly below x)`: the right-closed quintile bin.
@@ -338,11 +398,22 @@ impl RfmModel {
         for (i, v) in values.iter().enumerate() {
             v.check(Some(i))?;
         }
-        let col = |f: fn(&RfmValues) -> f64| values.iter().map(f).collect::<Vec<f64>>();
+        fn edges(values: &[RfmValues], f: impl Fn(&RfmValues) -> f64) -> [f64; 4] {
+            let mut col: Vec<i64> = values.iter().map(|v| order_key(f(v))).collect();
+            quintile_edges_in_place(&mut col)
+        }
+        let recency = || edges(values, |v| v.recency_days);
+        let frequency = || edges(values, |v| v.frequency);
+        let monetary = || edges(values, |v| v.monetary);
+        #[cfg(feature = "parallel")]
+        let (recency_edges, (frequency_edges, monetary_edges)) =
+            rayon::join(recency, || rayon::join(frequency, monetary));
+        #[cfg(not(feature = "parallel"))]
+        let (recency_edges, frequency_edges, monetary_edges) = (recency(), frequency(), monetary());
         Ok(RfmModel {
-            recency_edges: quintile_edges(&col(|v| v.recency_days))?,
-            frequency_edges: quintile_edges(&col(|v| v.frequency))?,
-            monetary_edges: quintile_edges(&col(|v| v.monetary))?,
+            recency_edges,
+            frequency_edges,
+            monetary_edges,
         })
     }
 
@@ -366,15 +437,67 @@ impl RfmModel {
     /// Scores one client's values (allocation-free).
     pub fn score(&self, v: &RfmValues) -> Result<RfmScore> {
         v.check(None)?;
+        Ok(self.score_unchecked(v))
+    }
+
+    /// Scores of many clients, in order; a bad row is named by its index (`rfm[7].monetary`).
+    ///
+    /// ```
+    /// use wealthscore::segment::{RfmModel, RfmValues};
+    /// let v: Vec<RfmValues> = (0..10)
+    ///     .map(|i| RfmValues { recency_days: i as f64, frequency: i as f64, monetary: i as f64 })
+    ///     .collect();
+    /// let model = RfmModel::fit(&v)?;
+    /// let scores = model.score_all(&v)?;
+    /// assert_eq!(scores[9], model.score(&v[9])?);
+    /// # Ok::<(), wealthscore::Error>(())
+    /// ```
+    pub fn score_all(&self, values: &[RfmValues]) -> Result<Vec<RfmScore>> {
+        let blank = RfmScore {
+            recency: 1,
+            frequency: 1,
+            monetary: 1,
+            segment: RfmSegment::Lost,
+        };
+        let mut out = vec![blank; values.len()];
+        let run = |offset: usize, vs: &[RfmValues], out: &mut [RfmScore]| -> Result<()> {
+            for (i, (v, o)) in vs.iter().zip(out.iter_mut()).enumerate() {
+                v.check(Some(offset + i))?;
+                *o = self.score_unchecked(v);
+            }
+            Ok(())
+        };
+        const CHUNK: usize = 1 << 15;
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            // In chunk order, so the first bad row is the one reported.
+            let results: Vec<Result<()>> = values
+                .par_chunks(CHUNK)
+                .zip(out.par_chunks_mut(CHUNK))
+                .enumerate()
+                .map(|(c, (vs, o))| run(c * CHUNK, vs, o))
+                .collect();
+            results.into_iter().collect::<Result<()>>()?;
+        }
+        #[cfg(not(feature = "parallel"))]
+        for (c, (vs, o)) in values.chunks(CHUNK).zip(out.chunks_mut(CHUNK)).enumerate() {
+            run(c * CHUNK, vs, o)?;
+        }
+        Ok(out)
+    }
+
+    fn score_unchecked(&self, v: &RfmValues) -> RfmScore {
         let recency = 6 - bin(&self.recency_edges, v.recency_days);
         let frequency = bin(&self.frequency_edges, v.frequency);
         let monetary = bin(&self.monetary_edges, v.monetary);
-        Ok(RfmScore {
+        RfmScore {
             recency,
             frequency,
             monetary,
-            segment: RfmSegment::from_scores(recency, frequency)?,
-        })
+            // Both bins lie in 1..=5 by construction.
+            segment: SEGMENT_GRID[usize::from(recency - 1)][usize::from(frequency - 1)],
+        }
     }
 }
 
@@ -390,9 +513,63 @@ impl RfmModel {
 pub fn rfm(clients: &[ClientRecord]) -> Result<(RfmModel, Vec<RfmScore>)> {
     let values: Vec<RfmValues> = clients.iter().map(RfmValues::from_client).collect();
     let model = RfmModel::fit(&values)?;
-    let scores = values
-        .iter()
-        .map(|v| model.score(v))
-        .collect::<Result<Vec<_>>>()?;
+    let scores = model.score_all(&values)?;
     Ok((model, scores))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segment_grid_equals_from_scores() {
+        for r in 1..=5u8 {
+            for f in 1..=5u8 {
+                assert_eq!(
+                    SEGMENT_GRID[usize::from(r - 1)][usize::from(f - 1)],
+                    RfmSegment::from_scores(r, f).unwrap()
+                );
+            }
+        }
+    }
+
+    /// Selection must give the same edges, bit for bit, as interpolating the sorted data
+    /// (numpy's linear method), whatever the ties and sizes.
+    #[test]
+    fn selection_edges_equal_sorted_edges() {
+        let mut state = 7u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as f64
+        };
+        for n in (1..60).chain([97, 1000, 1001, 4096]) {
+            for ties in [false, true] {
+                let xs: Vec<f64> = (0..n)
+                    .map(|_| {
+                        if ties {
+                            (next() % 7.0).floor()
+                        } else {
+                            next() / 1e3
+                        }
+                    })
+                    .collect();
+                let mut sorted = xs.clone();
+                sorted.sort_by(f64::total_cmp);
+                let want = [0.2, 0.4, 0.6, 0.8].map(|p| {
+                    let h = (n - 1) as f64 * p;
+                    let lo = h.floor() as usize;
+                    let hi = (lo + 1).min(n - 1);
+                    lerp(sorted[lo], sorted[hi], h - lo as f64)
+                });
+                let got = quintile_edges(&xs).unwrap();
+                assert_eq!(
+                    got.map(f64::to_bits),
+                    want.map(f64::to_bits),
+                    "n = {n}, ties {ties}"
+                );
+            }
+        }
+    }
 }

@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Fitted;
+use super::bgnbd::RfmSummary;
 use super::optim::{FitOptions, minimise};
 use super::special::{digamma, ln_gamma};
 use crate::error::{Error, Result, check};
@@ -50,7 +51,8 @@ fn validate_spend(x: f64, m: f64, suffix: &str) -> Result<()> {
 /// // population mean spend p γ / (q - 1)
 /// assert!((gg.expected_mean_value()? - 6.25 * 15.44 / 2.74).abs() < 1e-12);
 /// // a client's expected spend shrinks the observed mean toward the population mean
-/// let e = gg.conditional_expected_mean_value(2.0, 50.0)?;
+/// let client = wealthscore::churn::lifetime::RfmSummary::new(2.0, 30.0, 38.0)?.with_monetary(50.0)?;
+/// let e = gg.conditional_expected_mean_value(&client)?;
 /// assert!(e > gg.expected_mean_value()? && e < 50.0);
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
@@ -109,26 +111,44 @@ impl GammaGamma {
         }
         let n = data.len() as f64;
         let mean = data.iter().map(|s| s.mean_value).sum::<f64>() / n;
+        // What does not depend on the parameters, once: per row `ln m̄`, `ln x`, `x m̄`
+        // and the index of its frequency; the special functions then run once per
+        // distinct frequency at each step.
+        let mut xs: Vec<f64> = data.iter().map(|s| s.frequency).collect();
+        xs.sort_unstable_by(f64::total_cmp);
+        xs.dedup();
+        let rows: Vec<(usize, f64, f64, f64)> = data
+            .iter()
+            .map(|s| {
+                let k = xs.partition_point(|&v| v < s.frequency);
+                let (x, m) = (s.frequency, s.mean_value);
+                (k, m.ln() + x.ln(), x * m, m.ln())
+            })
+            .collect();
+        let mut per_x = vec![(0.0, 0.0, 0.0); xs.len()];
         // Start at p = q = 1, γ on the scale of the values.
         let x0 = [0.0, 0.0, mean.ln()];
         let objective = |theta: &[f64], grad: &mut [f64]| {
             let (p, q, g) = (theta[0].exp(), theta[1].exp(), theta[2].exp());
             let (mut ll, mut dp, mut dq, mut dg) = (0.0, 0.0, 0.0, 0.0);
             let (lg_q, psi_q, ln_g) = (ln_gamma(q), digamma(q), g.ln());
-            for s in data {
-                let (x, m) = (s.frequency, s.mean_value);
+            for (c, &x) in per_x.iter_mut().zip(&xs) {
                 let px = p * x;
-                let l_xm = (x * m + g).ln();
-                let (ln_m, ln_x) = (m.ln(), x.ln());
-                ll += ln_gamma(px + q) - ln_gamma(px) - lg_q
-                    + q * ln_g
-                    + (px - 1.0) * ln_m
-                    + px * ln_x
-                    - (px + q) * l_xm;
-                let psi_pxq = digamma(px + q);
-                dp += x * (psi_pxq - digamma(px) + ln_m + ln_x - l_xm);
+                *c = (
+                    ln_gamma(px + q) - ln_gamma(px) - lg_q + q * ln_g + px * x.ln(),
+                    digamma(px + q),
+                    digamma(px),
+                );
+            }
+            for &(k, ln_mx, xm, ln_m) in &rows {
+                let (base, psi_pxq, psi_px) = per_x[k];
+                let x = xs[k];
+                let px = p * x;
+                let l_xm = (xm + g).ln();
+                ll += base + (px - 1.0) * ln_m - (px + q) * l_xm;
+                dp += x * (psi_pxq - psi_px + ln_mx - l_xm);
                 dq += psi_pxq - psi_q + ln_g - l_xm;
-                dg += q / g - (px + q) / (x * m + g);
+                dg += q / g - (px + q) / (xm + g);
             }
             grad[0] = -dp * p / n;
             grad[1] = -dq * q / n;
@@ -159,13 +179,20 @@ impl GammaGamma {
         Ok(self.p * self.gamma / (self.q - 1.0))
     }
 
-    /// Expected spend per transaction of a client with `frequency` repeat transactions
-    /// of mean value `mean_value` (note 025, eq. 5): a weighted average of the
-    /// population mean and the client's own mean. `frequency = 0` gives the population
-    /// mean. Needs `q > 1`.
-    pub fn conditional_expected_mean_value(&self, frequency: f64, mean_value: f64) -> Result<f64> {
-        check::non_negative("frequency", frequency)?;
-        check::non_negative("mean_value", mean_value)?;
+    /// Expected spend per transaction of a client with `summary.frequency` repeat
+    /// transactions of mean value `summary.monetary` (note 025, eq. 5): a weighted
+    /// average of the population mean and the client's own mean. `frequency = 0` gives
+    /// the population mean. Needs `q > 1`.
+    pub fn conditional_expected_mean_value(&self, summary: &RfmSummary) -> Result<f64> {
+        summary.validate()?;
+        self.conditional_expected_mean_value_unchecked(summary.frequency, summary.monetary)
+    }
+
+    pub(super) fn conditional_expected_mean_value_unchecked(
+        &self,
+        frequency: f64,
+        mean_value: f64,
+    ) -> Result<f64> {
         let pop = self.expected_mean_value()?;
         let px = self.p * frequency;
         let wi = px / (px + self.q - 1.0);

@@ -15,10 +15,10 @@
 //! let bgnbd = BgNbd::new(0.243, 4.414, 0.793, 2.426)?;
 //! let spend = GammaGamma::new(6.25, 3.74, 15.44)?;
 //! let client = RfmSummary::new(2.0, 30.43, 38.86)?;
-//! let alive = bgnbd.probability_alive(client.frequency, client.recency, client.age)?;
-//! let next_year = bgnbd.conditional_expected_transactions(52.0, 2.0, 30.43, 38.86)?;
+//! let alive = bgnbd.probability_alive(&client)?;
+//! let next_year = bgnbd.conditional_expected_transactions(52.0, &client)?;
 //! let opts = ClvOptions::default().with_months(12).with_monthly_discount_rate(0.01).with_periods_per_month(4.345);
-//! let clv = customer_lifetime_value(&bgnbd, &spend, &client, 22.35, &opts)?;
+//! let clv = customer_lifetime_value(&bgnbd, &spend, &client.with_monetary(22.35)?, &opts)?;
 //! assert!(alive > 0.5 && next_year > 0.0 && clv > 0.0);
 //! # Ok::<(), wealthscore::Error>(())
 //! ```
@@ -31,6 +31,7 @@ mod special;
 mod summary;
 
 pub use bgnbd::{BgNbd, RfmSummary};
+
 pub use gamma_gamma::{GammaGamma, SpendSummary};
 pub use optim::{FitOptions, FitReport};
 pub use sbg::ShiftedBetaGeometric;
@@ -181,26 +182,82 @@ impl ClvOptions {
 ///
 /// As `lifetimes`' `customer_lifetime_value`: for each month `i`, the expected
 /// transactions in that month (BG/NBD, conditional on the client's summary) times the
-/// expected spend per transaction (Gamma-Gamma, conditional on `mean_value`, the mean of
-/// the client's repeat transactions; 0 when there are none), divided by `(1 + d)^i`.
+/// expected spend per transaction (Gamma-Gamma, conditional on `summary.monetary`, the
+/// mean of the client's repeat transactions; 0 when there are none), divided by
+/// `(1 + d)^i`.
+///
+/// ```
+/// use wealthscore::churn::lifetime::{customer_lifetime_value, BgNbd, ClvOptions, GammaGamma, RfmSummary};
+/// let bg = BgNbd::new(0.243, 4.414, 0.793, 2.426)?;
+/// let gg = GammaGamma::new(6.25, 3.74, 15.44)?;
+/// let client = RfmSummary::new(2.0, 30.43, 38.86)?.with_monetary(22.35)?;
+/// let opts = ClvOptions::default().with_periods_per_month(4.345);
+/// assert!(customer_lifetime_value(&bg, &gg, &client, &opts)? > 0.0);
+/// # Ok::<(), wealthscore::Error>(())
+/// ```
 pub fn customer_lifetime_value(
     transactions: &BgNbd,
     spend: &GammaGamma,
     summary: &RfmSummary,
-    mean_value: f64,
     opts: &ClvOptions,
 ) -> Result<f64> {
     opts.validate()?;
     summary.validate()?;
-    let value = spend.conditional_expected_mean_value(summary.frequency, mean_value)?;
-    let (x, t_x, age) = (summary.frequency, summary.recency, summary.age);
-    let f = opts.periods_per_month;
-    let mut clv = 0.0;
-    let mut previous = 0.0;
-    for i in 1..=opts.months {
-        let cum = transactions.conditional_expected_transactions(f64::from(i) * f, x, t_x, age)?;
-        clv += value * (cum - previous) / (1.0 + opts.monthly_discount_rate).powi(i as i32);
-        previous = cum;
+    let value = spend.conditional_expected_mean_value(summary)?;
+    let discounted =
+        transactions.discounted_alive_transactions(summary.frequency, summary.age, opts)?;
+    Ok(value * transactions.p_alive_row(summary) * discounted)
+}
+
+/// [`customer_lifetime_value`] of every client; writes `out[i]` for `data[i]`, equal to
+/// the one-client function.
+///
+/// The discounted expected transactions of a client known to be alive depend only on
+/// `(x, T)`, so their twelve (or `opts.months`) hypergeometric series are summed once
+/// per distinct pair; each client then costs its P(alive) and its expected spend.
+///
+/// ```
+/// use wealthscore::churn::lifetime::{
+///     customer_lifetime_value, customer_lifetime_value_batch, BgNbd, ClvOptions, GammaGamma,
+///     RfmSummary,
+/// };
+/// let bg = BgNbd::new(0.243, 4.414, 0.793, 2.426)?;
+/// let gg = GammaGamma::new(6.25, 3.74, 15.44)?;
+/// let cohort = [
+///     RfmSummary::new(2.0, 30.43, 38.86)?.with_monetary(22.35)?,
+///     RfmSummary::new(0.0, 0.0, 38.86)?,
+/// ];
+/// let opts = ClvOptions::default().with_periods_per_month(4.345);
+/// let mut clv = [0.0; 2];
+/// customer_lifetime_value_batch(&bg, &gg, &cohort, &opts, &mut clv)?;
+/// assert_eq!(clv[0], customer_lifetime_value(&bg, &gg, &cohort[0], &opts)?);
+/// # Ok::<(), wealthscore::Error>(())
+/// ```
+pub fn customer_lifetime_value_batch(
+    transactions: &BgNbd,
+    spend: &GammaGamma,
+    data: &[RfmSummary],
+    opts: &ClvOptions,
+    out: &mut [f64],
+) -> Result<()> {
+    opts.validate()?;
+    check::same_len("out vs data", data.len(), out.len())?;
+    bgnbd::validate_rows(data)?;
+    // Spend first: it fails (q <= 1) before any series is summed.
+    for (s, o) in data.iter().zip(out.iter_mut()) {
+        *o = spend.conditional_expected_mean_value_unchecked(s.frequency, s.monetary)?;
     }
-    Ok(clv)
+    let mut cache = bgnbd::PairCache::with_capacity(data.len().min(1 << 16));
+    for (s, o) in data.iter().zip(out.iter_mut()) {
+        let discounted = match cache.get(s.frequency, s.age) {
+            Some(v) => v,
+            None => {
+                let v = transactions.discounted_alive_transactions(s.frequency, s.age, opts)?;
+                cache.insert(s.frequency, s.age, v);
+                v
+            }
+        };
+        *o = *o * transactions.p_alive_row(s) * discounted;
+    }
+    Ok(())
 }

@@ -30,10 +30,9 @@ pub struct Transaction<K> {
 pub struct ClientSummary<K> {
     /// Client identifier.
     pub customer: K,
-    /// Frequency, recency and age (in periods of `period_days`).
+    /// Frequency, recency and age (in periods of `period_days`), and as monetary value
+    /// the mean value of the repeat transaction days (first day excluded; 0 without any).
     pub rfm: RfmSummary,
-    /// Mean value of the repeat transaction days (first day excluded); 0 without any.
-    pub mean_value: f64,
 }
 
 /// A client's calibration summary and what the client did in the holdout window.
@@ -134,7 +133,7 @@ fn check_period(period_days: f64) -> Result<()> {
 /// ];
 /// let s = summarise(&log, 21, 7.0)?;
 /// assert_eq!((s[0].rfm.frequency, s[0].rfm.recency, s[0].rfm.age), (2.0, 2.0, 3.0));
-/// assert_eq!(s[0].mean_value, 15.0);
+/// assert_eq!(s[0].rfm.monetary, 15.0);
 /// # Ok::<(), wealthscore::Error>(())
 /// ```
 pub fn summarise<K: Ord + Clone>(
@@ -170,8 +169,8 @@ fn summary_of<K>(
             frequency: repeat.len() as f64,
             recency: (last as f64 - first as f64) / period_days,
             age: (end as f64 - first as f64) / period_days,
+            monetary: mean_value,
         },
-        mean_value,
     })
 }
 
