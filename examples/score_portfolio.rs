@@ -1,6 +1,8 @@
 //! Generates a portfolio (or reads one from a CSV or JSON path given as the argument),
 //! fits a churn model on a training part, scores the rest and prints the portfolio report,
-//! one client's full assessment and a retention budget plan.
+//! one client's full assessment and a retention budget plan. The report is also written as
+//! one self-contained HTML page with charts, `portfolio_report.html` in the current
+//! directory, whose path it prints.
 //!
 //! ```sh
 //! cargo run --release --example score_portfolio              # 100,000 synthetic clients
@@ -12,6 +14,7 @@ use wealthscore::churn::eval::roc_auc;
 use wealthscore::churn::logistic::{LogisticModel, LogisticParams};
 use wealthscore::churn::{ChurnModel, Fit};
 use wealthscore::client::{read_csv, read_json};
+use wealthscore::report::{FactSheet, HtmlReport, ModelEvaluation};
 use wealthscore::retention::ClientRisk;
 use wealthscore::scorer::{PortfolioReport, Scorer, ScorerConfig};
 use wealthscore::synth::{PortfolioConfig, generate};
@@ -90,6 +93,49 @@ fn main() -> wealthscore::Result<()> {
 
     let report = PortfolioReport::build(test, &results, 800.0, 10)?;
     println!("{report}");
+
+    // The same report as one self-contained HTML page with charts.
+    let mut card = FactSheet::new("Model card")
+        .entry(
+            "Model",
+            "logistic regression (L2) on the built-in churn features",
+        )
+        .entry("Trained on", format!("{} clients", train.len()))
+        .entry("Scored", format!("{} held-out clients", test.len()))
+        .entry("Fingerprint", scorer.model_fingerprint()?);
+    let evaluation = if y.is_empty() {
+        None
+    } else {
+        match ModelEvaluation::new(&p, &y) {
+            Ok(e) => {
+                card = card.entry("Held-out ROC AUC", format!("{:.3}", e.roc_auc));
+                Some(e)
+            }
+            Err(e) => {
+                eprintln!("the HTML report leaves out the model's evaluation: {e}");
+                None
+            }
+        }
+    };
+    let t = Instant::now();
+    let mut page = HtmlReport::new(&report)
+        .subtitle(format!("{} clients scored", test.len()))
+        .with_model_card(card);
+    if let Some(e) = &evaluation {
+        page = page.with_evaluation(e);
+    }
+    let path = std::env::current_dir()
+        .map_err(|e| wealthscore::Error::Io {
+            context: "current directory".into(),
+            message: e.to_string(),
+        })?
+        .join("portfolio_report.html");
+    page.write_to(&path)?;
+    println!(
+        "HTML report written to {} in {:.2?}\n",
+        path.display(),
+        t.elapsed()
+    );
 
     if let Some(first) = report.to_call.first()
         && let Some(i) = test.iter().position(|c| c.id == first.id)

@@ -61,6 +61,7 @@ pub mod client;
 pub mod error;
 pub mod fuzzy;
 pub mod metrics;
+pub mod report;
 pub mod retention;
 pub mod schema;
 pub mod scorer;

@@ -581,6 +581,27 @@ pub struct CallItem {
     pub top_reason: Option<&'static str>,
     /// The best action, if any.
     pub action: Option<RankedAction>,
+    /// All reasons of the assessment, largest contribution first.
+    pub reasons: [Option<ReasonCode>; TOP_REASONS],
+    /// Asset tier.
+    pub tier: AssetTier,
+    /// Risk level.
+    pub risk_level: RiskLevel,
+    /// Client lifetime value.
+    pub clv: f64,
+}
+
+/// Totals of the clients whose main reason (largest contribution) is one signal, from
+/// [`PortfolioReport::by_reason`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ReasonTotals {
+    /// Signal name, as in [`ReasonCode::signal`].
+    pub signal: &'static str,
+    /// The churn cause it speaks for.
+    pub cause: ChurnCause,
+    /// Totals of the clients whose main reason it is.
+    pub totals: GroupTotals,
 }
 
 /// Portfolio KPIs from a batch of assessments.
@@ -607,6 +628,13 @@ pub struct PortfolioReport {
     pub by_risk: [GroupTotals; 4],
     /// The clients to call first: highest expected value lost.
     pub to_call: Vec<CallItem>,
+    /// Totals by asset tier and risk level: `by_tier_risk[tier][level]`, indexed as
+    /// [`by_tier`](Self::by_tier) and [`by_risk`](Self::by_risk).
+    pub by_tier_risk: [[GroupTotals; 4]; 3],
+    /// Totals by each client's main reason, largest expected value lost first (ties by
+    /// signal order); signals that are no client's main reason are left out, and so
+    /// are clients with no reason that raises their risk.
+    pub by_reason: Vec<ReasonTotals>,
 }
 
 impl PortfolioReport {
@@ -624,6 +652,8 @@ impl PortfolioReport {
         let mut total = GroupTotals::default();
         let mut by_tier = [GroupTotals::default(); 3];
         let mut by_risk = [GroupTotals::default(); 4];
+        let mut by_tier_risk = [[GroupTotals::default(); 4]; 3];
+        let mut by_signal = [GroupTotals::default(); N_SIGNALS];
         let mut failed = Vec::new();
         let (mut labelled, mut churned) = (0usize, 0usize);
         let mut ranked: Vec<(usize, f64)> = Vec::new();
@@ -647,6 +677,12 @@ impl PortfolioReport {
                 .position(|l| *l == a.risk_level)
                 .unwrap_or(0);
             by_risk[r].add(c.aum, a);
+            by_tier_risk[t][r].add(c.aum, a);
+            if let Some(k) =
+                a.reasons[0].and_then(|m| SIGNALS.iter().position(|g| g.name == m.signal))
+            {
+                by_signal[k].add(c.aum, a);
+            }
             if let Some(y) = c.churned() {
                 labelled += 1;
                 churned += usize::from(y);
@@ -665,9 +701,29 @@ impl PortfolioReport {
                     expected_value_lost: a.expected_value_lost,
                     top_reason: a.reasons[0].map(|r| r.signal),
                     action: a.actions[0],
+                    reasons: a.reasons,
+                    tier: a.tiering.asset,
+                    risk_level: a.risk_level,
+                    clv: a.clv,
                 })
             })
             .collect();
+        let mut by_reason: Vec<ReasonTotals> = SIGNALS
+            .iter()
+            .zip(by_signal)
+            .filter(|(_, g)| g.clients > 0)
+            .map(|(g, totals)| ReasonTotals {
+                signal: g.name,
+                cause: g.cause,
+                totals,
+            })
+            .collect();
+        // Stable: equal values keep the signal order.
+        by_reason.sort_by(|x, y| {
+            y.totals
+                .expected_value_lost
+                .total_cmp(&x.totals.expected_value_lost)
+        });
         let n = total.clients;
         let rate = if n > 0 {
             total.expected_churners / n as f64
@@ -686,6 +742,8 @@ impl PortfolioReport {
             by_tier,
             by_risk,
             to_call,
+            by_tier_risk,
+            by_reason,
         })
     }
 }
