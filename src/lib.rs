@@ -78,8 +78,14 @@ pub use metrics::{ChurnCost, CohortTable, PeriodFlow};
 /// The `ndarray` version of the public signatures (`Array2`, `ArrayView1`, …), so callers
 /// need not pin a matching version themselves.
 pub use ndarray;
+/// The Parquet crate of the `parquet` feature.
+#[cfg(feature = "parquet")]
+pub use parquet;
 pub use scorer::{Assessment, PortfolioReport, Scorer, ScorerConfig};
 pub use segment::{StrategyCatalogue, Tiering, TieringPolicy};
+/// The Arrow crates of the `arrow` feature, so callers build batches with the same version.
+#[cfg(feature = "arrow")]
+pub use {arrow_array, arrow_schema};
 
 /// The schema reference's code samples, compiled and run as doc tests.
 #[doc = include_str!("../docs/schema.md")]

@@ -26,8 +26,13 @@
 //! # Ok::<(), wealthscore::Error>(())
 //! ```
 
+#[cfg(feature = "arrow")]
+mod arrow;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 mod pipeline;
 mod spec;
+mod storage;
 mod table;
 
 use crate::client::ChurnCause;

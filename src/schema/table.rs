@@ -9,6 +9,7 @@
 //! present). Integers are held as `f64` (exact up to 2^53).
 
 use super::spec::{ColumnType, Role, Schema};
+use super::storage::Storage;
 use crate::client::parse_iso_date;
 use crate::error::{Error, Result};
 use ndarray::ArrayView2;
@@ -78,7 +79,7 @@ impl Validity {
 /// Values of one type with an optional validity bitmap (`None`: no cell is missing).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Values<T> {
-    values: Vec<T>,
+    values: Storage<T>,
     validity: Option<Validity>,
 }
 
@@ -90,11 +91,28 @@ impl<T> Values<T> {
         {
             return Err(Error::dims("validity vs values", values.len(), v.len()));
         }
+        Ok(Values {
+            values: values.into(),
+            validity,
+        })
+    }
+    /// Values kept where they are (e.g. shared with an Arrow buffer).
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
+    pub(crate) fn from_storage(values: Storage<T>, validity: Option<Validity>) -> Result<Self> {
+        if let Some(v) = &validity
+            && v.len() != values.as_slice().len()
+        {
+            return Err(Error::dims(
+                "validity vs values",
+                values.as_slice().len(),
+                v.len(),
+            ));
+        }
         Ok(Values { values, validity })
     }
     /// The values (a missing cell holds an unspecified value).
     pub fn values(&self) -> &[T] {
-        &self.values
+        self.values.as_slice()
     }
     /// The validity bitmap, if any cell is missing.
     pub fn validity(&self) -> Option<&Validity> {
@@ -102,18 +120,18 @@ impl<T> Values<T> {
     }
     /// Number of rows.
     pub fn len(&self) -> usize {
-        self.values.len()
+        self.values().len()
     }
     /// Whether there are no rows.
     pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
+        self.values().is_empty()
     }
     /// The value of row `i`, `None` when missing or out of range.
     #[inline]
     pub fn get(&self, i: usize) -> Option<&T> {
         match &self.validity {
             Some(v) if !v.is_valid(i) => None,
-            _ => self.values.get(i),
+            _ => self.values().get(i),
         }
     }
     fn take(&self, rows: &[usize]) -> Result<Self>
@@ -123,7 +141,7 @@ impl<T> Values<T> {
         let mut values = Vec::with_capacity(rows.len());
         let mut flags = Vec::with_capacity(rows.len());
         for &r in rows {
-            if r >= self.values.len() {
+            if r >= self.len() {
                 return Err(Error::invalid("row", r, "is beyond the table"));
             }
             let v = self.get(r);
@@ -131,7 +149,10 @@ impl<T> Values<T> {
             values.push(v.cloned().unwrap_or_default());
         }
         let validity = self.validity.as_ref().map(|_| Validity::from_flags(&flags));
-        Ok(Values { values, validity })
+        Ok(Values {
+            values: values.into(),
+            validity,
+        })
     }
 }
 
@@ -226,7 +247,7 @@ impl CatBuilder {
         let validity = self.missing.then(|| Validity::from_flags(&self.flags));
         Categories {
             codes: Values {
-                values: self.codes,
+                values: self.codes.into(),
                 validity,
             },
             levels: self.levels,
@@ -470,7 +491,10 @@ impl Table {
                 .then(|| Validity::from_flags(&flags));
             cols.push((
                 name.to_string(),
-                Column::Number(Values { values, validity }),
+                Column::Number(Values {
+                    values: values.into(),
+                    validity,
+                }),
             ));
         }
         Table::from_columns(cols)
@@ -654,6 +678,12 @@ impl Table {
     pub fn schema_hash(&self) -> Option<&str> {
         self.schema_hash.as_deref()
     }
+    /// Records the rows' reading errors (sorted by row, one per row).
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
+    pub(crate) fn with_row_errors(mut self, errors: Vec<(usize, Error)>) -> Self {
+        self.errors = errors;
+        self
+    }
     /// Marks the table as read with `schema` (used by other readers, e.g. Arrow).
     pub fn with_schema_hash(mut self, schema: &Schema) -> Self {
         self.schema_hash = Some(schema.hash());
@@ -696,7 +726,7 @@ impl Table {
 }
 
 /// The header index of a column: the exact name, else the unique case-insensitive match.
-fn find_header(header: &[String], name: &str) -> Option<usize> {
+pub(super) fn find_header(header: &[String], name: &str) -> Option<usize> {
     if let Some(j) = header.iter().position(|h| h == name) {
         return Some(j);
     }
@@ -845,19 +875,19 @@ impl Builder {
         match self {
             Builder::Number { values, flags, .. } => Column::Number(Values {
                 validity: finish_flags(&flags),
-                values,
+                values: values.into(),
             }),
             Builder::Boolean { values, flags } => Column::Boolean(Values {
                 validity: finish_flags(&flags),
-                values,
+                values: values.into(),
             }),
             Builder::Date { values, flags } => Column::Date(Values {
                 validity: finish_flags(&flags),
-                values,
+                values: values.into(),
             }),
             Builder::Text { values, flags } => Column::Text(Values {
                 validity: finish_flags(&flags),
-                values,
+                values: values.into(),
             }),
             Builder::Category { b, .. } => Column::Category(b.finish()),
         }
