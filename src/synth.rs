@@ -118,6 +118,65 @@ pub struct PortfolioConfig {
     pub observed_on: String,
     /// Prefix of client ids (default `C`).
     pub id_prefix: String,
+    /// Spread clients over observation months with a shift in the churn mechanism after a
+    /// given month (default `None`: every client observed on `observed_on`, no shift).
+    pub drift: Option<SynthDrift>,
+}
+
+/// A drifting book: clients observed over [`SynthDrift::months`] consecutive months
+/// (client `i` in month `i mod months`, labels stamped with that month), and from month
+/// [`SynthDrift::shift_after`] + 1 on a competitor's low-fee offer and a fee rise change
+/// both the clients and why they leave: every fee rate rises by [`SynthDrift::fee_rise`],
+/// the fee term of the churn logit weighs [`SynthDrift::fee_weight`] instead of 80 per
+/// unit of fee above 1 %, and a complaint adds [`SynthDrift::complaint_weight`] instead
+/// of 0.70. Clients up to the shift month are drawn exactly as without drift.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
+pub struct SynthDrift {
+    /// Observation months (default 12; month 0 is `observed_on`).
+    pub months: u32,
+    /// Last month of the old mechanism (default 8).
+    pub shift_after: u32,
+    /// Added to every fee rate after the shift (default 0.004, i.e. 0.4 points).
+    pub fee_rise: f64,
+    /// Logit per unit of fee rate above 1 % after the shift (default 250; before: 80).
+    pub fee_weight: f64,
+    /// Logit per complaint after the shift (default 0.2; before: 0.70).
+    pub complaint_weight: f64,
+}
+
+impl Default for SynthDrift {
+    fn default() -> Self {
+        SynthDrift {
+            months: 12,
+            shift_after: 8,
+            fee_rise: 0.004,
+            fee_weight: 250.0,
+            complaint_weight: 0.2,
+        }
+    }
+}
+
+impl SynthDrift {
+    /// Checks the settings.
+    pub fn validate(&self) -> Result<()> {
+        if !(1..=600).contains(&self.months) {
+            return Err(Error::config("drift.months", "must lie in 1..=600"));
+        }
+        check::in_range("drift.fee_rise", self.fee_rise, -0.01, 0.02)?;
+        check::in_range("drift.fee_weight", self.fee_weight, -1000.0, 1000.0)?;
+        check::in_range("drift.complaint_weight", self.complaint_weight, -10.0, 10.0)?;
+        Ok(())
+    }
+}
+
+/// The date `months` months after `date` (`YYYY-MM-DD`), the day capped at 28.
+fn add_months(date: &str, months: u32) -> Result<String> {
+    let (y, m, d) = parse_iso_date(date)?;
+    let total = (m - 1) as i64 + i64::from(months);
+    let year = i64::from(y) + total / 12;
+    Ok(format!("{year:04}-{:02}-{:02}", total % 12 + 1, d.min(28)))
 }
 
 /// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
@@ -171,6 +230,13 @@ impl PortfolioConfig {
         self.id_prefix = id_prefix.into();
         self
     }
+
+    /// Sets [`drift`](Self::drift).
+    #[must_use]
+    pub fn with_drift(mut self, drift: Option<SynthDrift>) -> Self {
+        self.drift = drift;
+        self
+    }
 }
 
 impl Default for PortfolioConfig {
@@ -183,6 +249,7 @@ impl Default for PortfolioConfig {
             intercept_shift: 0.0,
             observed_on: "2026-11-01".into(),
             id_prefix: "C".into(),
+            drift: None,
         }
     }
 }
@@ -201,6 +268,10 @@ impl PortfolioConfig {
         check::in_range("intercept_shift", self.intercept_shift, -20.0, 20.0)?;
         parse_iso_date(&self.observed_on)
             .map_err(|_| Error::config("observed_on", "must be a date YYYY-MM-DD"))?;
+        if let Some(d) = &self.drift {
+            d.validate()?;
+            add_months(&self.observed_on, d.months)?;
+        }
         if self.clients > 100_000_000 {
             return Err(Error::config(
                 "clients",
@@ -224,6 +295,8 @@ pub struct GroundTruth {
     pub churned: bool,
     /// Causes whose contribution to the logit is at least [`CAUSE_THRESHOLD`], largest first.
     pub causes: Vec<(ChurnCause, f64)>,
+    /// Observation month (0 without [`PortfolioConfig::drift`]).
+    pub month: u32,
 }
 
 /// Contribution to the logit at which a cause is listed in [`GroundTruth::causes`].
@@ -478,7 +551,13 @@ fn generate_one(cfg: &PortfolioConfig, index: u64) -> (ClientRecord, GroundTruth
     let advisor_contacts_180d = poisson(rng, advisor_lambda);
     let complaints_12m = poisson(rng, 0.25 * (0.9 * friction).exp());
     let return_vs_benchmark_12m = (-0.005 + 0.05 * normal(rng)).clamp(-0.5, 0.5);
-    let fee_rate = (fee_mean + 0.003 * normal(rng)).clamp(0.001, 0.03);
+    let month = cfg
+        .drift
+        .as_ref()
+        .map_or(0, |d| (index % u64::from(d.months)) as u32);
+    let shifted = cfg.drift.as_ref().filter(|d| month > d.shift_after);
+    let fee_rate =
+        (fee_mean + 0.003 * normal(rng)).clamp(0.001, 0.03) + shifted.map_or(0.0, |d| d.fee_rise);
 
     // Holdings: 1 + Binomial(5, p) categories, split by random weights.
     let mut weights = [0.0f64; 6];
@@ -540,13 +619,24 @@ fn generate_one(cfg: &PortfolioConfig, index: u64) -> (ClientRecord, GroundTruth
         survey,
         churn: None,
     };
-    let contributions = mechanism::cause_contributions(&record);
+    let mut contributions = mechanism::cause_contributions(&record);
+    if let Some(d) = shifted {
+        // The shifted mechanism: re-weigh complaints (service) and fees.
+        let complaints = f64::from(record.complaints_12m);
+        contributions[0].1 += (d.complaint_weight - 0.70) * complaints;
+        contributions[4].1 *= d.fee_weight / 80.0;
+    }
     let z = logit_from(&record, &contributions) + cfg.intercept_shift;
     let probability = sigmoid(z);
     let churned = rng.random::<f64>() < probability;
+    let observed_on = match &cfg.drift {
+        // Validated with the configuration: the months fit the calendar.
+        Some(_) => add_months(&cfg.observed_on, month).unwrap_or_else(|_| cfg.observed_on.clone()),
+        None => cfg.observed_on.clone(),
+    };
     record.churn = Some(ChurnLabel {
         churned,
-        observed_on: cfg.observed_on.clone(),
+        observed_on,
     });
     let mut causes: Vec<(ChurnCause, f64)> = contributions
         .into_iter()
@@ -560,6 +650,7 @@ fn generate_one(cfg: &PortfolioConfig, index: u64) -> (ClientRecord, GroundTruth
             probability,
             churned,
             causes,
+            month,
         },
     )
 }

@@ -32,6 +32,15 @@ fn tree(left: &[u32], value: &[f64]) -> serde_json::Value {
     v["feature"] = serde_json::json!(vec![0; n]);
     v["threshold"] = serde_json::json!(vec![0.5; n]);
     v["value"] = serde_json::json!(value);
+    // Covers: one training row per leaf, a split's the sum of its children's.
+    let mut cover = vec![1.0; n];
+    for i in (0..n).rev() {
+        let l = left[i] as usize;
+        if l != 0 {
+            cover[i] = cover[l] + cover[l + 1];
+        }
+    }
+    v["cover"] = serde_json::json!(cover);
     v
 }
 

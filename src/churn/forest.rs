@@ -16,10 +16,11 @@
 //! over trees of the churn share in the leaf reached (scikit-learn's leaf-frequency
 //! average).
 //!
-//! Reason codes use Saabas path contributions: along a client's path in each tree, the
-//! change in the node's churn share at each split is credited to the split's feature;
-//! averaged over trees, the contributions add up with the mean root share
+//! Reason codes are path-dependent TreeSHAP values (Lundberg et al. 2020): Shapley values
+//! of the features under the trees' own cover-weighted expectations, in probability
+//! units; averaged over trees they add up with the mean root share
 //! ([`ForestModel::base_value`](crate::churn::Classifier::base_value)) to the probability.
+//! Saabas path contributions remain available ([`ForestModel::saabas_contributions`]).
 //!
 //! ```
 //! use wealthscore::churn::{Classifier, Fit, forest::{ForestModel, ForestParams}};
@@ -34,6 +35,7 @@
 //! # Ok::<(), wealthscore::Error>(())
 //! ```
 
+use super::tree::{self, Arrays, Packed};
 use super::{Classifier, FeatureSchema, Fit, check_row};
 use crate::error::{Error, Result, check};
 use ndarray::ArrayView2;
@@ -46,7 +48,7 @@ pub const MAX_TREES: usize = 10_000;
 /// Most nodes in all trees together (a loaded model above this is rejected).
 pub const MAX_NODES: usize = 100_000_000;
 /// Deepest tree allowed.
-pub const MAX_DEPTH: usize = 40;
+pub const MAX_DEPTH: usize = tree::MAX_DEPTH;
 
 /// Settings of the forest fit; defaults in the field docs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -185,6 +187,8 @@ struct ForestData {
     left: Vec<u32>,
     /// Churn share of the node's (bootstrap-weighted) training clients.
     value: Vec<f64>,
+    /// Bootstrap-weighted training clients that reached the node (TreeSHAP's cover).
+    cover: Vec<f64>,
 }
 
 /// A fitted random forest (flat node arrays), validated on construction and on load.
@@ -192,28 +196,28 @@ struct ForestData {
 #[serde(try_from = "crate::json::Strict<ForestData>", into = "ForestData")]
 pub struct ForestModel {
     data: ForestData,
-    /// Mean root value: the Saabas base value.
+    /// Mean root value: the base value of the contributions.
     base: f64,
     /// The nodes packed for scoring, built on validation (not serialised).
-    nodes: Vec<Node>,
-    /// Depth of each tree.
-    tree_depth: Vec<u8>,
+    packed: Packed,
 }
 
 crate::json::strict_try_from!(ForestModel, ForestData);
 
-/// A node packed into 16 bytes, so that a visit touches one cache line. A leaf points
-/// at itself (`left` = its own index) with an infinite threshold.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Node {
-    threshold: f64,
-    feature: u32,
-    left: u32,
-}
-
 impl From<ForestModel> for ForestData {
     fn from(m: ForestModel) -> Self {
         m.data
+    }
+}
+
+fn arrays(d: &ForestData) -> Arrays<'_> {
+    Arrays {
+        roots: &d.roots,
+        feature: &d.feature,
+        threshold: &d.threshold,
+        left: &d.left,
+        value: &d.value,
+        cover: &d.cover,
     }
 }
 
@@ -222,118 +226,15 @@ impl TryFrom<ForestData> for ForestModel {
     fn try_from(d: ForestData) -> Result<Self> {
         d.schema.validate()?;
         let p = d.schema.names.len();
-        let n = d.value.len();
-        if d.roots.is_empty() || d.roots.len() > MAX_TREES {
-            return Err(Error::model(format!(
-                "{} trees (1..={MAX_TREES} allowed)",
-                d.roots.len()
-            )));
-        }
-        if n > MAX_NODES {
-            return Err(Error::model(format!("{n} nodes exceed {MAX_NODES}")));
-        }
-        if d.feature.len() != n || d.threshold.len() != n || d.left.len() != n {
-            return Err(Error::model(format!(
-                "node arrays differ in length: feature {}, threshold {}, left {}, value {n}",
-                d.feature.len(),
-                d.threshold.len(),
-                d.left.len()
-            )));
-        }
-        // Trees occupy consecutive ranges starting at their roots, in order.
-        // Parents counted per node: every node but a root has exactly one, so each tree is
-        // a tree (one-row and batch walks reach the same leaf) and holds no orphan.
-        let mut parents = vec![0u8; n];
-        for (t, &r) in d.roots.iter().enumerate() {
-            let r = r as usize;
-            let end = d.roots.get(t + 1).map_or(n, |&e| e as usize);
-            if (t == 0 && r != 0) || r >= end || end > n {
-                return Err(Error::model(format!("tree {t} has an invalid node range")));
-            }
-            for i in r..end {
-                if !(0.0..=1.0).contains(&d.value[i]) {
-                    return Err(Error::model(format!("node {i} value outside [0, 1]")));
-                }
-                let l = d.left[i] as usize;
-                if l != 0 {
-                    // Children after their parent and inside the tree: no cycles, no escape.
-                    if l <= i || l + 1 >= end {
-                        return Err(Error::model(format!(
-                            "node {i} has child {l} outside its tree"
-                        )));
-                    }
-                    if usize::from(d.feature[i]) >= p {
-                        return Err(Error::model(format!(
-                            "node {i} splits on feature {} of {p}",
-                            d.feature[i]
-                        )));
-                    }
-                    if !d.threshold[i].is_finite() {
-                        return Err(Error::model(format!("node {i} has a non-finite threshold")));
-                    }
-                    for c in [l, l + 1] {
-                        if parents[c] > 0 {
-                            return Err(Error::model(format!(
-                                "node {c} of tree {t} has two parents (the second is node {i}); \
-                                 a tree's nodes must each have one parent"
-                            )));
-                        }
-                        parents[c] = 1;
-                    }
-                }
-            }
-            if let Some(orphan) = (r + 1..end).find(|&i| parents[i] == 0) {
-                return Err(Error::model(format!(
-                    "node {orphan} of tree {t} has no parent (only the root, node {r}, may lack one)"
-                )));
-            }
+        let packed = tree::pack(&arrays(&d), p, MAX_TREES, MAX_NODES)?;
+        if let Some(i) = d.value.iter().position(|v| !(0.0..=1.0).contains(v)) {
+            return Err(Error::model(format!("node {i} value outside [0, 1]")));
         }
         let base = d.roots.iter().map(|&r| d.value[r as usize]).sum::<f64>() / d.roots.len() as f64;
-        // Depth of every node (children come after parents, so one forward pass).
-        let mut depth = vec![0u8; n];
-        let mut tree_depth = Vec::with_capacity(d.roots.len());
-        for (t, &r) in d.roots.iter().enumerate() {
-            let end = d.roots.get(t + 1).map_or(n, |&e| e as usize);
-            let mut deepest = 0u8;
-            for i in r as usize..end {
-                let l = d.left[i] as usize;
-                if l != 0 {
-                    if usize::from(depth[i]) >= MAX_DEPTH {
-                        return Err(Error::model(format!(
-                            "tree {t} is deeper than {MAX_DEPTH} levels"
-                        )));
-                    }
-                    depth[l] = depth[i] + 1;
-                    depth[l + 1] = depth[i] + 1;
-                    deepest = deepest.max(depth[i] + 1);
-                }
-            }
-            tree_depth.push(deepest);
-        }
-        // Leaves point at themselves with an infinite threshold, so that a walk of fixed
-        // length (the tree's depth) ends on the leaf whatever its depth.
-        let nodes = (0..n)
-            .map(|i| {
-                if d.left[i] == 0 {
-                    Node {
-                        threshold: f64::INFINITY,
-                        feature: 0,
-                        left: i as u32,
-                    }
-                } else {
-                    Node {
-                        threshold: d.threshold[i],
-                        feature: u32::from(d.feature[i]),
-                        left: d.left[i],
-                    }
-                }
-            })
-            .collect();
         Ok(ForestModel {
             data: d,
             base,
-            nodes,
-            tree_depth,
+            packed,
         })
     }
 }
@@ -348,25 +249,10 @@ impl ForestModel {
         self.data.value.len()
     }
 
-    /// Leaf index reached by `x` in the tree rooted at `root` (`x` has been checked to
-    /// hold every feature index the nodes use).
-    #[inline]
-    fn leaf(&self, root: u32, x: &[f64]) -> usize {
-        let mut i = root as usize;
-        loop {
-            let node = self.nodes[i];
-            if node.left as usize == i {
-                return i;
-            }
-            let go_right = x[node.feature as usize] > node.threshold;
-            i = node.left as usize + usize::from(go_right);
-        }
-    }
-
     /// Churn share of the leaf `x` reaches in the tree rooted at `root`.
     #[inline]
     fn leaf_value(&self, root: u32, x: &[f64]) -> f64 {
-        self.data.value[self.leaf(root, x)]
+        self.data.value[tree::leaf(&self.packed.nodes, root, x)]
     }
 
     #[inline]
@@ -376,6 +262,44 @@ impl ForestModel {
             s += self.leaf_value(r, x);
         }
         s * (1.0 / self.data.roots.len() as f64)
+    }
+
+    /// Saabas path contributions in probability units: along the client's path in each
+    /// tree, the change in the node's churn share at each split is credited to the
+    /// split's feature. They add up with the base value to the probability too, but
+    /// unlike [`Classifier::contributions`] (TreeSHAP) they are not Shapley values.
+    ///
+    /// ```
+    /// # use wealthscore::churn::{Classifier, Fit, forest::{ForestModel, ForestParams}};
+    /// # use ndarray::array;
+    /// let x = array![[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 0.0]];
+    /// let params = ForestParams::default().with_n_trees(3).with_min_samples_leaf(1).with_bootstrap(false);
+    /// let m = ForestModel::fit(&params, x.view(), &[false, false, true, true])?;
+    /// let mut c = [0.0; 2];
+    /// let p = m.saabas_contributions(&[3.0, 0.0], &mut c)?;
+    /// assert!((m.base_value() + c[0] + c[1] - p).abs() < 1e-12);
+    /// # Ok::<(), wealthscore::Error>(())
+    /// ```
+    pub fn saabas_contributions(&self, x: &[f64], contrib: &mut [f64]) -> Result<f64> {
+        check::same_len("contributions", self.n_features(), contrib.len())?;
+        let prob = self.predict_one(x)?;
+        contrib.iter_mut().for_each(|c| *c = 0.0);
+        let d = &self.data;
+        let w = 1.0 / d.roots.len() as f64;
+        for &r in &d.roots {
+            let mut i = r as usize;
+            loop {
+                let node = self.packed.nodes[i];
+                if node.left as usize == i {
+                    break;
+                }
+                let f = node.feature as usize;
+                let next = node.left as usize + usize::from(x[f] > node.threshold);
+                contrib[f] += w * (d.value[next] - d.value[i]);
+                i = next;
+            }
+        }
+        Ok(prob)
     }
 
     /// Share of trees whose leaf has a churn majority (`value > 0.5`): the hard-vote
@@ -426,30 +350,15 @@ impl ForestModel {
                 }
             }
             ob.iter_mut().for_each(|o| *o = 0.0);
-            // Eight rows walk a tree together for a fixed number of steps: their loads
-            // overlap instead of waiting on each other, and no branch depends on the data.
-            const LANES: usize = 8;
-            for (&r, &depth) in self.data.roots.iter().zip(&self.tree_depth) {
-                let mut groups = xb.chunks_exact(p * LANES);
-                let mut oi = 0;
-                for group in groups.by_ref() {
-                    let mut idx = [r as usize; LANES];
-                    for _ in 0..depth {
-                        for (k, i) in idx.iter_mut().enumerate() {
-                            let node = self.nodes[*i];
-                            let v = group[k * p + node.feature as usize];
-                            *i = node.left as usize + usize::from(v > node.threshold);
-                        }
-                    }
-                    for (o, &i) in ob[oi..oi + LANES].iter_mut().zip(&idx) {
-                        *o += self.data.value[i];
-                    }
-                    oi += LANES;
-                }
-                for (row, o) in groups.remainder().chunks_exact(p).zip(ob[oi..].iter_mut()) {
-                    *o += self.leaf_value(r, row);
-                }
-            }
+            tree::add_leaf_sums(
+                &self.packed.nodes,
+                &self.data.roots,
+                &self.packed.tree_depth,
+                &self.data.value,
+                xb,
+                p,
+                ob,
+            );
             ob.iter_mut().for_each(|o| *o *= w);
         }
         Ok(())
@@ -469,33 +378,15 @@ impl Classifier for ForestModel {
         Ok(self.proba_unchecked(x))
     }
 
-    /// Saabas path contributions in probability units; with the base value they add up
-    /// to the probability.
+    /// TreeSHAP values (path-dependent, Lundberg et al. 2020) in probability units;
+    /// with the base value (the mean root share) they add up to the probability.
     fn contributions(&self, x: &[f64], contrib: &mut [f64]) -> Result<f64> {
-        check::same_len("features", self.n_features(), x.len())?;
         check::same_len("contributions", self.n_features(), contrib.len())?;
-        if x.iter().any(|v| !v.is_finite()) {
-            check_row(x, 0)?;
-        }
+        let prob = self.predict_one(x)?;
         contrib.iter_mut().for_each(|c| *c = 0.0);
-        let d = &self.data;
-        let w = 1.0 / d.roots.len() as f64;
-        let mut s = 0.0;
-        for &r in &d.roots {
-            let mut i = r as usize;
-            loop {
-                let node = self.nodes[i];
-                if node.left as usize == i {
-                    s += d.value[i];
-                    break;
-                }
-                let f = node.feature as usize;
-                let next = node.left as usize + usize::from(x[f] > node.threshold);
-                contrib[f] += w * (d.value[next] - d.value[i]);
-                i = next;
-            }
-        }
-        Ok(s * w)
+        let w = 1.0 / self.n_trees() as f64;
+        tree::tree_shap(&arrays(&self.data), &self.packed.nodes, x, w, contrib);
+        Ok(prob)
     }
 
     fn base_value(&self) -> f64 {
@@ -521,7 +412,7 @@ impl Classifier for ForestModel {
 
 /// Quantile bin edges of one column: at most `max_bins − 1` thresholds, each the midpoint
 /// between two consecutive distinct values.
-fn bin_edges(col: &mut [f64], max_bins: usize) -> Vec<f64> {
+pub(crate) fn bin_edges(col: &mut [f64], max_bins: usize) -> Vec<f64> {
     col.sort_unstable_by(f64::total_cmp);
     let mut distinct: Vec<(f64, usize)> = Vec::new(); // value, count
     for &v in col.iter() {
@@ -568,6 +459,7 @@ struct Grower<'a> {
     threshold: Vec<f64>,
     left: Vec<u32>,
     value: Vec<f64>,
+    cover: Vec<f64>,
 }
 
 impl Grower<'_> {
@@ -591,6 +483,7 @@ impl Grower<'_> {
                 }
             }
             self.value[node] = if wt > 0.0 { wp / wt } else { 0.0 };
+            self.cover[node] = wt;
             let min_leaf = self.params.min_samples_leaf as f64;
             if depth >= self.params.max_depth || wt < 2.0 * min_leaf || wp == 0.0 || wp == wt {
                 continue;
@@ -658,6 +551,7 @@ impl Grower<'_> {
         self.threshold.push(0.0);
         self.left.push(0);
         self.value.push(0.0);
+        self.cover.push(0.0);
     }
 }
 
@@ -717,6 +611,7 @@ impl Fit for ForestModel {
             threshold: Vec::new(),
             left: Vec::new(),
             value: Vec::new(),
+            cover: Vec::new(),
         };
         let mut roots = Vec::with_capacity(params.n_trees);
         let mut weight = vec![0u32; n];
@@ -749,6 +644,7 @@ impl Fit for ForestModel {
             threshold: g.threshold,
             left: g.left,
             value: g.value,
+            cover: g.cover,
         })
     }
 }

@@ -3,6 +3,12 @@
 //! - [`features`]: the versioned feature schema (record → `[f64; N_FEATURES]`).
 //! - [`logistic`]: L2 logistic regression (Newton solver; smartcore as cross-check).
 //! - [`forest`]: a seeded histogram-binned random forest predicting from flat node arrays.
+//! - [`boost`]: histogram gradient-boosted trees (monotone constraints, early stopping).
+//! - [`calibrate`]: Platt scaling and isotonic regression for any model's probabilities.
+//! - [`select`]: choosing and blending models by seeded k-fold on the training rows only.
+//! - [`drift`]: PSI of the score and CSI per column between training data and a new table.
+//! - [`backtest`]: out-of-time backtests, period by period.
+//! - [`card`]: model cards (JSON and text) with the SHA-256 of the model bytes.
 //! - [`scorecard`]: a transparent early-warning scorecard that needs no training.
 //! - [`risk`]: probability cut-offs to risk levels, or cut-offs hitting an alert volume.
 //! - [`reasons`]: the top features pushing a client's risk up, mapped to churn causes.
@@ -31,6 +37,11 @@
 //! # Ok::<(), wealthscore::Error>(())
 //! ```
 
+pub mod backtest;
+pub mod boost;
+pub mod calibrate;
+pub mod card;
+pub mod drift;
 pub mod eval;
 pub mod features;
 pub mod forest;
@@ -39,6 +50,8 @@ pub mod logistic;
 pub mod reasons;
 pub mod risk;
 pub mod scorecard;
+pub mod select;
+mod tree;
 
 use crate::client::ClientRecord;
 use crate::error::{Error, Result};
@@ -239,6 +252,8 @@ pub enum ChurnModel {
     Logistic(logistic::LogisticModel),
     /// Random forest.
     Forest(forest::ForestModel),
+    /// Gradient-boosted trees.
+    Boosted(boost::BoostedModel),
     /// Early-warning scorecard.
     Scorecard(scorecard::Scorecard),
 }
@@ -250,6 +265,11 @@ impl ChurnModel {
         Ok(model)
     }
 
+    /// The model behind the trait, on whatever columns it was fitted.
+    pub fn as_classifier(&self) -> &dyn Classifier {
+        self.inner()
+    }
+
     /// The model as a [`Classifier`], whatever its kind.
     pub(crate) fn classifier(&self) -> &dyn Classifier {
         self.inner()
@@ -259,6 +279,7 @@ impl ChurnModel {
         match self {
             ChurnModel::Logistic(m) => m,
             ChurnModel::Forest(m) => m,
+            ChurnModel::Boosted(m) => m,
             ChurnModel::Scorecard(m) => m,
         }
     }
@@ -273,11 +294,12 @@ impl ChurnModel {
         Ok(())
     }
 
-    /// A short name of the model kind: `logistic`, `forest` or `scorecard`.
+    /// A short name of the model kind: `logistic`, `forest`, `boosted` or `scorecard`.
     pub fn kind(&self) -> &'static str {
         match self {
             ChurnModel::Logistic(_) => "logistic",
             ChurnModel::Forest(_) => "forest",
+            ChurnModel::Boosted(_) => "boosted",
             ChurnModel::Scorecard(_) => "scorecard",
         }
     }

@@ -2,9 +2,9 @@
 //! contributions, each mapped to a churn cause.
 //!
 //! Contributions come from [`ChurnModel::predict_with_contributions`]: exact for the
-//! logistic model (`β_j (x_j − mean_j)`, logit units), Saabas path contributions for the
-//! forest (probability units), fired points for the scorecard (logit units). Only
-//! positive contributions are reasons.
+//! logistic model (`β_j (x_j − mean_j)`, logit units), exact TreeSHAP values for the
+//! forest (probability units) and the boosted trees (logit units), fired points for the
+//! scorecard (logit units). Only positive contributions are reasons.
 //!
 //! Features that encode one signal together (a count and its zero indicator, the survey
 //! mean and its answered flag, a rate and its excess over a threshold) are summed into
