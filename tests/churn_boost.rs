@@ -164,7 +164,6 @@ fn is_invalid_model<T: std::fmt::Debug>(r: wealthscore::Result<T>) -> bool {
 }
 
 #[test]
-#[ignore = "fails after the strict-loader merge (cycle case, line 184): the error variant or the check changed; to fix next session"]
 fn corrupt_models_are_refused_on_load() {
     let (x, y, _) = data(2_000, 4);
     let m = ChurnModel::Boosted(

@@ -301,13 +301,15 @@ struct BoostData {
 
 /// A fitted boosted-tree model (flat node arrays), validated on construction and on load.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "BoostData", into = "BoostData")]
+#[serde(try_from = "crate::json::Strict<BoostData>", into = "BoostData")]
 pub struct BoostedModel {
     data: BoostData,
     packed: Packed,
     /// Logit of a client at which every TreeSHAP value is zero.
     base: f64,
 }
+
+crate::json::strict_try_from!(BoostedModel, BoostData);
 
 impl From<BoostedModel> for BoostData {
     fn from(m: BoostedModel) -> Self {
