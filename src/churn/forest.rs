@@ -394,19 +394,12 @@ impl Classifier for ForestModel {
     }
 
     fn predict_proba(&self, x: ArrayView2<f64>) -> Result<ndarray::Array1<f64>> {
-        let (n, p) = x.dim();
-        check::same_len("features", self.n_features(), p)?;
-        let mut out = ndarray::Array1::zeros(n);
-        if let (Some(xs), Some(o)) = (x.as_slice(), out.as_slice_mut()) {
-            self.predict_into(xs, o)?;
-            return Ok(out);
-        }
-        let mut row = vec![0.0; p];
-        for (xr, o) in x.rows().into_iter().zip(out.iter_mut()) {
-            row.iter_mut().zip(xr).for_each(|(d, v)| *d = *v);
-            *o = self.predict_one(&row)?;
-        }
-        Ok(out)
+        super::predict_matrix(
+            x,
+            self.n_features(),
+            |xs, o| self.predict_into(xs, o),
+            |row| self.predict_one(row),
+        )
     }
 }
 

@@ -152,6 +152,37 @@ impl FeatureSchema {
     }
 }
 
+/// Probabilities of the rows of `x`, one copied row at a time.
+fn predict_rows(x: ArrayView2<f64>, one: impl Fn(&[f64]) -> Result<f64>) -> Result<Array1<f64>> {
+    let mut out = Array1::zeros(x.nrows());
+    let mut row = vec![0.0; x.ncols()];
+    for (xr, o) in x.rows().into_iter().zip(out.iter_mut()) {
+        row.iter_mut().zip(xr).for_each(|(d, v)| *d = *v);
+        *o = one(&row)?;
+    }
+    Ok(out)
+}
+
+/// Probabilities of the rows of `x` through a model's row-major batch path (`fast`, over
+/// the whole matrix) when `x` is contiguous, else one row at a time (`one`); `p` is the
+/// number of features the model expects.
+pub(crate) fn predict_matrix(
+    x: ArrayView2<f64>,
+    p: usize,
+    fast: impl Fn(&[f64], &mut [f64]) -> Result<()>,
+    one: impl Fn(&[f64]) -> Result<f64>,
+) -> Result<Array1<f64>> {
+    crate::error::check::same_len("features", p, x.ncols())?;
+    if let Some(xs) = x.as_slice() {
+        let mut out = Array1::zeros(x.nrows());
+        if let Some(o) = out.as_slice_mut() {
+            fast(xs, o)?;
+            return Ok(out);
+        }
+    }
+    predict_rows(x, one)
+}
+
 /// A model that turns feature rows into churn probabilities.
 pub trait Classifier {
     /// The columns the model expects.
@@ -176,13 +207,7 @@ pub trait Classifier {
 
     /// Churn probabilities of the rows of `x`.
     fn predict_proba(&self, x: ArrayView2<f64>) -> Result<Array1<f64>> {
-        let mut out = Array1::zeros(x.nrows());
-        let mut row = vec![0.0; x.ncols()];
-        for (xr, o) in x.rows().into_iter().zip(out.iter_mut()) {
-            row.iter_mut().zip(xr).for_each(|(d, v)| *d = *v);
-            *o = self.predict_one(&row)?;
-        }
-        Ok(out)
+        predict_rows(x, |row| self.predict_one(row))
     }
 
     /// Churn probabilities of records (the model must be on the churn schema).
