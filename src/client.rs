@@ -108,46 +108,13 @@ pub struct Holdings {
 /// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
 /// start from a constructor or [`Default`] and set what they need.
 impl Holdings {
-    /// Sets [`deposits`](Self::deposits).
-    #[must_use]
-    pub fn with_deposits(mut self, deposits: f64) -> Self {
-        self.deposits = deposits;
-        self
-    }
-
-    /// Sets [`wealth_products`](Self::wealth_products).
-    #[must_use]
-    pub fn with_wealth_products(mut self, wealth_products: f64) -> Self {
-        self.wealth_products = wealth_products;
-        self
-    }
-
-    /// Sets [`funds`](Self::funds).
-    #[must_use]
-    pub fn with_funds(mut self, funds: f64) -> Self {
-        self.funds = funds;
-        self
-    }
-
-    /// Sets [`insurance`](Self::insurance).
-    #[must_use]
-    pub fn with_insurance(mut self, insurance: f64) -> Self {
-        self.insurance = insurance;
-        self
-    }
-
-    /// Sets [`fixed_income`](Self::fixed_income).
-    #[must_use]
-    pub fn with_fixed_income(mut self, fixed_income: f64) -> Self {
-        self.fixed_income = fixed_income;
-        self
-    }
-
-    /// Sets [`alternatives`](Self::alternatives).
-    #[must_use]
-    pub fn with_alternatives(mut self, alternatives: f64) -> Self {
-        self.alternatives = alternatives;
-        self
+    setters! {
+        with_deposits => deposits: f64,
+        with_wealth_products => wealth_products: f64,
+        with_funds => funds: f64,
+        with_insurance => insurance: f64,
+        with_fixed_income => fixed_income: f64,
+        with_alternatives => alternatives: f64,
     }
 }
 
@@ -206,39 +173,12 @@ pub struct SurveyAnswers {
 /// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
 /// start from a constructor or [`Default`] and set what they need.
 impl SurveyAnswers {
-    /// Sets [`service_quality`](Self::service_quality).
-    #[must_use]
-    pub fn with_service_quality(mut self, service_quality: Option<u8>) -> Self {
-        self.service_quality = service_quality;
-        self
-    }
-
-    /// Sets [`product`](Self::product).
-    #[must_use]
-    pub fn with_product(mut self, product: Option<u8>) -> Self {
-        self.product = product;
-        self
-    }
-
-    /// Sets [`experience`](Self::experience).
-    #[must_use]
-    pub fn with_experience(mut self, experience: Option<u8>) -> Self {
-        self.experience = experience;
-        self
-    }
-
-    /// Sets [`competence`](Self::competence).
-    #[must_use]
-    pub fn with_competence(mut self, competence: Option<u8>) -> Self {
-        self.competence = competence;
-        self
-    }
-
-    /// Sets [`risk_control`](Self::risk_control).
-    #[must_use]
-    pub fn with_risk_control(mut self, risk_control: Option<u8>) -> Self {
-        self.risk_control = risk_control;
-        self
+    setters! {
+        with_service_quality => service_quality: Option<u8>,
+        with_product => product: Option<u8>,
+        with_experience => experience: Option<u8>,
+        with_competence => competence: Option<u8>,
+        with_risk_control => risk_control: Option<u8>,
     }
 }
 
@@ -336,137 +276,26 @@ pub struct ClientRecord {
 /// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
 /// start from a constructor or [`Default`] and set what they need.
 impl ClientRecord {
-    /// Sets [`branch`](Self::branch).
-    #[must_use]
-    pub fn with_branch(mut self, branch: Option<String>) -> Self {
-        self.branch = branch;
-        self
-    }
-
-    /// Sets [`age`](Self::age).
-    #[must_use]
-    pub fn with_age(mut self, age: u32) -> Self {
-        self.age = age;
-        self
-    }
-
-    /// Sets [`tenure_months`](Self::tenure_months).
-    #[must_use]
-    pub fn with_tenure_months(mut self, tenure_months: u32) -> Self {
-        self.tenure_months = tenure_months;
-        self
-    }
-
-    /// Sets [`aum`](Self::aum).
-    #[must_use]
-    pub fn with_aum(mut self, aum: f64) -> Self {
-        self.aum = aum;
-        self
-    }
-
-    /// Sets [`aum_history`](Self::aum_history).
-    #[must_use]
-    pub fn with_aum_history(mut self, aum_history: Vec<f64>) -> Self {
-        self.aum_history = aum_history;
-        self
-    }
-
-    /// Sets [`holdings`](Self::holdings).
-    #[must_use]
-    pub fn with_holdings(mut self, holdings: Holdings) -> Self {
-        self.holdings = holdings;
-        self
-    }
-
-    /// Sets [`monthly_transactions`](Self::monthly_transactions).
-    #[must_use]
-    pub fn with_monthly_transactions(mut self, monthly_transactions: Vec<u32>) -> Self {
-        self.monthly_transactions = monthly_transactions;
-        self
-    }
-
-    /// Sets [`transfers_out_90d`](Self::transfers_out_90d).
-    #[must_use]
-    pub fn with_transfers_out_90d(mut self, transfers_out_90d: u32) -> Self {
-        self.transfers_out_90d = transfers_out_90d;
-        self
-    }
-
-    /// Sets [`transfer_out_amount_90d`](Self::transfer_out_amount_90d).
-    #[must_use]
-    pub fn with_transfer_out_amount_90d(mut self, transfer_out_amount_90d: f64) -> Self {
-        self.transfer_out_amount_90d = transfer_out_amount_90d;
-        self
-    }
-
-    /// Sets [`days_since_last_activity`](Self::days_since_last_activity).
-    #[must_use]
-    pub fn with_days_since_last_activity(mut self, days_since_last_activity: u32) -> Self {
-        self.days_since_last_activity = days_since_last_activity;
-        self
-    }
-
-    /// Sets [`advisor_contacts_180d`](Self::advisor_contacts_180d).
-    #[must_use]
-    pub fn with_advisor_contacts_180d(mut self, advisor_contacts_180d: u32) -> Self {
-        self.advisor_contacts_180d = advisor_contacts_180d;
-        self
-    }
-
-    /// Sets [`complaints_12m`](Self::complaints_12m).
-    #[must_use]
-    pub fn with_complaints_12m(mut self, complaints_12m: u32) -> Self {
-        self.complaints_12m = complaints_12m;
-        self
-    }
-
-    /// Sets [`return_vs_benchmark_12m`](Self::return_vs_benchmark_12m).
-    #[must_use]
-    pub fn with_return_vs_benchmark_12m(mut self, return_vs_benchmark_12m: f64) -> Self {
-        self.return_vs_benchmark_12m = return_vs_benchmark_12m;
-        self
-    }
-
-    /// Sets [`fee_rate`](Self::fee_rate).
-    #[must_use]
-    pub fn with_fee_rate(mut self, fee_rate: f64) -> Self {
-        self.fee_rate = fee_rate;
-        self
-    }
-
-    /// Sets [`risk_tolerance`](Self::risk_tolerance).
-    #[must_use]
-    pub fn with_risk_tolerance(mut self, risk_tolerance: RiskTolerance) -> Self {
-        self.risk_tolerance = risk_tolerance;
-        self
-    }
-
-    /// Sets [`digital_share`](Self::digital_share).
-    #[must_use]
-    pub fn with_digital_share(mut self, digital_share: f64) -> Self {
-        self.digital_share = digital_share;
-        self
-    }
-
-    /// Sets [`dedicated_advisor`](Self::dedicated_advisor).
-    #[must_use]
-    pub fn with_dedicated_advisor(mut self, dedicated_advisor: bool) -> Self {
-        self.dedicated_advisor = dedicated_advisor;
-        self
-    }
-
-    /// Sets [`survey`](Self::survey).
-    #[must_use]
-    pub fn with_survey(mut self, survey: Option<SurveyAnswers>) -> Self {
-        self.survey = survey;
-        self
-    }
-
-    /// Sets [`churn`](Self::churn).
-    #[must_use]
-    pub fn with_churn(mut self, churn: Option<ChurnLabel>) -> Self {
-        self.churn = churn;
-        self
+    setters! {
+        with_branch => branch: Option<String>,
+        with_age => age: u32,
+        with_tenure_months => tenure_months: u32,
+        with_aum => aum: f64,
+        with_aum_history => aum_history: Vec<f64>,
+        with_holdings => holdings: Holdings,
+        with_monthly_transactions => monthly_transactions: Vec<u32>,
+        with_transfers_out_90d => transfers_out_90d: u32,
+        with_transfer_out_amount_90d => transfer_out_amount_90d: f64,
+        with_days_since_last_activity => days_since_last_activity: u32,
+        with_advisor_contacts_180d => advisor_contacts_180d: u32,
+        with_complaints_12m => complaints_12m: u32,
+        with_return_vs_benchmark_12m => return_vs_benchmark_12m: f64,
+        with_fee_rate => fee_rate: f64,
+        with_risk_tolerance => risk_tolerance: RiskTolerance,
+        with_digital_share => digital_share: f64,
+        with_dedicated_advisor => dedicated_advisor: bool,
+        with_survey => survey: Option<SurveyAnswers>,
+        with_churn => churn: Option<ChurnLabel>,
     }
 }
 

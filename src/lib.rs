@@ -53,6 +53,22 @@
 //! ```
 #![warn(missing_docs)]
 
+/// Builder-style setters `with_x(mut self, x) -> Self` for plain fields, written once:
+/// configuration types are `#[non_exhaustive]`, so callers outside the crate start from a
+/// constructor or `Default` and set what they need with these.
+macro_rules! setters {
+    ($($name:ident => $field:ident: $ty:ty),* $(,)?) => {
+        $(
+            #[doc = concat!("Sets [`", stringify!($field), "`](Self::", stringify!($field), ").")]
+            #[must_use]
+            pub fn $name(mut self, $field: $ty) -> Self {
+                self.$field = $field;
+                self
+            }
+        )*
+    };
+}
+
 /// `label()` and `Display` for an enum: the words a person reads in descriptions and
 /// reports, rather than the Rust variant name.
 macro_rules! human_labels {

@@ -244,18 +244,9 @@ impl RetentionAction {
 /// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
 /// start from a constructor or [`Default`] and set what they need.
 impl RetentionAction {
-    /// Sets [`addresses`](Self::addresses).
-    #[must_use]
-    pub fn with_addresses(mut self, addresses: Vec<ChurnCause>) -> Self {
-        self.addresses = addresses;
-        self
-    }
-
-    /// Sets [`tiers`](Self::tiers).
-    #[must_use]
-    pub fn with_tiers(mut self, tiers: Vec<AssetTier>) -> Self {
-        self.tiers = tiers;
-        self
+    setters! {
+        with_addresses => addresses: Vec<ChurnCause>,
+        with_tiers => tiers: Vec<AssetTier>,
     }
 }
 

@@ -62,18 +62,9 @@ pub struct ValueAssumptions {
 /// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
 /// start from a constructor or [`Default`] and set what they need.
 impl ValueAssumptions {
-    /// Sets [`discount_rate`](Self::discount_rate).
-    #[must_use]
-    pub fn with_discount_rate(mut self, discount_rate: f64) -> Self {
-        self.discount_rate = discount_rate;
-        self
-    }
-
-    /// Sets [`margin_rate`](Self::margin_rate).
-    #[must_use]
-    pub fn with_margin_rate(mut self, margin_rate: Option<f64>) -> Self {
-        self.margin_rate = margin_rate;
-        self
+    setters! {
+        with_discount_rate => discount_rate: f64,
+        with_margin_rate => margin_rate: Option<f64>,
     }
 }
 
@@ -135,46 +126,13 @@ pub struct ScorerConfig {
 /// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
 /// start from a constructor or [`Default`] and set what they need.
 impl ScorerConfig {
-    /// Sets [`tiering`](Self::tiering).
-    #[must_use]
-    pub fn with_tiering(mut self, tiering: TieringPolicy) -> Self {
-        self.tiering = tiering;
-        self
-    }
-
-    /// Sets [`satisfaction`](Self::satisfaction).
-    #[must_use]
-    pub fn with_satisfaction(mut self, satisfaction: SatisfactionConfig) -> Self {
-        self.satisfaction = satisfaction;
-        self
-    }
-
-    /// Sets [`risk`](Self::risk).
-    #[must_use]
-    pub fn with_risk(mut self, risk: RiskCutoffs) -> Self {
-        self.risk = risk;
-        self
-    }
-
-    /// Sets [`warnings`](Self::warnings).
-    #[must_use]
-    pub fn with_warnings(mut self, warnings: Scorecard) -> Self {
-        self.warnings = warnings;
-        self
-    }
-
-    /// Sets [`actions`](Self::actions).
-    #[must_use]
-    pub fn with_actions(mut self, actions: ActionCatalogue) -> Self {
-        self.actions = actions;
-        self
-    }
-
-    /// Sets [`value`](Self::value).
-    #[must_use]
-    pub fn with_value(mut self, value: ValueAssumptions) -> Self {
-        self.value = value;
-        self
+    setters! {
+        with_tiering => tiering: TieringPolicy,
+        with_satisfaction => satisfaction: SatisfactionConfig,
+        with_risk => risk: RiskCutoffs,
+        with_warnings => warnings: Scorecard,
+        with_actions => actions: ActionCatalogue,
+        with_value => value: ValueAssumptions,
     }
 
     /// Sets [`cross_sell`](Self::cross_sell): the rules that name the product a

@@ -182,39 +182,12 @@ fn add_months(date: &str, months: u32) -> Result<String> {
 /// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
 /// start from a constructor or [`Default`] and set what they need.
 impl PortfolioConfig {
-    /// Sets [`clients`](Self::clients).
-    #[must_use]
-    pub fn with_clients(mut self, clients: usize) -> Self {
-        self.clients = clients;
-        self
-    }
-
-    /// Sets [`seed`](Self::seed).
-    #[must_use]
-    pub fn with_seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
-        self
-    }
-
-    /// Sets [`tier_shares`](Self::tier_shares).
-    #[must_use]
-    pub fn with_tier_shares(mut self, tier_shares: [f64; 3]) -> Self {
-        self.tier_shares = tier_shares;
-        self
-    }
-
-    /// Sets [`survey_response_rate`](Self::survey_response_rate).
-    #[must_use]
-    pub fn with_survey_response_rate(mut self, survey_response_rate: f64) -> Self {
-        self.survey_response_rate = survey_response_rate;
-        self
-    }
-
-    /// Sets [`intercept_shift`](Self::intercept_shift).
-    #[must_use]
-    pub fn with_intercept_shift(mut self, intercept_shift: f64) -> Self {
-        self.intercept_shift = intercept_shift;
-        self
+    setters! {
+        with_clients => clients: usize,
+        with_seed => seed: u64,
+        with_tier_shares => tier_shares: [f64; 3],
+        with_survey_response_rate => survey_response_rate: f64,
+        with_intercept_shift => intercept_shift: f64,
     }
 
     /// Sets [`observed_on`](Self::observed_on).

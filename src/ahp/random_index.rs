@@ -203,18 +203,9 @@ crate::json::strict_try_from!(ConsistencyConfig, ConsistencyConfigRaw);
 /// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
 /// start from a constructor or [`Default`] and set what they need.
 impl ConsistencyConfig {
-    /// Sets [`threshold`](Self::threshold).
-    #[must_use]
-    pub fn with_threshold(mut self, threshold: f64) -> Self {
-        self.threshold = threshold;
-        self
-    }
-
-    /// Sets [`saaty_small_n`](Self::saaty_small_n).
-    #[must_use]
-    pub fn with_saaty_small_n(mut self, saaty_small_n: bool) -> Self {
-        self.saaty_small_n = saaty_small_n;
-        self
+    setters! {
+        with_threshold => threshold: f64,
+        with_saaty_small_n => saaty_small_n: bool,
     }
 }
 

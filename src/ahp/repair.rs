@@ -67,32 +67,11 @@ pub struct RepairOptions {
 /// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
 /// start from a constructor or [`Default`] and set what they need.
 impl RepairOptions {
-    /// Sets [`target_cr`](Self::target_cr).
-    #[must_use]
-    pub fn with_target_cr(mut self, target_cr: f64) -> Self {
-        self.target_cr = target_cr;
-        self
-    }
-
-    /// Sets [`max_changes`](Self::max_changes).
-    #[must_use]
-    pub fn with_max_changes(mut self, max_changes: usize) -> Self {
-        self.max_changes = max_changes;
-        self
-    }
-
-    /// Sets [`round_to_scale`](Self::round_to_scale).
-    #[must_use]
-    pub fn with_round_to_scale(mut self, round_to_scale: bool) -> Self {
-        self.round_to_scale = round_to_scale;
-        self
-    }
-
-    /// Sets [`strategy`](Self::strategy).
-    #[must_use]
-    pub fn with_strategy(mut self, strategy: RepairStrategy) -> Self {
-        self.strategy = strategy;
-        self
+    setters! {
+        with_target_cr => target_cr: f64,
+        with_max_changes => max_changes: usize,
+        with_round_to_scale => round_to_scale: bool,
+        with_strategy => strategy: RepairStrategy,
     }
 }
 

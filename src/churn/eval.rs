@@ -414,39 +414,12 @@ pub struct EmpParams {
 /// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
 /// start from a constructor or [`Default`] and set what they need.
 impl EmpParams {
-    /// Sets [`alpha`](Self::alpha).
-    #[must_use]
-    pub fn with_alpha(mut self, alpha: f64) -> Self {
-        self.alpha = alpha;
-        self
-    }
-
-    /// Sets [`beta`](Self::beta).
-    #[must_use]
-    pub fn with_beta(mut self, beta: f64) -> Self {
-        self.beta = beta;
-        self
-    }
-
-    /// Sets [`clv`](Self::clv).
-    #[must_use]
-    pub fn with_clv(mut self, clv: f64) -> Self {
-        self.clv = clv;
-        self
-    }
-
-    /// Sets [`incentive_cost`](Self::incentive_cost).
-    #[must_use]
-    pub fn with_incentive_cost(mut self, incentive_cost: f64) -> Self {
-        self.incentive_cost = incentive_cost;
-        self
-    }
-
-    /// Sets [`contact_cost`](Self::contact_cost).
-    #[must_use]
-    pub fn with_contact_cost(mut self, contact_cost: f64) -> Self {
-        self.contact_cost = contact_cost;
-        self
+    setters! {
+        with_alpha => alpha: f64,
+        with_beta => beta: f64,
+        with_clv => clv: f64,
+        with_incentive_cost => incentive_cost: f64,
+        with_contact_cost => contact_cost: f64,
     }
 }
 

@@ -75,53 +75,14 @@ pub struct ForestParams {
 /// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
 /// start from a constructor or [`Default`] and set what they need.
 impl ForestParams {
-    /// Sets [`n_trees`](Self::n_trees).
-    #[must_use]
-    pub fn with_n_trees(mut self, n_trees: usize) -> Self {
-        self.n_trees = n_trees;
-        self
-    }
-
-    /// Sets [`max_depth`](Self::max_depth).
-    #[must_use]
-    pub fn with_max_depth(mut self, max_depth: usize) -> Self {
-        self.max_depth = max_depth;
-        self
-    }
-
-    /// Sets [`min_samples_leaf`](Self::min_samples_leaf).
-    #[must_use]
-    pub fn with_min_samples_leaf(mut self, min_samples_leaf: usize) -> Self {
-        self.min_samples_leaf = min_samples_leaf;
-        self
-    }
-
-    /// Sets [`max_features`](Self::max_features).
-    #[must_use]
-    pub fn with_max_features(mut self, max_features: Option<usize>) -> Self {
-        self.max_features = max_features;
-        self
-    }
-
-    /// Sets [`max_bins`](Self::max_bins).
-    #[must_use]
-    pub fn with_max_bins(mut self, max_bins: usize) -> Self {
-        self.max_bins = max_bins;
-        self
-    }
-
-    /// Sets [`bootstrap`](Self::bootstrap).
-    #[must_use]
-    pub fn with_bootstrap(mut self, bootstrap: bool) -> Self {
-        self.bootstrap = bootstrap;
-        self
-    }
-
-    /// Sets [`seed`](Self::seed).
-    #[must_use]
-    pub fn with_seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
-        self
+    setters! {
+        with_n_trees => n_trees: usize,
+        with_max_depth => max_depth: usize,
+        with_min_samples_leaf => min_samples_leaf: usize,
+        with_max_features => max_features: Option<usize>,
+        with_max_bins => max_bins: usize,
+        with_bootstrap => bootstrap: bool,
+        with_seed => seed: u64,
     }
 }
 

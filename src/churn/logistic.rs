@@ -48,25 +48,10 @@ pub struct LogisticParams {
 /// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
 /// start from a constructor or [`Default`] and set what they need.
 impl LogisticParams {
-    /// Sets [`l2`](Self::l2).
-    #[must_use]
-    pub fn with_l2(mut self, l2: f64) -> Self {
-        self.l2 = l2;
-        self
-    }
-
-    /// Sets [`max_iterations`](Self::max_iterations).
-    #[must_use]
-    pub fn with_max_iterations(mut self, max_iterations: usize) -> Self {
-        self.max_iterations = max_iterations;
-        self
-    }
-
-    /// Sets [`tolerance`](Self::tolerance).
-    #[must_use]
-    pub fn with_tolerance(mut self, tolerance: f64) -> Self {
-        self.tolerance = tolerance;
-        self
+    setters! {
+        with_l2 => l2: f64,
+        with_max_iterations => max_iterations: usize,
+        with_tolerance => tolerance: f64,
     }
 }
 

@@ -51,18 +51,9 @@ pub struct Signal {
 /// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
 /// start from a constructor or [`Default`] and set what they need.
 impl Signal {
-    /// Sets [`min`](Self::min).
-    #[must_use]
-    pub fn with_min(mut self, min: Option<f64>) -> Self {
-        self.min = min;
-        self
-    }
-
-    /// Sets [`max`](Self::max).
-    #[must_use]
-    pub fn with_max(mut self, max: Option<f64>) -> Self {
-        self.max = max;
-        self
+    setters! {
+        with_min => min: Option<f64>,
+        with_max => max: Option<f64>,
     }
 }
 

@@ -139,18 +139,9 @@ pub struct Hierarchy {
 /// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
 /// start from a constructor or [`Default`] and set what they need.
 impl Hierarchy {
-    /// Sets [`operator`](Self::operator).
-    #[must_use]
-    pub fn with_operator(mut self, operator: Operator) -> Self {
-        self.operator = operator;
-        self
-    }
-
-    /// Sets [`grades`](Self::grades).
-    #[must_use]
-    pub fn with_grades(mut self, grades: GradeSet) -> Self {
-        self.grades = grades;
-        self
+    setters! {
+        with_operator => operator: Operator,
+        with_grades => grades: GradeSet,
     }
 }
 

@@ -283,18 +283,9 @@ pub struct SatisfactionConfig {
 /// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
 /// start from a constructor or [`Default`] and set what they need.
 impl SatisfactionConfig {
-    /// Sets [`grades`](Self::grades).
-    #[must_use]
-    pub fn with_grades(mut self, grades: GradeSet) -> Self {
-        self.grades = grades;
-        self
-    }
-
-    /// Sets [`dimension_weights`](Self::dimension_weights).
-    #[must_use]
-    pub fn with_dimension_weights(mut self, dimension_weights: [f64; DIMENSIONS]) -> Self {
-        self.dimension_weights = dimension_weights;
-        self
+    setters! {
+        with_grades => grades: GradeSet,
+        with_dimension_weights => dimension_weights: [f64; DIMENSIONS],
     }
 
     /// Sets [`indicator_weights`](Self::indicator_weights).
@@ -307,39 +298,12 @@ impl SatisfactionConfig {
         self
     }
 
-    /// Sets [`anchors`](Self::anchors).
-    #[must_use]
-    pub fn with_anchors(mut self, anchors: [[[f64; GRADES]; 2]; DIMENSIONS]) -> Self {
-        self.anchors = anchors;
-        self
-    }
-
-    /// Sets [`likert_softening`](Self::likert_softening).
-    #[must_use]
-    pub fn with_likert_softening(mut self, likert_softening: f64) -> Self {
-        self.likert_softening = likert_softening;
-        self
-    }
-
-    /// Sets [`operator`](Self::operator).
-    #[must_use]
-    pub fn with_operator(mut self, operator: Operator) -> Self {
-        self.operator = operator;
-        self
-    }
-
-    /// Sets [`risky_share_targets`](Self::risky_share_targets).
-    #[must_use]
-    pub fn with_risky_share_targets(mut self, risky_share_targets: [f64; 5]) -> Self {
-        self.risky_share_targets = risky_share_targets;
-        self
-    }
-
-    /// Sets [`drawdown_months`](Self::drawdown_months).
-    #[must_use]
-    pub fn with_drawdown_months(mut self, drawdown_months: usize) -> Self {
-        self.drawdown_months = drawdown_months;
-        self
+    setters! {
+        with_anchors => anchors: [[[f64; GRADES]; 2]; DIMENSIONS],
+        with_likert_softening => likert_softening: f64,
+        with_operator => operator: Operator,
+        with_risky_share_targets => risky_share_targets: [f64; 5],
+        with_drawdown_months => drawdown_months: usize,
     }
 }
 

@@ -141,60 +141,15 @@ pub struct ClusterParams {
 /// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
 /// start from a constructor or [`Default`] and set what they need.
 impl ClusterParams {
-    /// Sets [`k_min`](Self::k_min).
-    #[must_use]
-    pub fn with_k_min(mut self, k_min: usize) -> Self {
-        self.k_min = k_min;
-        self
-    }
-
-    /// Sets [`k_max`](Self::k_max).
-    #[must_use]
-    pub fn with_k_max(mut self, k_max: usize) -> Self {
-        self.k_max = k_max;
-        self
-    }
-
-    /// Sets [`selection`](Self::selection).
-    #[must_use]
-    pub fn with_selection(mut self, selection: KSelection) -> Self {
-        self.selection = selection;
-        self
-    }
-
-    /// Sets [`seed`](Self::seed).
-    #[must_use]
-    pub fn with_seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
-        self
-    }
-
-    /// Sets [`max_iter`](Self::max_iter).
-    #[must_use]
-    pub fn with_max_iter(mut self, max_iter: usize) -> Self {
-        self.max_iter = max_iter;
-        self
-    }
-
-    /// Sets [`n_init`](Self::n_init).
-    #[must_use]
-    pub fn with_n_init(mut self, n_init: usize) -> Self {
-        self.n_init = n_init;
-        self
-    }
-
-    /// Sets [`silhouette_sample`](Self::silhouette_sample).
-    #[must_use]
-    pub fn with_silhouette_sample(mut self, silhouette_sample: usize) -> Self {
-        self.silhouette_sample = silhouette_sample;
-        self
-    }
-
-    /// Sets [`top_features`](Self::top_features).
-    #[must_use]
-    pub fn with_top_features(mut self, top_features: usize) -> Self {
-        self.top_features = top_features;
-        self
+    setters! {
+        with_k_min => k_min: usize,
+        with_k_max => k_max: usize,
+        with_selection => selection: KSelection,
+        with_seed => seed: u64,
+        with_max_iter => max_iter: usize,
+        with_n_init => n_init: usize,
+        with_silhouette_sample => silhouette_sample: usize,
+        with_top_features => top_features: usize,
     }
 }
 

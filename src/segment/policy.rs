@@ -275,46 +275,13 @@ pub struct TieringInputs {
 /// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
 /// start from a constructor or [`Default`] and set what they need.
 impl TieringInputs {
-    /// Sets [`aum`](Self::aum).
-    #[must_use]
-    pub fn with_aum(mut self, aum: f64) -> Self {
-        self.aum = aum;
-        self
-    }
-
-    /// Sets [`activity_per_month`](Self::activity_per_month).
-    #[must_use]
-    pub fn with_activity_per_month(mut self, activity_per_month: f64) -> Self {
-        self.activity_per_month = activity_per_month;
-        self
-    }
-
-    /// Sets [`aum_trend`](Self::aum_trend).
-    #[must_use]
-    pub fn with_aum_trend(mut self, aum_trend: f64) -> Self {
-        self.aum_trend = aum_trend;
-        self
-    }
-
-    /// Sets [`tenure_months`](Self::tenure_months).
-    #[must_use]
-    pub fn with_tenure_months(mut self, tenure_months: u32) -> Self {
-        self.tenure_months = tenure_months;
-        self
-    }
-
-    /// Sets [`categories_held`](Self::categories_held).
-    #[must_use]
-    pub fn with_categories_held(mut self, categories_held: u32) -> Self {
-        self.categories_held = categories_held;
-        self
-    }
-
-    /// Sets [`complaints_12m`](Self::complaints_12m).
-    #[must_use]
-    pub fn with_complaints_12m(mut self, complaints_12m: u32) -> Self {
-        self.complaints_12m = complaints_12m;
-        self
+    setters! {
+        with_aum => aum: f64,
+        with_activity_per_month => activity_per_month: f64,
+        with_aum_trend => aum_trend: f64,
+        with_tenure_months => tenure_months: u32,
+        with_categories_held => categories_held: u32,
+        with_complaints_12m => complaints_12m: u32,
     }
 }
 
@@ -425,109 +392,22 @@ crate::json::strict_try_from!(TieringPolicy, RawPolicy);
 /// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
 /// start from a constructor or [`Default`] and set what they need.
 impl TieringPolicy {
-    /// Sets [`mass_upper`](Self::mass_upper).
-    #[must_use]
-    pub fn with_mass_upper(mut self, mass_upper: f64) -> Self {
-        self.mass_upper = mass_upper;
-        self
-    }
-
-    /// Sets [`hnw_lower`](Self::hnw_lower).
-    #[must_use]
-    pub fn with_hnw_lower(mut self, hnw_lower: f64) -> Self {
-        self.hnw_lower = hnw_lower;
-        self
-    }
-
-    /// Sets [`activity_window_months`](Self::activity_window_months).
-    #[must_use]
-    pub fn with_activity_window_months(mut self, activity_window_months: u32) -> Self {
-        self.activity_window_months = activity_window_months;
-        self
-    }
-
-    /// Sets [`high_activity_per_month`](Self::high_activity_per_month).
-    #[must_use]
-    pub fn with_high_activity_per_month(mut self, high_activity_per_month: f64) -> Self {
-        self.high_activity_per_month = high_activity_per_month;
-        self
-    }
-
-    /// Sets [`trend_months`](Self::trend_months).
-    #[must_use]
-    pub fn with_trend_months(mut self, trend_months: u32) -> Self {
-        self.trend_months = trend_months;
-        self
-    }
-
-    /// Sets [`new_max_tenure_months`](Self::new_max_tenure_months).
-    #[must_use]
-    pub fn with_new_max_tenure_months(mut self, new_max_tenure_months: u32) -> Self {
-        self.new_max_tenure_months = new_max_tenure_months;
-        self
-    }
-
-    /// Sets [`growth_max_tenure_months`](Self::growth_max_tenure_months).
-    #[must_use]
-    pub fn with_growth_max_tenure_months(mut self, growth_max_tenure_months: u32) -> Self {
-        self.growth_max_tenure_months = growth_max_tenure_months;
-        self
-    }
-
-    /// Sets [`growth_trend`](Self::growth_trend).
-    #[must_use]
-    pub fn with_growth_trend(mut self, growth_trend: f64) -> Self {
-        self.growth_trend = growth_trend;
-        self
-    }
-
-    /// Sets [`decline_trend`](Self::decline_trend).
-    #[must_use]
-    pub fn with_decline_trend(mut self, decline_trend: f64) -> Self {
-        self.decline_trend = decline_trend;
-        self
-    }
-
-    /// Sets [`diverse_min_categories`](Self::diverse_min_categories).
-    #[must_use]
-    pub fn with_diverse_min_categories(mut self, diverse_min_categories: u32) -> Self {
-        self.diverse_min_categories = diverse_min_categories;
-        self
-    }
-
-    /// Sets [`loyal_min_tenure_months`](Self::loyal_min_tenure_months).
-    #[must_use]
-    pub fn with_loyal_min_tenure_months(mut self, loyal_min_tenure_months: u32) -> Self {
-        self.loyal_min_tenure_months = loyal_min_tenure_months;
-        self
-    }
-
-    /// Sets [`at_risk_complaints`](Self::at_risk_complaints).
-    #[must_use]
-    pub fn with_at_risk_complaints(mut self, at_risk_complaints: u32) -> Self {
-        self.at_risk_complaints = at_risk_complaints;
-        self
-    }
-
-    /// Sets [`at_risk_trend`](Self::at_risk_trend).
-    #[must_use]
-    pub fn with_at_risk_trend(mut self, at_risk_trend: f64) -> Self {
-        self.at_risk_trend = at_risk_trend;
-        self
-    }
-
-    /// Sets [`at_risk_probability`](Self::at_risk_probability).
-    #[must_use]
-    pub fn with_at_risk_probability(mut self, at_risk_probability: f64) -> Self {
-        self.at_risk_probability = at_risk_probability;
-        self
-    }
-
-    /// Sets [`composite_cuts`](Self::composite_cuts).
-    #[must_use]
-    pub fn with_composite_cuts(mut self, composite_cuts: [f64; 3]) -> Self {
-        self.composite_cuts = composite_cuts;
-        self
+    setters! {
+        with_mass_upper => mass_upper: f64,
+        with_hnw_lower => hnw_lower: f64,
+        with_activity_window_months => activity_window_months: u32,
+        with_high_activity_per_month => high_activity_per_month: f64,
+        with_trend_months => trend_months: u32,
+        with_new_max_tenure_months => new_max_tenure_months: u32,
+        with_growth_max_tenure_months => growth_max_tenure_months: u32,
+        with_growth_trend => growth_trend: f64,
+        with_decline_trend => decline_trend: f64,
+        with_diverse_min_categories => diverse_min_categories: u32,
+        with_loyal_min_tenure_months => loyal_min_tenure_months: u32,
+        with_at_risk_complaints => at_risk_complaints: u32,
+        with_at_risk_trend => at_risk_trend: f64,
+        with_at_risk_probability => at_risk_probability: f64,
+        with_composite_cuts => composite_cuts: [f64; 3],
     }
 }
 

@@ -97,25 +97,10 @@ crate::json::strict_try_from!(ClvOptions, ClvOptionsData);
 /// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
 /// start from a constructor or [`Default`] and set what they need.
 impl ClvOptions {
-    /// Sets [`months`](Self::months).
-    #[must_use]
-    pub fn with_months(mut self, months: u32) -> Self {
-        self.months = months;
-        self
-    }
-
-    /// Sets [`monthly_discount_rate`](Self::monthly_discount_rate).
-    #[must_use]
-    pub fn with_monthly_discount_rate(mut self, monthly_discount_rate: f64) -> Self {
-        self.monthly_discount_rate = monthly_discount_rate;
-        self
-    }
-
-    /// Sets [`periods_per_month`](Self::periods_per_month).
-    #[must_use]
-    pub fn with_periods_per_month(mut self, periods_per_month: f64) -> Self {
-        self.periods_per_month = periods_per_month;
-        self
+    setters! {
+        with_months => months: u32,
+        with_monthly_discount_rate => monthly_discount_rate: f64,
+        with_periods_per_month => periods_per_month: f64,
     }
 }
 

@@ -34,18 +34,9 @@ crate::json::strict_try_from!(FitOptions, FitOptionsData);
 /// Builder-style setters: the type is `#[non_exhaustive]`, so callers outside the crate
 /// start from a constructor or [`Default`] and set what they need.
 impl FitOptions {
-    /// Sets [`max_iterations`](Self::max_iterations).
-    #[must_use]
-    pub fn with_max_iterations(mut self, max_iterations: usize) -> Self {
-        self.max_iterations = max_iterations;
-        self
-    }
-
-    /// Sets [`gradient_tolerance`](Self::gradient_tolerance).
-    #[must_use]
-    pub fn with_gradient_tolerance(mut self, gradient_tolerance: f64) -> Self {
-        self.gradient_tolerance = gradient_tolerance;
-        self
+    setters! {
+        with_max_iterations => max_iterations: usize,
+        with_gradient_tolerance => gradient_tolerance: f64,
     }
 }
 
