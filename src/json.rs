@@ -3,7 +3,7 @@
 //! serde's derived code accepts a JSON array in place of an object, matching the array's
 //! elements to the fields by position, so `"tiering": [1, 2]` would load as two
 //! thresholds. Every configuration and model type of the crate therefore deserialises
-//! through [`StrictDe`], a wrapper around any serde deserializer that refuses a sequence
+//! through `StrictDe`, a wrapper around any serde deserializer that refuses a sequence
 //! wherever a struct (or a struct variant) is expected, at every depth. Together with
 //! `#[serde(deny_unknown_fields)]` on those types, a file loads only when every key is
 //! known and every object is an object.

@@ -1,7 +1,7 @@
 //! A seeded retention-campaign simulator with known true effects, so that every estimate of
 //! [`crate::campaign`] has a ground truth.
 //!
-//! Clients come from [`generate`](super::generate) (so they have the documented churn
+//! Clients come from [`super::generate`] (so they have the documented churn
 //! mechanism and ground-truth probability `p₀`). Each client is given one of the
 //! configured actions at random and is treated with probability
 //! [`CampaignConfig::treatment_share`], else held out as that action's control. Clients react
@@ -13,7 +13,7 @@
 //! - **persuadables**: otherwise, the action takes away the share `e_tier` (its true effect
 //!   for the client's tier) of the push of the causes it addresses: with churn logit `z`
 //!   and `a` the sum of the client's positive contributions from those causes
-//!   ([`cause_contributions`](super::cause_contributions)), `p₁ = σ(z − e_tier · a)`;
+//!   ([`super::mechanism::cause_contributions`]), `p₁ = σ(z − e_tier · a)`;
 //! - **unmoved**: the rest (`a = 0`), `p₁ = p₀`.
 //!
 //! The outcome is drawn once per client from `p₁` if treated, `p₀` if not. The true effect
