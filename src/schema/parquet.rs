@@ -34,6 +34,7 @@ fn pq_err(path: &Path, e: parquet::errors::ParquetError) -> Error {
     Error::Parse {
         context: format!("Parquet file {}", path.display()),
         message: e.to_string(),
+        source: Some(crate::error::ErrorSource::new(e)),
     }
 }
 
@@ -41,6 +42,7 @@ fn io_err(path: &Path, e: std::io::Error) -> Error {
     Error::Io {
         context: path.display().to_string(),
         message: e.to_string(),
+        source: Some(crate::error::ErrorSource::new(e)),
     }
 }
 
@@ -113,6 +115,7 @@ impl Iterator for ParquetTables {
                 return Some(Err(Error::Parse {
                     context: format!("Parquet file {}", self.path.display()),
                     message: e.to_string(),
+                    source: Some(crate::error::ErrorSource::new(e)),
                 }));
             }
         };

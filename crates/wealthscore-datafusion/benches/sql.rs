@@ -1,0 +1,89 @@
+//! Churn scoring in SQL over a Parquet book against the core's columnar path over the
+//! same file, as rows per second.
+//!
+//! ```text
+//! cargo bench -p wealthscore-datafusion --bench sql -- --warm-up-time 1 --measurement-time 3
+//! ```
+//!
+//! `WEALTHSCORE_DF_BENCH_ROWS` sets the book's size (default 10,000,000 rows: copies of
+//! 200,000 distinct synthetic clients), written once to `target/sql_bench/`.
+//! `sql_tier_query` is the `sql_scoring` example's query (score, keep high risks, sum
+//! expected value lost by tier) on DataFusion's default partitions (one per core);
+//! `sql_tier_query_1_partition` runs it on one; `core_columnar` reads the same file with
+//! `schema::parquet::read_parquet` and assesses each batch with `FittedPipeline::assess`
+//! on one thread.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
+use std::hint::black_box;
+use wealthscore::schema::parquet::read_parquet;
+use wealthscore_datafusion::register_pipeline;
+
+fn bench(c: &mut Criterion) {
+    let rows: usize = std::env::var("WEALTHSCORE_DF_BENCH_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000_000);
+    let distinct = rows.min(200_000);
+    let copies = rows.div_ceil(distinct);
+    let rows = distinct * copies;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/sql_bench");
+    std::fs::create_dir_all(&dir).unwrap();
+    let pipeline = common::fit(&common::book(20_000, 1));
+    // The file's name carries the size and the pipeline, so a stale book is never reused.
+    let path = dir.join(format!("book_{rows}_{}.parquet", pipeline.fingerprint()));
+    if !path.exists() {
+        common::write_parquet(&common::book(distinct, 2), &path, copies);
+    }
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let context = |partitions: Option<usize>| {
+        let mut config = SessionConfig::new();
+        if let Some(p) = partitions {
+            config = config.with_target_partitions(p);
+        }
+        let ctx = SessionContext::new_with_config(config);
+        rt.block_on(ctx.register_parquet(
+            "book",
+            path.to_str().unwrap(),
+            ParquetReadOptions::default(),
+        ))
+        .unwrap();
+        register_pipeline(&ctx, "churn", &pipeline).unwrap();
+        ctx
+    };
+    let sql = common::tier_query("book");
+
+    let mut g = c.benchmark_group("sql");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(rows as u64));
+    for (name, partitions) in [
+        ("sql_tier_query", None),
+        ("sql_tier_query_1_partition", Some(1)),
+    ] {
+        let ctx = context(partitions);
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let out = rt.block_on(async { ctx.sql(&sql).await?.collect().await });
+                black_box(out.unwrap())
+            })
+        });
+    }
+    g.bench_function("core_columnar", |b| {
+        b.iter(|| {
+            let mut lost = 0.0;
+            for t in read_parquet(&path, pipeline.schema(), 0).unwrap() {
+                for a in pipeline.assess(&t.unwrap()).unwrap().into_iter().flatten() {
+                    lost += a.expected_value_lost.unwrap_or(0.0);
+                }
+            }
+            black_box(lost)
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
