@@ -80,3 +80,21 @@ fn builtin_scores_are_bitwise_those_of_before_the_shared_metadata_path() {
         assert_eq!(*w, g.as_str());
     }
 }
+
+#[test]
+fn builtin_metadata_sources_are_the_reason_signals_in_order() {
+    use wealthscore::churn::features::{N_FEATURES, builtin_features};
+    use wealthscore::churn::reasons::SIGNALS;
+    use wealthscore::schema::SourceIndex;
+    let meta = builtin_features();
+    let index = SourceIndex::new(&meta).unwrap();
+    assert_eq!(index.n_features(), N_FEATURES);
+    assert_eq!(index.n_sources(), SIGNALS.len());
+    for (s, g) in SIGNALS.iter().enumerate() {
+        assert_eq!(index.source_name(s), Some(g.name));
+        assert_eq!(index.cause(s), Some(g.cause));
+        for &j in g.features {
+            assert_eq!(index.source_of(j), Some(s), "feature {j}");
+        }
+    }
+}
