@@ -530,10 +530,29 @@ impl super::FittedPipeline {
     /// # Ok::<(), wealthscore::Error>(())
     /// ```
     pub fn assess_record_batch(&self, batch: &RecordBatch) -> Result<RecordBatch> {
-        let table = Table::from_record_batch(batch, self.schema())?;
+        self.assess_table_to_record_batch(&Table::from_record_batch(batch, self.schema())?)
+    }
+
+    /// The assessments of a table read with this pipeline's schema (a CSV, or one batch
+    /// of a Parquet file) as a record batch, with the columns of
+    /// [`FittedPipeline::assess_record_batch`].
+    ///
+    /// ```
+    /// use wealthscore::schema::{FittedPipeline, PipelineConfig, Schema, Table};
+    /// let schema = Schema::from_json(r#"{"columns": [
+    ///   {"name": "left", "type": "boolean", "role": "label"},
+    ///   {"name": "calls", "type": "number"}]}"#)?;
+    /// let csv = "calls,left\n1,no\n6,yes\n2,no\n7,yes\n";
+    /// let table = Table::read_csv(csv.as_bytes(), &schema)?;
+    /// let fitted = FittedPipeline::fit(schema, &table, &PipelineConfig::default())?.pipeline;
+    /// let out = fitted.assess_table_to_record_batch(&table)?;
+    /// assert_eq!(out.num_rows(), 4);
+    /// # Ok::<(), wealthscore::Error>(())
+    /// ```
+    pub fn assess_table_to_record_batch(&self, table: &Table) -> Result<RecordBatch> {
         let mut a = AssessmentColumns::default();
-        self.assess_columns(&table, &mut a)?;
-        let bound = self.bind(&table)?;
+        self.assess_columns(table, &mut a)?;
+        let bound = self.bind(table)?;
         let names: Vec<&str> = self.warning_names().collect();
         let n = a.len();
         let id: Vec<Option<String>> = (0..n)
