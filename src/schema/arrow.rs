@@ -37,6 +37,7 @@ fn arrow_err(e: arrow_schema::ArrowError) -> Error {
     Error::Parse {
         context: "Arrow record batch".into(),
         message: e.to_string(),
+        source: None,
     }
 }
 
