@@ -69,9 +69,12 @@ def spark_local(rows: int) -> None:
     from pyspark.sql.functions import pandas_udf
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # loopback only
     spark = (
         SparkSession.builder.master("local[2]").appName("wealthscore-bench")
         .config("spark.ui.enabled", "false")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.memory", "4g")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .getOrCreate()
