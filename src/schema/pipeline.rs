@@ -6,7 +6,7 @@ use super::spec::{
     CellValue, ColumnSpec, ColumnType, Derive, Meaning, Missing, Role, Schema, Transform, Unseen,
 };
 use super::table::{Column, Table, format_number, parse_bool, parse_date_days};
-use super::{FeatureMeta, MAX_LEVELS};
+use super::{FeatureMeta, MAX_LEVELS, N_CAUSES, SourceIndex};
 use crate::churn::forest::ForestParams;
 use crate::churn::logistic::LogisticParams;
 use crate::churn::risk::{RiskCutoffs, RiskLevel};
@@ -299,6 +299,10 @@ pub struct FittedPipeline {
     slots: Vec<Vec<Option<usize>>>,
     /// Warning rule names, shared by every assessment's [`Warnings`].
     warning_names: std::sync::Arc<[String]>,
+    /// The features' metadata compiled: each feature's source column.
+    sources: SourceIndex,
+    /// Per source of `sources`, its fitted column (index into `body.columns`).
+    source_columns: Vec<usize>,
 }
 
 /// The result of [`FittedPipeline::fit`]: the pipeline and the rows it left out.
@@ -633,12 +637,26 @@ impl FittedPipeline {
             .iter()
             .map(|w| w.name.clone())
             .collect();
+        let sources = SourceIndex::new(&body.features)?;
+        let source_columns = (0..sources.n_sources())
+            .map(|s| {
+                let name = sources.source_name(s).unwrap_or_default();
+                body.columns
+                    .iter()
+                    .position(|c| c.column == name)
+                    .ok_or_else(|| {
+                        Error::invalid("pipeline.features", name, "names no fitted column")
+                    })
+            })
+            .collect::<Result<Vec<_>>>()?;
         Ok(FittedPipeline {
             body,
             schema_hash,
             fingerprint,
             slots,
             warning_names,
+            sources,
+            source_columns,
         })
     }
 
@@ -1078,7 +1096,7 @@ impl FittedPipeline {
         let mut buf = vec![0.0; CHUNK * p];
         let mut errs: Vec<Option<Error>> = vec![None; CHUNK];
         let mut contrib = vec![0.0; p];
-        let mut by_column = vec![0.0; self.body.columns.len()];
+        let mut by_column = vec![0.0; self.sources.n_sources()];
         let mut start = 0;
         while start < n {
             let end = (start + CHUNK).min(n);
@@ -1121,13 +1139,14 @@ impl FittedPipeline {
         }
         let p = p.clamp(0.0, 1.0);
         // One-hot and indicator contributions summed back to their source column.
-        sum_by_source(&self.body.columns, contrib, by_column);
-        let mut order: Vec<usize> = (0..by_column.len())
-            .filter(|&c| by_column[c] > 0.0)
-            .collect();
-        order.sort_by(|&a, &b| by_column[b].total_cmp(&by_column[a]).then(a.cmp(&b)));
-        let mut reasons = Vec::with_capacity(TOP_COLUMN_REASONS);
-        for &c in order.iter().take(TOP_COLUMN_REASONS) {
+        self.sources.sum(contrib, by_column)?;
+        let mut top = [0usize; TOP_COLUMN_REASONS];
+        let n = SourceIndex::top(by_column, &mut top);
+        let mut reasons = Vec::with_capacity(n);
+        for &s in &top[..n] {
+            let Some(&c) = self.source_columns.get(s) else {
+                continue;
+            };
             let j = bound.column_of[c];
             let spec = &schema.columns[j];
             let value = bound.sources[j].and_then(|s| s.display(i));
@@ -1137,23 +1156,13 @@ impl FittedPipeline {
                 value,
                 unit: spec.unit.clone(),
                 cause: spec.cause,
-                contribution: by_column[c],
+                contribution: by_column[s],
             });
         }
-        let mut causes: Vec<(ChurnCause, f64)> = Vec::new();
-        for (c, fc) in self.body.columns.iter().enumerate() {
-            let _ = fc;
-            let v = by_column[c];
-            let Some(cause) = schema.columns[bound.column_of[c]].cause else {
-                continue;
-            };
-            if v > 0.0 {
-                match causes.iter_mut().find(|(k, _)| *k == cause) {
-                    Some((_, t)) => *t += v,
-                    None => causes.push((cause, v)),
-                }
-            }
-        }
+        let mut totals = [(ChurnCause::Competitor, 0.0); N_CAUSES];
+        self.sources.cause_totals(by_column, &mut totals);
+        let mut causes: Vec<(ChurnCause, f64)> =
+            totals.into_iter().filter(|(_, v)| *v > 0.0).collect();
         causes.sort_by(|a, b| b.1.total_cmp(&a.1));
 
         let mut warnings = 0u64;
@@ -1332,15 +1341,6 @@ impl FittedPipeline {
             let _ = writeln!(s, "not assessed: {n}");
         }
         s
-    }
-}
-
-/// Sums feature contributions into their source columns (`out[c]` for fitted column `c`).
-fn sum_by_source(columns: &[FittedColumn], contrib: &[f64], out: &mut [f64]) {
-    for (o, fc) in out.iter_mut().zip(columns) {
-        *o = contrib
-            .get(fc.offset..fc.offset + fc.width())
-            .map_or(0.0, |s| s.iter().sum());
     }
 }
 
