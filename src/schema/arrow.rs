@@ -37,7 +37,7 @@ fn arrow_err(e: arrow_schema::ArrowError) -> Error {
     Error::Parse {
         context: "Arrow record batch".into(),
         message: e.to_string(),
-        source: None,
+        source: Some(crate::error::ErrorSource::new(e)),
     }
 }
 

@@ -34,14 +34,12 @@ fn pq_err(path: &Path, e: parquet::errors::ParquetError) -> Error {
     Error::Parse {
         context: format!("Parquet file {}", path.display()),
         message: e.to_string(),
+        source: Some(crate::error::ErrorSource::new(e)),
     }
 }
 
 fn io_err(path: &Path, e: std::io::Error) -> Error {
-    Error::Io {
-        context: path.display().to_string(),
-        message: e.to_string(),
-    }
+    Error::io(path.display(), e)
 }
 
 /// Tables of at most `batch_rows` rows read from a Parquet file, in order.
@@ -113,6 +111,7 @@ impl Iterator for ParquetTables {
                 return Some(Err(Error::Parse {
                     context: format!("Parquet file {}", self.path.display()),
                     message: e.to_string(),
+                    source: Some(crate::error::ErrorSource::new(e)),
                 }));
             }
         };

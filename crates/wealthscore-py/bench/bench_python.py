@@ -1,7 +1,7 @@
 """Throughput of the Python package against the Rust rate, and of Spark local mode
 against a pandas UDF computing the same logistic probability.
 
-    python crates/wealthscore-py/bench/bench_python.py [--rows 1000000] [--spark]
+    python crates/wealthscore-py/bench/bench_python.py [--rows 1000000] [--spark | --spark-only]
 
 1. `Pipeline.assess` on a pyarrow Table of ROWS rows of the synthetic core-banking export
    (examples/schemas/core_banking.json, 35 features), next to the Rust
@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 import wealthscore as ws
+import wealthscore.spark
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 
@@ -118,10 +119,12 @@ def spark_local(rows: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
-    ap.add_argument("--spark", action="store_true")
+    ap.add_argument("--spark", action="store_true", help="also Spark local[2]")
+    ap.add_argument("--spark-only", action="store_true", help="only Spark local[2]")
     a = ap.parse_args()
-    python_vs_rust(a.rows)
-    if a.spark:
+    if not a.spark_only:
+        python_vs_rust(a.rows)
+    if a.spark or a.spark_only:
         spark_local(a.rows)
 
 
