@@ -28,6 +28,7 @@
 
 #[cfg(feature = "arrow")]
 mod arrow;
+mod columnar;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 mod pipeline;
@@ -80,6 +81,7 @@ impl FeatureMeta {
     }
 }
 
+pub use columnar::AssessmentColumns;
 pub use pipeline::{
     ColumnReason, FitSummary, Fitted, FittedPipeline, ModelParams, PipelineConfig,
     TOP_COLUMN_REASONS, TableAssessment, Transformed,
