@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run --release --example bring_your_own -- SCHEMA.json DATA.csv \
-//!     [--label COLUMN] [--split FILE] [--test-share 0.3] [--seed N] [--model logistic|forest]
+//!     [--label COLUMN] [--split FILE] [--test-share 0.3] [--seed N] [--model logistic|forest|boosted]
 //! cargo run --release --example bring_your_own -- --synth 20000   # no outside data needed
 //! ```
 //!
@@ -114,7 +114,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         _ => {
             return Err(
                 "usage: bring_your_own SCHEMA.json DATA.csv [--label COLUMN] [--split FILE] \
-                        [--test-share 0.3] [--seed N] [--model logistic|forest] | --synth N"
+                        [--test-share 0.3] [--seed N] [--model logistic|forest|boosted] | --synth N"
                     .into(),
             );
         }

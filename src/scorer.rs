@@ -26,7 +26,7 @@
 use crate::assoc::{NextBestProduct, Recommendation};
 use crate::churn::ChurnModel;
 use crate::churn::features::{self, N_FEATURES};
-use crate::churn::reasons::{N_SIGNALS, SIGNALS, signal_contributions, top_indices};
+use crate::churn::reasons::{N_SIGNALS, SIGNALS};
 use crate::churn::risk::{RiskCutoffs, RiskLevel};
 use crate::churn::scorecard::Scorecard;
 use crate::client::{ChurnCause, ClientRecord};
@@ -34,6 +34,7 @@ use crate::error::{Error, Result, check};
 use crate::fuzzy::{Basis, Dimension, SatisfactionConfig, SatisfactionIndex};
 use crate::metrics::retention_clv;
 use crate::retention::{ActionCatalogue, ClientRisk, RankedAction, TOP_ACTIONS, cross_sell_offer};
+use crate::schema::{N_CAUSES, SourceIndex};
 use crate::segment::{AssetTier, Tiering, TieringPolicy};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -286,6 +287,8 @@ pub struct Scorer {
     config: ScorerConfig,
     satisfaction: SatisfactionIndex,
     signals: Vec<ResolvedSignal>,
+    /// The built-in features' metadata ([`features::builtin_features`]), compiled.
+    sources: SourceIndex,
     /// Signal names, shared by every assessment's [`Warnings`].
     warning_names: Arc<[String]>,
 }
@@ -330,10 +333,12 @@ impl Scorer {
             });
         }
         let warning_names = card.iter().map(|s| s.name.clone()).collect();
+        let sources = SourceIndex::new(&features::builtin_features())?;
         Ok(Scorer {
             config,
             satisfaction,
             signals,
+            sources,
             warning_names,
         })
     }
@@ -410,28 +415,25 @@ impl Scorer {
             }
         }
 
-        // Reasons are reason signals: paired features (a value and its indicator) summed.
+        // Reasons are the built-in metadata's sources (reason signals): paired features (a
+        // value and its indicator) summed.
         let mut signals = [0.0; N_SIGNALS];
-        signal_contributions(&contrib, &mut signals);
+        self.sources.sum(&contrib, &mut signals)?;
         let mut top = [0usize; TOP_REASONS];
-        let n = top_indices(&signals, &mut top);
+        let n = SourceIndex::top(&signals, &mut top);
         let mut reasons = [None; TOP_REASONS];
         for (slot, &i) in reasons.iter_mut().zip(&top[..n]) {
-            let g = &SIGNALS[i];
-            *slot = Some(ReasonCode {
-                signal: g.name,
-                cause: g.cause,
-                value: g.features.first().map_or(f64::NAN, |&j| x[j]),
-                contribution: signals[i],
-            });
-        }
-        // ChurnCause::ALL lists the causes in declaration order, so a cause indexes it.
-        let mut causes = ChurnCause::ALL.map(|c| (c, 0.0));
-        for (c, g) in signals.iter().zip(&SIGNALS) {
-            if *c > 0.0 {
-                causes[g.cause as usize].1 += c;
+            if let Some(g) = SIGNALS.get(i) {
+                *slot = Some(ReasonCode {
+                    signal: g.name,
+                    cause: g.cause,
+                    value: g.features.first().map_or(f64::NAN, |&j| x[j]),
+                    contribution: signals[i],
+                });
             }
         }
+        let mut causes = [(ChurnCause::Competitor, 0.0); N_CAUSES];
+        self.sources.cause_totals(&signals, &mut causes);
 
         let s = self.satisfaction.evaluate(client)?;
         let satisfaction = SatisfactionSummary {

@@ -52,8 +52,72 @@
 
 use crate::client::{ChurnCause, ClientRecord};
 use crate::error::{Error, Result};
+use crate::schema::FeatureMeta;
 use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
+
+/// Name and version of the built-in feature set as a provider of [`FeatureMeta`]: the
+/// metadata [`builtin_features`] returns for [`SCHEMA_VERSION`].
+pub const BUILTIN_FEATURE_SET: &str = "wealthscore.client_record.v1";
+
+/// Units of the built-in features, in vector order (`None`: a unitless indicator).
+const FEATURE_UNITS: [Option<&str>; N_FEATURES] = [
+    Some("relative change"),
+    Some("relative change"),
+    Some("relative change"),
+    Some("transfers"),
+    Some("share"),
+    Some("log ratio"),
+    Some("months"),
+    Some("contacts"),
+    None,
+    Some("complaints"),
+    Some("return difference"),
+    Some("return difference"),
+    Some("%"),
+    Some("%"),
+    Some("categories"),
+    None,
+    Some("years"),
+    Some("band"),
+    Some("share"),
+    Some("score 1-5"),
+    None,
+    Some("ln(1 + AUM)"),
+    None,
+];
+
+/// The built-in features as [`FeatureMeta`], in vector order: the one metadata the
+/// reasons, causes and actions of [`crate::Scorer`] work over, as they do over a
+/// fitted schema pipeline's ([`crate::schema::FittedPipeline::features`]). Each
+/// feature's source is its reason signal ([`super::reasons::SIGNALS`]), so that paired
+/// features (a count and its zero indicator) give one reason.
+///
+/// ```
+/// use wealthscore::churn::features::{builtin_features, N_FEATURES};
+/// use wealthscore::schema::SourceIndex;
+/// let meta = builtin_features();
+/// assert_eq!(meta.len(), N_FEATURES);
+/// assert_eq!(meta[3].source, "transfers_out");
+/// assert_eq!(meta[4].source, "transfers_out");
+/// assert_eq!(SourceIndex::new(&meta)?.n_sources(), 17);
+/// # Ok::<(), wealthscore::Error>(())
+/// ```
+pub fn builtin_features() -> Vec<FeatureMeta> {
+    (0..N_FEATURES)
+        .map(|j| {
+            let signal = super::reasons::SIGNALS
+                .iter()
+                .find(|g| g.features.contains(&j));
+            let source = signal.map_or(FEATURE_NAMES[j], |g| g.name);
+            let mut m = FeatureMeta::new(FEATURE_NAMES[j], source);
+            m.label = source.replace('_', " ");
+            m.cause = Some(signal.map_or(FEATURE_CAUSES[j], |g| g.cause));
+            m.unit = FEATURE_UNITS[j].map(str::to_string);
+            m
+        })
+        .collect()
+}
 
 /// Version of the feature schema; bump it whenever a definition or the order changes.
 pub const SCHEMA_VERSION: u32 = 1;

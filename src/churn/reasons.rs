@@ -121,27 +121,7 @@ pub struct Explanation {
 /// assert_eq!(&out[..2], &[9, 4]);
 /// ```
 pub fn top_indices<const N: usize>(contrib: &[f64; N], out: &mut [usize]) -> usize {
-    let mut used = 0;
-    for (j, &c) in contrib.iter().enumerate() {
-        if c <= 0.0 || c.is_nan() {
-            continue;
-        }
-        // Insertion into the sorted prefix.
-        let mut pos = used;
-        while pos > 0 && contrib[out[pos - 1]] < c {
-            pos -= 1;
-        }
-        if pos >= out.len() {
-            continue;
-        }
-        let end = (used + 1).min(out.len());
-        for k in (pos + 1..end).rev() {
-            out[k] = out[k - 1];
-        }
-        out[pos] = j;
-        used = end;
-    }
-    used
+    crate::schema::SourceIndex::top(contrib, out)
 }
 
 /// The top `k` reasons (signals with the largest positive summed contributions) of a

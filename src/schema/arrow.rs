@@ -9,6 +9,7 @@
 //! [`Table::to_record_batch`] goes the other way, with categories as
 //! `Dictionary<UInt32, Utf8>`.
 
+use super::AssessmentColumns;
 use super::spec::{ColumnType, Role, Schema};
 use super::storage::{SharedSlice, Storage};
 use super::table::{Categories, Column, Table, Validity, Values, find_header};
@@ -37,7 +38,7 @@ fn arrow_err(e: arrow_schema::ArrowError) -> Error {
     Error::Parse {
         context: "Arrow record batch".into(),
         message: e.to_string(),
-        source: None,
+        source: Some(crate::error::ErrorSource::new(e)),
     }
 }
 
@@ -529,58 +530,77 @@ impl super::FittedPipeline {
     /// # Ok::<(), wealthscore::Error>(())
     /// ```
     pub fn assess_record_batch(&self, batch: &RecordBatch) -> Result<RecordBatch> {
-        let table = Table::from_record_batch(batch, self.schema())?;
-        let results = self.assess(&table)?;
+        self.assess_table_to_record_batch(&Table::from_record_batch(batch, self.schema())?)
+    }
+
+    /// The assessments of a table read with this pipeline's schema (a CSV, or one batch
+    /// of a Parquet file) as a record batch, with the columns of
+    /// [`FittedPipeline::assess_record_batch`].
+    ///
+    /// ```
+    /// use wealthscore::schema::{FittedPipeline, PipelineConfig, Schema, Table};
+    /// let schema = Schema::from_json(r#"{"columns": [
+    ///   {"name": "left", "type": "boolean", "role": "label"},
+    ///   {"name": "calls", "type": "number"}]}"#)?;
+    /// let csv = "calls,left\n1,no\n6,yes\n2,no\n7,yes\n";
+    /// let table = Table::read_csv(csv.as_bytes(), &schema)?;
+    /// let fitted = FittedPipeline::fit(schema, &table, &PipelineConfig::default())?.pipeline;
+    /// let out = fitted.assess_table_to_record_batch(&table)?;
+    /// assert_eq!(out.num_rows(), 4);
+    /// # Ok::<(), wealthscore::Error>(())
+    /// ```
+    pub fn assess_table_to_record_batch(&self, table: &Table) -> Result<RecordBatch> {
+        let mut a = AssessmentColumns::default();
+        self.assess_columns(table, &mut a)?;
+        let bound = self.bind(table)?;
         let names: Vec<&str> = self.warning_names().collect();
-        let n = results.len();
-        let mut id = Vec::with_capacity(n);
-        let mut p = Vec::with_capacity(n);
-        let mut level = Vec::with_capacity(n);
-        let mut warnings = Vec::with_capacity(n);
-        let mut reason = Vec::with_capacity(n);
-        let mut reason_col = Vec::with_capacity(n);
-        let mut reason_c = Vec::with_capacity(n);
-        let mut clv = Vec::with_capacity(n);
-        let mut lost = Vec::with_capacity(n);
-        let mut action = Vec::with_capacity(n);
-        let mut error = Vec::with_capacity(n);
-        for (r, res) in results.iter().enumerate() {
-            match res {
-                Ok(a) => {
-                    id.push(a.id.clone());
-                    p.push(Some(a.churn_probability));
-                    level.push(wire_name(&a.risk_level));
+        let n = a.len();
+        let id: Vec<Option<String>> = (0..n)
+            .map(|r| table.column_text_id(self.schema(), r))
+            .collect();
+        let valid = |r: usize| a.valid.get(r).copied().unwrap_or(false);
+        let p: Vec<Option<f64>> = (0..n).map(|r| valid(r).then(|| a.probability[r])).collect();
+        let level = a
+            .risk_level
+            .iter()
+            .map(|l| l.as_ref().and_then(wire_name))
+            .collect();
+        let warnings = (0..n)
+            .map(|r| {
+                valid(r).then(|| {
+                    let bits = a.warnings[r];
                     let fired: Vec<&str> = names
                         .iter()
                         .enumerate()
-                        .filter(|(i, _)| a.warnings.contains(*i))
+                        .filter(|(k, _)| bits & (1 << k) != 0)
                         .map(|(_, w)| *w)
                         .collect();
-                    warnings.push(Some(fired.join(", ")));
-                    let top = a.reasons.first();
-                    reason.push(top.map(ToString::to_string));
-                    reason_col.push(top.map(|t| t.column.clone()));
-                    reason_c.push(top.map(|t| t.contribution));
-                    clv.push(a.clv);
-                    lost.push(a.expected_value_lost);
-                    action.push(a.actions.first().and_then(|x| wire_name(&x.kind)));
-                    error.push(None);
-                }
-                Err(e) => {
-                    id.push(table.column_text_id(self.schema(), r));
-                    p.push(None);
-                    level.push(None);
-                    warnings.push(None);
-                    reason.push(None);
-                    reason_col.push(None);
-                    reason_c.push(None);
-                    clv.push(None);
-                    lost.push(None);
-                    action.push(None);
-                    error.push(Some(e.to_string()));
-                }
+                    fired.join(", ")
+                })
+            })
+            .collect();
+        let top = |r: usize| {
+            let s = a.top_reason.get(r).copied().flatten()? as usize;
+            self.column_reason(&bound, r, s, a.top_reason_contribution[r])
+        };
+        let reason = (0..n).map(|r| top(r).map(|t| t.to_string())).collect();
+        let reason_col = (0..n).map(|r| top(r).map(|t| t.column)).collect();
+        let reason_c = (0..n)
+            .map(|r| a.top_reason[r].map(|_| a.top_reason_contribution[r]))
+            .collect();
+        let action = a
+            .best_action
+            .iter()
+            .map(|k| k.as_ref().and_then(wire_name))
+            .collect();
+        let mut error: Vec<Option<String>> = vec![None; n];
+        for (r, e) in &a.errors {
+            if let Some(slot) = error.get_mut(*r) {
+                *slot = Some(e.to_string());
             }
         }
+        let clv = a.clv.clone();
+        let lost = a.expected_value_lost.clone();
         let text = |v: Vec<Option<String>>| Arc::new(StringArray::from(v)) as ArrayRef;
         let num = |v: Vec<Option<f64>>| Arc::new(Float64Array::from(v)) as ArrayRef;
         RecordBatch::try_from_iter([

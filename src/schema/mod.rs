@@ -28,9 +28,11 @@
 
 #[cfg(feature = "arrow")]
 mod arrow;
+mod columnar;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 mod pipeline;
+mod sources;
 mod spec;
 mod storage;
 mod table;
@@ -79,10 +81,12 @@ impl FeatureMeta {
     }
 }
 
+pub use columnar::AssessmentColumns;
 pub use pipeline::{
     ColumnReason, FitSummary, Fitted, FittedPipeline, ModelParams, PipelineConfig,
     TOP_COLUMN_REASONS, TableAssessment, Transformed,
 };
+pub use sources::{N_CAUSES, SourceIndex};
 pub use spec::{
     Bins, CellValue, Clip, ColumnSpec, ColumnType, Derive, MAX_COLUMNS, MAX_LEVELS, MAX_WARNINGS,
     Meaning, Missing, MonthsSince, OneHot, Role, Schema, Transform, Unseen, ValueSpec, WarningRule,

@@ -39,11 +39,7 @@ fn pq_err(path: &Path, e: parquet::errors::ParquetError) -> Error {
 }
 
 fn io_err(path: &Path, e: std::io::Error) -> Error {
-    Error::Io {
-        context: path.display().to_string(),
-        message: e.to_string(),
-        source: Some(crate::error::ErrorSource::new(e)),
-    }
+    Error::io(path.display(), e)
 }
 
 /// Tables of at most `batch_rows` rows read from a Parquet file, in order.

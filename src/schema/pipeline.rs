@@ -6,7 +6,8 @@ use super::spec::{
     CellValue, ColumnSpec, ColumnType, Derive, Meaning, Missing, Role, Schema, Transform, Unseen,
 };
 use super::table::{Column, Table, format_number, parse_bool, parse_date_days};
-use super::{FeatureMeta, MAX_LEVELS};
+use super::{FeatureMeta, MAX_LEVELS, N_CAUSES, SourceIndex};
+use crate::churn::boost::BoostParams;
 use crate::churn::forest::ForestParams;
 use crate::churn::logistic::LogisticParams;
 use crate::churn::risk::{RiskCutoffs, RiskLevel};
@@ -14,7 +15,7 @@ use crate::churn::{ChurnModel, FeatureSchema, Fit};
 use crate::client::ChurnCause;
 use crate::error::{Error, Result};
 use crate::metrics::retention_clv;
-use crate::retention::{ActionCatalogue, ClientRisk, RankedAction};
+use crate::retention::{ActionCatalogue, ClientRisk, RankedAction, TOP_ACTIONS};
 use crate::scorer::Warnings;
 use crate::segment::{AssetTier, TieringPolicy};
 use ndarray::Array2;
@@ -22,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
 /// Rows transformed at once when scoring: the chunk's feature block stays in cache.
-const CHUNK: usize = 2048;
+pub(super) const CHUNK: usize = 2048;
 /// Number of reasons in a [`TableAssessment`].
 pub const TOP_COLUMN_REASONS: usize = 3;
 /// The pipeline file's format name and version.
@@ -39,6 +40,8 @@ pub enum ModelParams {
     Logistic(LogisticParams),
     /// Random forest.
     Forest(ForestParams),
+    /// Gradient-boosted trees.
+    Boosted(BoostParams),
 }
 
 impl Default for ModelParams {
@@ -48,7 +51,7 @@ impl Default for ModelParams {
 }
 
 impl ModelParams {
-    /// Default settings of a model kind by name: `logistic` or `forest`.
+    /// Default settings of a model kind by name: `logistic`, `forest` or `boosted`.
     ///
     /// ```
     /// use wealthscore::schema::ModelParams;
@@ -60,10 +63,11 @@ impl ModelParams {
         match name {
             "logistic" => Ok(ModelParams::Logistic(LogisticParams::default())),
             "forest" => Ok(ModelParams::Forest(ForestParams::default())),
+            "boosted" => Ok(ModelParams::Boosted(BoostParams::default())),
             other => Err(Error::invalid(
                 "model",
                 other,
-                "is not a model that fits on a schema; use logistic or forest \
+                "is not a model that fits on a schema; use logistic, forest or boosted \
                  (the scorecard is rule-based on the built-in features)",
             )),
         }
@@ -74,6 +78,7 @@ impl ModelParams {
         match self {
             ModelParams::Logistic(_) => "logistic",
             ModelParams::Forest(_) => "forest",
+            ModelParams::Boosted(_) => "boosted",
         }
     }
 
@@ -84,6 +89,9 @@ impl ModelParams {
             ),
             ModelParams::Forest(p) => ChurnModel::Forest(
                 crate::churn::forest::ForestModel::fit_with_schema(p, x.view(), y, names)?,
+            ),
+            ModelParams::Boosted(p) => ChurnModel::Boosted(
+                crate::churn::boost::BoostedModel::fit_with_schema(p, x.view(), y, names)?,
             ),
         })
     }
@@ -299,6 +307,11 @@ pub struct FittedPipeline {
     slots: Vec<Vec<Option<usize>>>,
     /// Warning rule names, shared by every assessment's [`Warnings`].
     warning_names: std::sync::Arc<[String]>,
+    /// The features' metadata compiled: each feature's source column.
+    sources: SourceIndex,
+    /// Per source of `sources`, its fitted column (index into `body.columns`).
+    source_columns: Vec<usize>,
+    roles: Roles,
 }
 
 /// The result of [`FittedPipeline::fit`]: the pipeline and the rows it left out.
@@ -356,7 +369,51 @@ impl Source<'_> {
 }
 
 /// Columns of one table bound to a pipeline's schema.
-struct Bound<'a> {
+/// The numbers of one row's assessment ([`FittedPipeline::core_row`]).
+pub(super) struct RowCore {
+    pub(super) p: f64,
+    pub(super) n_top: usize,
+    /// Sources of the top reasons, largest contribution first.
+    pub(super) top: [usize; TOP_COLUMN_REASONS],
+    pub(super) warnings: u64,
+    pub(super) asset_tier: Option<AssetTier>,
+    pub(super) clv: Option<f64>,
+    /// Positive contributions per cause, indexed as [`ChurnCause::ALL`].
+    pub(super) causes: [(ChurnCause, f64); N_CAUSES],
+    pub(super) actions: [Option<RankedAction>; TOP_ACTIONS],
+}
+
+/// Schema columns of the business meanings and warning rules, resolved once.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Roles {
+    aum: Option<usize>,
+    annual_margin: Option<usize>,
+    monthly_revenue: Option<usize>,
+    margin_rate: Option<usize>,
+    dedicated_advisor: Option<usize>,
+    /// Per warning rule, its column.
+    warning_columns: Vec<Option<usize>>,
+}
+
+impl Roles {
+    fn of(schema: &Schema) -> Self {
+        let m = |m: Meaning| schema.columns.iter().position(|c| c.meaning == Some(m));
+        Roles {
+            aum: m(Meaning::Aum),
+            annual_margin: m(Meaning::AnnualMargin),
+            monthly_revenue: m(Meaning::MonthlyRevenue),
+            margin_rate: m(Meaning::MarginRate),
+            dedicated_advisor: m(Meaning::DedicatedAdvisor),
+            warning_columns: schema
+                .warnings
+                .iter()
+                .map(|w| schema.columns.iter().position(|c| c.name == w.column))
+                .collect(),
+        }
+    }
+}
+
+pub(super) struct Bound<'a> {
     /// Per schema column (by index), its source in the table (`None`: absent label).
     sources: Vec<Option<Source<'a>>>,
     /// Per fitted column, the table level code → fitted level index (categories).
@@ -633,12 +690,28 @@ impl FittedPipeline {
             .iter()
             .map(|w| w.name.clone())
             .collect();
+        let sources = SourceIndex::new(&body.features)?;
+        let roles = Roles::of(&body.schema);
+        let source_columns = (0..sources.n_sources())
+            .map(|s| {
+                let name = sources.source_name(s).unwrap_or_default();
+                body.columns
+                    .iter()
+                    .position(|c| c.column == name)
+                    .ok_or_else(|| {
+                        Error::invalid("pipeline.features", name, "names no fitted column")
+                    })
+            })
+            .collect::<Result<Vec<_>>>()?;
         Ok(FittedPipeline {
             body,
             schema_hash,
             fingerprint,
             slots,
             warning_names,
+            sources,
+            source_columns,
+            roles,
         })
     }
 
@@ -800,6 +873,9 @@ impl FittedPipeline {
     pub fn features(&self) -> &[FeatureMeta] {
         &self.body.features
     }
+    pub(super) fn sources(&self) -> &SourceIndex {
+        &self.sources
+    }
     /// Rows used and skipped at fit.
     pub fn fit_summary(&self) -> &FitSummary {
         &self.body.fit
@@ -814,7 +890,7 @@ impl FittedPipeline {
         &self.fingerprint
     }
 
-    fn bind<'a>(&'a self, table: &'a Table) -> Result<Bound<'a>> {
+    pub(super) fn bind<'a>(&'a self, table: &'a Table) -> Result<Bound<'a>> {
         if let Some(h) = table.schema_hash()
             && h != self.schema_hash
         {
@@ -870,7 +946,7 @@ impl FittedPipeline {
 
     /// Fills the features of rows `start..end` into `out` (row-major), recording each
     /// row's first error in `errs`.
-    fn fill_rows(
+    pub(super) fn fill_rows(
         &self,
         bound: &Bound<'_>,
         table: &Table,
@@ -1078,7 +1154,7 @@ impl FittedPipeline {
         let mut buf = vec![0.0; CHUNK * p];
         let mut errs: Vec<Option<Error>> = vec![None; CHUNK];
         let mut contrib = vec![0.0; p];
-        let mut by_column = vec![0.0; self.body.columns.len()];
+        let mut by_column = vec![0.0; self.sources.n_sources()];
         let mut start = 0;
         while start < n {
             let end = (start + CHUNK).min(n);
@@ -1111,7 +1187,71 @@ impl FittedPipeline {
         contrib: &mut [f64],
         by_column: &mut [f64],
     ) -> Result<TableAssessment> {
+        let core = self.core_row(bound, table, i, x, contrib, by_column)?;
         let schema = &self.body.schema;
+        let reasons = core.top[..core.n_top]
+            .iter()
+            .filter_map(|&s| self.column_reason(bound, i, s, by_column[s]))
+            .collect();
+        let mut causes: Vec<(ChurnCause, f64)> =
+            core.causes.into_iter().filter(|(_, v)| *v > 0.0).collect();
+        causes.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let id = schema
+            .id_column()
+            .and_then(|c| table.column(&c.name))
+            .and_then(|c| c.display(i));
+        Ok(TableAssessment {
+            row: i,
+            id,
+            churn_probability: core.p,
+            risk_level: self.body.config.risk.level(core.p),
+            warnings: Warnings::from_bits(core.warnings, &self.warning_names),
+            reasons,
+            causes,
+            asset_tier: core.asset_tier,
+            clv: core.clv,
+            expected_value_lost: core.clv.map(|c| c * core.p),
+            actions: core.actions.into_iter().flatten().collect(),
+        })
+    }
+
+    /// The reason of source `s` for row `i`, in the column's own terms.
+    pub(super) fn column_reason(
+        &self,
+        bound: &Bound<'_>,
+        i: usize,
+        s: usize,
+        contribution: f64,
+    ) -> Option<ColumnReason> {
+        let j = *bound.column_of.get(*self.source_columns.get(s)?)?;
+        let spec = self.body.schema.columns.get(j)?;
+        Some(ColumnReason {
+            column: spec.name.clone(),
+            label: spec.display_label().to_string(),
+            value: bound
+                .sources
+                .get(j)
+                .copied()
+                .flatten()
+                .and_then(|s| s.display(i)),
+            unit: spec.unit.clone(),
+            cause: spec.cause,
+            contribution,
+        })
+    }
+
+    /// The numbers of row `i`'s assessment from its features `x`, shared by the row
+    /// ([`FittedPipeline::assess`]) and columnar ([`FittedPipeline::assess_columns`])
+    /// paths so that both give the same bits. Allocates nothing.
+    pub(super) fn core_row(
+        &self,
+        bound: &Bound<'_>,
+        table: &Table,
+        i: usize,
+        x: &[f64],
+        contrib: &mut [f64],
+        by_column: &mut [f64],
+    ) -> Result<RowCore> {
         let model = self.body.model.classifier();
         let p = model
             .contributions(x, contrib)
@@ -1121,47 +1261,22 @@ impl FittedPipeline {
         }
         let p = p.clamp(0.0, 1.0);
         // One-hot and indicator contributions summed back to their source column.
-        sum_by_source(&self.body.columns, contrib, by_column);
-        let mut order: Vec<usize> = (0..by_column.len())
-            .filter(|&c| by_column[c] > 0.0)
-            .collect();
-        order.sort_by(|&a, &b| by_column[b].total_cmp(&by_column[a]).then(a.cmp(&b)));
-        let mut reasons = Vec::with_capacity(TOP_COLUMN_REASONS);
-        for &c in order.iter().take(TOP_COLUMN_REASONS) {
-            let j = bound.column_of[c];
-            let spec = &schema.columns[j];
-            let value = bound.sources[j].and_then(|s| s.display(i));
-            reasons.push(ColumnReason {
-                column: spec.name.clone(),
-                label: spec.display_label().to_string(),
-                value,
-                unit: spec.unit.clone(),
-                cause: spec.cause,
-                contribution: by_column[c],
-            });
-        }
-        let mut causes: Vec<(ChurnCause, f64)> = Vec::new();
-        for (c, fc) in self.body.columns.iter().enumerate() {
-            let _ = fc;
-            let v = by_column[c];
-            let Some(cause) = schema.columns[bound.column_of[c]].cause else {
-                continue;
-            };
-            if v > 0.0 {
-                match causes.iter_mut().find(|(k, _)| *k == cause) {
-                    Some((_, t)) => *t += v,
-                    None => causes.push((cause, v)),
-                }
-            }
-        }
-        causes.sort_by(|a, b| b.1.total_cmp(&a.1));
+        self.sources.sum(contrib, by_column)?;
+        let mut top = [0usize; TOP_COLUMN_REASONS];
+        let n_top = SourceIndex::top(by_column, &mut top);
+        let mut causes = [(ChurnCause::Competitor, 0.0); N_CAUSES];
+        self.sources.cause_totals(by_column, &mut causes);
 
         let mut warnings = 0u64;
-        for (k, w) in schema.warnings.iter().enumerate() {
-            let Some(j) = schema.columns.iter().position(|c| c.name == w.column) else {
-                continue;
-            };
-            let Some(src) = bound.sources[j] else {
+        for (k, (w, j)) in self
+            .body
+            .schema
+            .warnings
+            .iter()
+            .zip(&self.roles.warning_columns)
+            .enumerate()
+        {
+            let Some(src) = j.and_then(|j| bound.sources.get(j).copied().flatten()) else {
                 continue;
             };
             let fired = if w.levels.is_empty() {
@@ -1185,22 +1300,22 @@ impl FittedPipeline {
             }
         }
 
-        let meaning = |m: Meaning| -> Option<f64> {
-            let j = schema.columns.iter().position(|c| c.meaning == Some(m))?;
-            bound.sources[j]?.number(i)
+        let roles = &self.roles;
+        let value = &self.body.schema.value;
+        let meaning = |j: Option<usize>| -> Option<f64> {
+            bound.sources.get(j?).copied().flatten()?.number(i)
         };
-        let has = |m: Meaning| schema.columns.iter().any(|c| c.meaning == Some(m));
-        let aum = meaning(Meaning::Aum).filter(|v| *v >= 0.0);
+        let aum = meaning(roles.aum).filter(|v| *v >= 0.0);
         let asset_tier = aum.and_then(|a| self.body.config.tiering.asset_tier(a).ok());
-        let margin = if has(Meaning::AnnualMargin) {
-            meaning(Meaning::AnnualMargin)
-        } else if has(Meaning::MonthlyRevenue) {
-            meaning(Meaning::MonthlyRevenue).map(|r| 12.0 * r * schema.value.revenue_margin)
-        } else if has(Meaning::Aum) {
-            let rate = if has(Meaning::MarginRate) {
-                meaning(Meaning::MarginRate)
+        let margin = if roles.annual_margin.is_some() {
+            meaning(roles.annual_margin)
+        } else if roles.monthly_revenue.is_some() {
+            meaning(roles.monthly_revenue).map(|r| 12.0 * r * value.revenue_margin)
+        } else if roles.aum.is_some() {
+            let rate = if roles.margin_rate.is_some() {
+                meaning(roles.margin_rate)
             } else {
-                schema.value.margin_rate
+                value.margin_rate
             };
             aum.zip(rate).map(|(a, r)| a * r)
         } else {
@@ -1208,47 +1323,31 @@ impl FittedPipeline {
         };
         let clv = margin
             .filter(|m| *m >= 0.0)
-            .and_then(|m| retention_clv(m, 1.0 - p, schema.value.discount_rate).ok());
-        let id = schema
-            .id_column()
-            .and_then(|c| table.column(&c.name))
-            .and_then(|c| c.display(i));
+            .and_then(|m| retention_clv(m, 1.0 - p, value.discount_rate).ok());
         let actions = match clv {
-            Some(clv) => self
-                .body
-                .config
-                .actions
-                .rank(
-                    &ClientRisk::new(
-                        id.as_deref().unwrap_or(""),
-                        p,
-                        clv,
-                        aum.unwrap_or(0.0),
-                        &causes,
-                        // Without assets the tier is unknown: only actions offered to the mass
-                        // tier (in the default catalogue, those offered to every tier) qualify.
-                        asset_tier.unwrap_or(AssetTier::Mass),
-                    )
-                    .with_dedicated_advisor(
-                        meaning(Meaning::DedicatedAdvisor).is_some_and(|v| v > 0.5),
-                    ),
-                )?
-                .into_iter()
-                .flatten()
-                .collect(),
-            None => Vec::new(),
+            Some(clv) => self.body.config.actions.rank(
+                &ClientRisk::new(
+                    "",
+                    p,
+                    clv,
+                    aum.unwrap_or(0.0),
+                    &causes,
+                    // Without assets the tier is unknown: only actions offered to the mass
+                    // tier (in the default catalogue, those offered to every tier) qualify.
+                    asset_tier.unwrap_or(AssetTier::Mass),
+                )
+                .with_dedicated_advisor(meaning(roles.dedicated_advisor).is_some_and(|v| v > 0.5)),
+            )?,
+            None => [None; TOP_ACTIONS],
         };
-        Ok(TableAssessment {
-            row: i,
-            id,
-            churn_probability: p,
-            risk_level: self.body.config.risk.level(p),
-            warnings: Warnings::from_bits(warnings, &self.warning_names),
-            reasons,
-            causes,
+        Ok(RowCore {
+            p,
+            n_top,
+            top,
+            warnings,
             asset_tier,
             clv,
-            expected_value_lost: clv.map(|c| c * p),
+            causes,
             actions,
         })
     }
@@ -1332,15 +1431,6 @@ impl FittedPipeline {
             let _ = writeln!(s, "not assessed: {n}");
         }
         s
-    }
-}
-
-/// Sums feature contributions into their source columns (`out[c]` for fitted column `c`).
-fn sum_by_source(columns: &[FittedColumn], contrib: &[f64], out: &mut [f64]) {
-    for (o, fc) in out.iter_mut().zip(columns) {
-        *o = contrib
-            .get(fc.offset..fc.offset + fc.width())
-            .map_or(0.0, |s| s.iter().sum());
     }
 }
 

@@ -1,0 +1,73 @@
+//! Columnar assessment of 1,000,000 rows of the synthetic core-banking export
+//! (`examples/schemas/core_banking.json`, logistic model): the full assessment
+//! (probability, risk level, warnings, top reason, CLV, expected value lost, best action)
+//! into reusable column buffers on one core and on all cores, next to the row path
+//! (`assess`, one `TableAssessment` per row) and probabilities alone (`predict`).
+//!
+//! `cargo bench --bench columnar -- --warm-up-time 1 --measurement-time 5`
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+use wealthscore::schema::{AssessmentColumns, FittedPipeline, PipelineConfig, Schema, Table};
+use wealthscore::synth::{PortfolioConfig, core_banking, generate};
+
+const ROWS: usize = 1_000_000;
+
+fn setup() -> (FittedPipeline, Table) {
+    let schema = Schema::from_path(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/schemas/core_banking.json"
+    ))
+    .expect("valid schema");
+    let book = generate(&PortfolioConfig::default().with_clients(ROWS).with_seed(3))
+        .expect("valid config");
+    let mut csv = Vec::new();
+    core_banking::write_csv(&mut csv, &book, &core_banking::ExportConfig::default())
+        .expect("writes");
+    let table = Table::read_csv(csv.as_slice(), &schema).expect("reads");
+    let train = table
+        .take(&(0..50_000).collect::<Vec<_>>())
+        .expect("rows exist");
+    let pipeline = FittedPipeline::fit(schema, &train, &PipelineConfig::default())
+        .expect("fits")
+        .pipeline;
+    (pipeline, table)
+}
+
+fn bench_columnar(c: &mut Criterion) {
+    let (pipeline, table) = setup();
+    let mut out = AssessmentColumns::default();
+    let mut group = c.benchmark_group("columnar_assess");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(ROWS as u64));
+    #[cfg(feature = "parallel")]
+    {
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .expect("a thread pool");
+        group.bench_function(BenchmarkId::new("columns_one_core", ROWS), |b| {
+            b.iter(|| {
+                one.install(|| pipeline.assess_columns(&table, &mut out))
+                    .expect("scores");
+                black_box(&out);
+            })
+        });
+    }
+    group.bench_function(BenchmarkId::new("columns_all_cores", ROWS), |b| {
+        b.iter(|| {
+            pipeline.assess_columns(&table, &mut out).expect("scores");
+            black_box(&out);
+        })
+    });
+    group.bench_function(BenchmarkId::new("row_path", ROWS), |b| {
+        b.iter(|| black_box(pipeline.assess(&table).expect("scores")))
+    });
+    group.bench_function(BenchmarkId::new("probability_only", ROWS), |b| {
+        b.iter(|| black_box(pipeline.predict(&table).expect("scores")))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_columnar);
+criterion_main!(benches);

@@ -1,0 +1,146 @@
+//! The columnar path (`FittedPipeline::assess_columns`) gives, for every model kind,
+//! bitwise the numbers of the row path (`FittedPipeline::assess`) on 100,000 rows of the
+//! synthetic core-banking export; a bad row yields its error at its index and leaves the
+//! others as they were.
+//!
+//! The reference is the row path itself, an independent loop over the same per-row
+//! arithmetic (the row path is checked against hand-computed tables and scikit-learn in
+//! `schema_pipeline.rs` and `schema_real.rs`).
+
+use wealthscore::churn::boost::BoostParams;
+use wealthscore::churn::forest::ForestParams;
+use wealthscore::churn::logistic::LogisticParams;
+use wealthscore::schema::{
+    AssessmentColumns, FittedPipeline, ModelParams, PipelineConfig, Schema, Table,
+};
+use wealthscore::synth::{PortfolioConfig, core_banking, generate};
+
+const ROWS: usize = 100_000;
+/// Line 5,001 of the file (row 5,000) gets an unreadable balance.
+const BAD_ROW: usize = 5_000;
+
+fn export() -> (Schema, Table) {
+    let schema = Schema::from_path(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/schemas/core_banking.json"
+    ))
+    .unwrap();
+    let book = generate(&PortfolioConfig::default().with_clients(ROWS).with_seed(77)).unwrap();
+    let mut csv = Vec::new();
+    core_banking::write_csv(&mut csv, &book, &core_banking::ExportConfig::default()).unwrap();
+    let text = String::from_utf8(csv).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    // Column 6 is BAL_CUR (core_banking::HEADER).
+    let mut cells: Vec<String> = lines[BAD_ROW + 1].split(',').map(str::to_string).collect();
+    cells[5] = "twelve".into();
+    lines[BAD_ROW + 1] = cells.join(",");
+    let table = Table::read_csv((lines.join("\n") + "\n").as_bytes(), &schema).unwrap();
+    (schema, table)
+}
+
+#[test]
+fn columnar_equals_the_row_path_bitwise_for_every_model_kind() {
+    let (schema, table) = export();
+    assert_eq!(core_banking::HEADER[5], "BAL_CUR");
+    let train = table.take(&(0..4_000).collect::<Vec<_>>()).unwrap();
+    let kinds = [
+        ModelParams::Logistic(LogisticParams::default()),
+        ModelParams::Forest(
+            ForestParams::default()
+                .with_n_trees(8)
+                .with_max_depth(4)
+                .with_seed(2),
+        ),
+        ModelParams::Boosted(
+            BoostParams::default()
+                .with_trees(20)
+                .with_size(3, 8)
+                .with_seed(2),
+        ),
+    ];
+    let mut out = AssessmentColumns::default();
+    for model in kinds {
+        let kind = model.kind();
+        let config = PipelineConfig::with_model(model);
+        let fitted = FittedPipeline::fit(schema.clone(), &train, &config).unwrap();
+        let pipeline = fitted.pipeline;
+        pipeline.assess_columns(&table, &mut out).unwrap();
+        let rows = pipeline.assess(&table).unwrap();
+        assert_eq!(out.len(), ROWS, "{kind}");
+        assert_eq!(rows.len(), ROWS, "{kind}");
+        let mut valid = 0;
+        for (i, row) in rows.iter().enumerate() {
+            match row {
+                Ok(a) => {
+                    valid += 1;
+                    assert!(out.valid[i], "{kind} row {i}");
+                    assert_eq!(
+                        out.probability[i].to_bits(),
+                        a.churn_probability.to_bits(),
+                        "{kind} row {i}"
+                    );
+                    assert_eq!(out.risk_level[i], Some(a.risk_level), "{kind} row {i}");
+                    assert_eq!(out.warnings[i], a.warnings.bits(), "{kind} row {i}");
+                    let top = a.reasons.first();
+                    assert_eq!(
+                        out.top_reason[i].and_then(|s| pipeline.reason_column(s as usize)),
+                        top.map(|r| r.column.as_str()),
+                        "{kind} row {i}"
+                    );
+                    assert_eq!(
+                        out.top_reason_contribution[i].to_bits(),
+                        top.map_or(0.0, |r| r.contribution).to_bits(),
+                        "{kind} row {i}"
+                    );
+                    assert_eq!(out.clv[i].map(f64::to_bits), a.clv.map(f64::to_bits));
+                    assert_eq!(
+                        out.expected_value_lost[i].map(f64::to_bits),
+                        a.expected_value_lost.map(f64::to_bits)
+                    );
+                    assert_eq!(out.best_action[i], a.actions.first().map(|x| x.kind));
+                }
+                Err(e) => {
+                    assert!(!out.valid[i], "{kind} row {i}");
+                    let (_, ce) = out
+                        .errors
+                        .iter()
+                        .find(|(r, _)| *r == i)
+                        .expect("the columnar path reports the row's error");
+                    assert_eq!(ce.to_string(), e.to_string());
+                }
+            }
+        }
+        // The corrupted balance is the one bad row, and the error names its line.
+        assert_eq!(out.errors.len(), 1, "{kind}");
+        assert_eq!(out.errors[0].0, BAD_ROW, "{kind}");
+        assert!(
+            out.errors[0].1.to_string().contains("line 5002"),
+            "{}",
+            out.errors[0].1
+        );
+        assert_eq!(valid, ROWS - 1);
+        // Clients are assessed all the way through: values and actions, not just scores.
+        assert!(
+            out.clv.iter().filter(|c| c.is_some()).count() > ROWS / 2,
+            "{kind}"
+        );
+        assert!(out.best_action.iter().any(Option::is_some), "{kind}");
+    }
+}
+
+#[test]
+fn buffers_are_reused_and_resized_to_each_table() {
+    let (schema, table) = export();
+    let train = table.take(&(0..3_000).collect::<Vec<_>>()).unwrap();
+    let pipeline = FittedPipeline::fit(schema, &train, &PipelineConfig::default())
+        .unwrap()
+        .pipeline;
+    let mut out = AssessmentColumns::default();
+    pipeline.assess_columns(&table, &mut out).unwrap();
+    let first = out.probability[10];
+    let small = table.take(&[10, 11, 12]).unwrap();
+    pipeline.assess_columns(&small, &mut out).unwrap();
+    assert_eq!(out.len(), 3);
+    assert!(out.errors.is_empty());
+    assert_eq!(out.probability[0].to_bits(), first.to_bits());
+}
