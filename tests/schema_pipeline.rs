@@ -420,3 +420,21 @@ fn bad_rows_never_affect_the_others() {
     let text = p.describe(a0);
     assert!(text.contains("not assessed: client value"), "{text}");
 }
+
+/// Issue 13: every type a user writes rejects keys it does not understand, including the
+/// model choice of a pipeline configuration (an adjacently tagged enum).
+#[test]
+fn unknown_keys_in_a_pipeline_configuration_are_refused() {
+    use wealthscore::schema::ModelParams;
+    let ok = r#"{"kind": "boosted", "params": {"n_trees": 5}}"#;
+    assert_eq!(
+        serde_json::from_str::<ModelParams>(ok).unwrap().kind(),
+        "boosted"
+    );
+    let typo = r#"{"kind": "logistic", "params": {}, "parms": {}}"#;
+    let e = serde_json::from_str::<ModelParams>(typo).unwrap_err();
+    assert!(e.to_string().contains("parms"), "{e}");
+    let cfg = r#"{"model": {"kind": "forest", "params": {}}, "risk_cutoff": {}}"#;
+    let e = serde_json::from_str::<PipelineConfig>(cfg).unwrap_err();
+    assert!(e.to_string().contains("risk_cutoff"), "{e}");
+}

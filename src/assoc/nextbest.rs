@@ -9,6 +9,7 @@ use std::cmp::Ordering;
 /// One product to offer and the rule that explains it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct Recommendation {
     /// The product's id in [`NextBestProduct::products`].
     pub product: u32,

@@ -45,6 +45,7 @@ use std::fmt;
 /// A point estimate with a two-sided confidence interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct Interval {
     /// The point estimate.
     pub estimate: f64,
@@ -262,7 +263,7 @@ impl EffectConfig {
 
 /// What the comparison allows one to say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Verdict {
     /// The interval lies above 0: the action kept clients.
@@ -290,6 +291,7 @@ impl Verdict {
 /// Counts and rates of one arm.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ArmSummary {
     /// Clients in the arm.
     pub clients: u64,
@@ -336,6 +338,7 @@ impl ArmSummary {
 /// The measured effect of one action, on one tier or on all.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ActionEffect {
     /// The action.
     pub action: ActionKind,
@@ -390,6 +393,7 @@ impl ActionEffect {
 /// Effects of every action in a campaign log: all tiers together, then each tier present.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct EffectTable {
     /// Days after the offer at which outcomes were read.
     pub horizon_days: u32,

@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 
 /// Which arm of the campaign a client was in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Arm {
     /// Offered the action.
@@ -44,7 +44,7 @@ pub enum Arm {
 
 /// What happened to a client by the end of the horizon.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Outcome {
     /// Still a client at the horizon.

@@ -83,6 +83,7 @@ pub const MAX_POINTS_PER_CURVE: usize = 240;
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ModelEvaluation {
     /// Labelled clients evaluated.
     pub clients: usize,

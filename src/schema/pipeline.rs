@@ -33,7 +33,12 @@ const FORMAT_VERSION: u32 = 1;
 /// Which model to fit, with its settings. A new model kind is a new variant here and in
 /// [`ChurnModel`]; everything downstream works on [`crate::churn::Classifier`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind", content = "params")]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "snake_case",
+    tag = "kind",
+    content = "params"
+)]
 #[non_exhaustive]
 pub enum ModelParams {
     /// L2 logistic regression (standardises internally).

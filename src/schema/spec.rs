@@ -209,7 +209,7 @@ impl ColumnSpec {
 
 /// The type of a column's cells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ColumnType {
     /// A finite decimal number (`1.5`, `-3e4`).
@@ -249,7 +249,7 @@ impl ColumnType {
 
 /// What a column is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Role {
     /// An input of the model (the default).
@@ -265,7 +265,7 @@ pub enum Role {
 
 /// A business meaning the assessment understands; a column may carry one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Meaning {
     /// Assets under management (or balance): asset tier and client value.
@@ -293,7 +293,7 @@ pub enum Meaning {
 ///
 /// In JSON: `"reject"`, `"median"`, `"mode"` or `{"constant": VALUE}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Missing {
     /// The row is an error naming the column (the default).
@@ -325,7 +325,7 @@ pub enum CellValue {
 /// In JSON: `"log1p"`, `"standardise"`, `{"clip": {"lower_pct": 1, "upper_pct": 99}}`,
 /// `{"one_hot": {...}}`, `{"bins": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Transform {
     /// `ln(1 + x)`; a value ≤ −1 is a row error.
@@ -376,7 +376,7 @@ pub struct OneHot {
 
 /// What a level unseen at fit time does at scoring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub enum Unseen {
     /// The row is an error naming the column and level (the default, as scikit-learn).
     #[default]
@@ -412,7 +412,7 @@ pub struct Bins {
 /// `{"relative_change": ["now", "before"]}` (now / before − 1),
 /// `{"months_since": {"column": "opened", "as_of": "2026-10-31"}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Derive {
     /// `a − b`.
