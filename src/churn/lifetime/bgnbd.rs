@@ -566,6 +566,7 @@ pub(super) fn par_chunks<F>(data: &[RfmSummary], out: &mut [f64], f: F) -> Resul
 where
     F: Fn(usize, &[RfmSummary], &mut [f64]) -> Result<()> + Sync,
 {
+    #[cfg(feature = "parallel")]
     const CHUNK: usize = 1 << 14;
     #[cfg(feature = "parallel")]
     if data.len() >= 4 * CHUNK {
