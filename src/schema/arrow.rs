@@ -535,7 +535,7 @@ impl super::FittedPipeline {
 
     /// The assessments of a table read with this pipeline's schema (a CSV, or one batch
     /// of a Parquet file) as a record batch, with the columns of
-    /// [`FittedPipeline::assess_record_batch`].
+    /// [`Self::assess_record_batch`].
     ///
     /// ```
     /// use wealthscore::schema::{FittedPipeline, PipelineConfig, Schema, Table};
