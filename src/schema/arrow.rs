@@ -583,8 +583,9 @@ impl super::FittedPipeline {
             let s = a.top_reason.get(r).copied().flatten()? as usize;
             self.column_reason(&bound, r, s, a.top_reason_contribution[r])
         };
-        let reason = (0..n).map(|r| top(r).map(|t| t.to_string())).collect();
-        let reason_col = (0..n).map(|r| top(r).map(|t| t.column)).collect();
+        let (reason, reason_col): (Vec<_>, Vec<_>) = (0..n)
+            .map(|r| top(r).map(|t| (t.to_string(), t.column)).unzip())
+            .unzip();
         let reason_c = (0..n)
             .map(|r| a.top_reason[r].map(|_| a.top_reason_contribution[r]))
             .collect();
@@ -599,8 +600,8 @@ impl super::FittedPipeline {
                 *slot = Some(e.to_string());
             }
         }
-        let clv = a.clv.clone();
-        let lost = a.expected_value_lost.clone();
+        let clv = std::mem::take(&mut a.clv);
+        let lost = std::mem::take(&mut a.expected_value_lost);
         let text = |v: Vec<Option<String>>| Arc::new(StringArray::from(v)) as ArrayRef;
         let num = |v: Vec<Option<f64>>| Arc::new(Float64Array::from(v)) as ArrayRef;
         RecordBatch::try_from_iter([
