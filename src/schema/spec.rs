@@ -2,6 +2,7 @@
 //! columns and warnings. See the [module docs](super) and `docs/schema.md` for the
 //! reference of every field.
 
+use crate::churn::boost::Monotone;
 use crate::client::{ChurnCause, parse_iso_date};
 use crate::error::{Error, Result, check};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -107,6 +108,12 @@ pub struct ColumnSpec {
     /// Compute this column from others instead of reading it (default: read it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub derive: Option<Derive>,
+    /// `"increasing"`: a higher value never lowers the churn probability (`"decreasing"`:
+    /// never raises it). Numeric features encoded as a value only (no `bins`). The boosted
+    /// model enforces it, `auto` then chooses among boosted candidates only, a logistic
+    /// fit fails when its coefficient has the other sign, and a forest refuses it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monotone: Option<Monotone>,
 }
 
 fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<Transform>, D::Error> {
@@ -137,6 +144,7 @@ impl ColumnSpec {
             label: None,
             unit: None,
             derive: None,
+            monotone: None,
         }
     }
     /// Sets the role.
@@ -187,6 +195,11 @@ impl ColumnSpec {
     /// Makes the column derived.
     pub fn with_derive(mut self, derive: Derive) -> Self {
         self.derive = Some(derive);
+        self
+    }
+    /// Declares a monotone constraint (see [`ColumnSpec::monotone`]).
+    pub fn with_monotone(mut self, monotone: Monotone) -> Self {
+        self.monotone = Some(monotone);
         self
     }
     /// The label, or the name when none is set.
@@ -287,6 +300,10 @@ pub enum Meaning {
     /// Whether the client has a dedicated relationship manager (boolean): that action is
     /// then not recommended.
     DedicatedAdvisor,
+    /// The date the row describes (its snapshot or observation date; a `date` column, at
+    /// most one): out-of-time splits ([`crate::schema::out_of_time`]) and the model
+    /// card's training period read it.
+    AsOf,
 }
 
 /// What to do with a missing cell (empty, or one of [`Schema::missing_values`]).
@@ -690,13 +707,43 @@ impl Schema {
             if let Some(d) = &c.derive {
                 self.validate_derive(c, d, &at)?;
             }
-            if let Some(m) = c.meaning
+            if c.meaning == Some(Meaning::AsOf) {
+                if c.kind != ColumnType::Date {
+                    return Err(Error::config(
+                        at(".meaning"),
+                        format!("as_of needs a date column, not {}", c.kind.name()),
+                    ));
+                }
+                if self.columns[..i]
+                    .iter()
+                    .any(|d| d.meaning == Some(Meaning::AsOf))
+                {
+                    return Err(Error::config(at(".meaning"), "a second as_of column"));
+                }
+            } else if let Some(m) = c.meaning
                 && !c.kind.is_numeric()
             {
                 return Err(Error::config(
                     at(".meaning"),
                     format!("{m:?} needs a numeric column, not {}", c.kind.name()),
                 ));
+            }
+            if let Some(m) = c.monotone {
+                let value_encoded = !c
+                    .transform
+                    .iter()
+                    .any(|t| matches!(t, Transform::OneHot(_) | Transform::Bins(_)));
+                if c.role != Role::Feature
+                    || !c.kind.is_numeric()
+                    || !value_encoded
+                    || m == Monotone::None
+                {
+                    return Err(Error::config(
+                        at(".monotone"),
+                        "only numeric features encoded as a value (no one_hot or bins) take \
+                         \"increasing\" or \"decreasing\"",
+                    ));
+                }
             }
             if c.role != Role::Feature && c.role != Role::Info && !c.transform.is_empty() {
                 return Err(Error::config(
