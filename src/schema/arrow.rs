@@ -10,7 +10,7 @@
 //! `Dictionary<UInt32, Utf8>`.
 
 use super::AssessmentColumns;
-use super::spec::{ColumnType, Role, Schema};
+use super::spec::{ColumnSpec, ColumnType, Role, Schema};
 use super::storage::{SharedSlice, Storage};
 use super::table::{Categories, Column, Table, Validity, Values, find_header};
 use crate::error::{Error, Result};
@@ -133,7 +133,12 @@ fn number_column(name: &str, a: &dyn Array, integer: bool) -> Result<(Column, Ce
     Ok((Column::Number(Values::from_storage(values, nulls)?), errors))
 }
 
-fn boolean_column(name: &str, a: &dyn Array, missing: &[String]) -> Result<(Column, CellErrors)> {
+fn boolean_column(
+    spec: &ColumnSpec,
+    a: &dyn Array,
+    missing: &[String],
+) -> Result<(Column, CellErrors)> {
+    let name = &spec.name;
     let n = a.len();
     if let Some(b) = a.as_boolean_opt() {
         let values: Vec<bool> = (0..n).map(|i| b.value(i)).collect();
@@ -145,11 +150,11 @@ fn boolean_column(name: &str, a: &dyn Array, missing: &[String]) -> Result<(Colu
         for (i, cell) in t.into_iter().enumerate() {
             match cell.map(str::trim).filter(|c| !is_missing(c, missing)) {
                 None => flags[i] = false,
-                Some(c) => match super::table::parse_bool(c) {
+                Some(c) => match spec.parse_flag(c) {
                     Some(v) => values[i] = v,
                     None => {
                         flags[i] = false;
-                        errors.push(cell_error(i, name, c, "is not yes/no, true/false or 1/0"));
+                        errors.push(cell_error(i, name, c, &spec.flag_spellings()));
                     }
                 },
             }
@@ -407,7 +412,7 @@ impl Table {
             let (col, errs) = match c.kind {
                 ColumnType::Number => number_column(&c.name, a, false)?,
                 ColumnType::Integer => number_column(&c.name, a, true)?,
-                ColumnType::Boolean => boolean_column(&c.name, a, missing)?,
+                ColumnType::Boolean => boolean_column(c, a, missing)?,
                 ColumnType::Date => date_column(&c.name, a, missing)?,
                 ColumnType::Category => category_column(&c.name, a, c.levels.as_deref(), missing)?,
                 _ => text_column(&c.name, a, missing)?,

@@ -81,10 +81,11 @@ impl FeatureMeta {
     }
 }
 
+pub use crate::churn::boost::Monotone;
 pub use columnar::AssessmentColumns;
 pub use pipeline::{
-    ColumnReason, FitSummary, Fitted, FittedPipeline, ModelParams, PipelineConfig,
-    TOP_COLUMN_REASONS, TableAssessment, Transformed,
+    ColumnReason, FitSummary, Fitted, FittedPipeline, ModelParams, OutOfTime, PipelineConfig,
+    TOP_COLUMN_REASONS, TableAssessment, Transformed, out_of_time,
 };
 pub use sources::{N_CAUSES, SourceIndex};
 pub use spec::{

@@ -8,7 +8,7 @@
 //! cells are a validity bitmap in Arrow's bit order (bit `i % 8` of byte `i / 8`, 1 =
 //! present). Integers are held as `f64` (exact up to 2^53).
 
-use super::spec::{ColumnType, Role, Schema};
+use super::spec::{ColumnSpec, ColumnType, Role, Schema};
 use super::storage::Storage;
 use crate::client::parse_iso_date;
 use crate::error::{Error, Result};
@@ -542,10 +542,7 @@ impl Table {
                 ),
             ));
         }
-        let mut builders: Vec<Builder> = read
-            .iter()
-            .map(|c| Builder::new(c.kind, c.levels.as_deref()))
-            .collect();
+        let mut builders: Vec<Builder> = read.iter().map(|c| Builder::new(c)).collect();
         let mut lines = Vec::new();
         let mut errors = Vec::new();
         let mut rec = csv::StringRecord::new();
@@ -748,6 +745,8 @@ enum Builder {
     Boolean {
         values: Vec<bool>,
         flags: Vec<bool>,
+        /// For the column's own spellings of true and false.
+        spec: Box<ColumnSpec>,
     },
     Category {
         b: CatBuilder,
@@ -771,7 +770,8 @@ fn finish_flags(flags: &[bool]) -> Option<Validity> {
 }
 
 impl Builder {
-    fn new(kind: ColumnType, levels: Option<&[String]>) -> Self {
+    fn new(spec: &ColumnSpec) -> Self {
+        let (kind, levels) = (spec.kind, spec.levels.as_deref());
         match kind {
             ColumnType::Number | ColumnType::Integer => Builder::Number {
                 values: Vec::new(),
@@ -781,6 +781,7 @@ impl Builder {
             ColumnType::Boolean => Builder::Boolean {
                 values: Vec::new(),
                 flags: Vec::new(),
+                spec: Box::new(spec.clone()),
             },
             ColumnType::Date => Builder::Date {
                 values: Vec::new(),
@@ -809,7 +810,7 @@ impl Builder {
                 values.push(0.0);
                 flags.push(false);
             }
-            Builder::Boolean { values, flags } => {
+            Builder::Boolean { values, flags, .. } => {
                 values.push(false);
                 flags.push(false);
             }
@@ -843,8 +844,12 @@ impl Builder {
                 values.push(v);
                 flags.push(true);
             }
-            Builder::Boolean { values, flags } => {
-                let v = parse_bool(cell).ok_or("is not yes/no, true/false or 1/0")?;
+            Builder::Boolean {
+                values,
+                flags,
+                spec,
+            } => {
+                let v = spec.parse_flag(cell).ok_or_else(|| spec.flag_spellings())?;
                 values.push(v);
                 flags.push(true);
             }
@@ -876,7 +881,7 @@ impl Builder {
                 validity: finish_flags(&flags),
                 values: values.into(),
             }),
-            Builder::Boolean { values, flags } => Column::Boolean(Values {
+            Builder::Boolean { values, flags, .. } => Column::Boolean(Values {
                 validity: finish_flags(&flags),
                 values: values.into(),
             }),
