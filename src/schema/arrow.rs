@@ -609,18 +609,20 @@ impl super::FittedPipeline {
         let lost = std::mem::take(&mut a.expected_value_lost);
         let text = |v: Vec<Option<String>>| Arc::new(StringArray::from(v)) as ArrayRef;
         let num = |v: Vec<Option<f64>>| Arc::new(Float64Array::from(v)) as ArrayRef;
-        RecordBatch::try_from_iter([
-            ("id", text(id)),
-            ("churn_probability", num(p)),
-            ("risk_level", text(level)),
-            ("warnings", text(warnings)),
-            ("top_reason", text(reason)),
-            ("top_reason_column", text(reason_col)),
-            ("top_reason_contribution", num(reason_c)),
-            ("clv", num(clv)),
-            ("expected_value_lost", num(lost)),
-            ("best_action", text(action)),
-            ("error", text(error)),
+        // Every field nullable whatever this table holds: batches of one stream share one
+        // schema (`try_from_iter` would mark a field nullable only when it has a null).
+        RecordBatch::try_from_iter_with_nullable([
+            ("id", text(id), true),
+            ("churn_probability", num(p), true),
+            ("risk_level", text(level), true),
+            ("warnings", text(warnings), true),
+            ("top_reason", text(reason), true),
+            ("top_reason_column", text(reason_col), true),
+            ("top_reason_contribution", num(reason_c), true),
+            ("clv", num(clv), true),
+            ("expected_value_lost", num(lost), true),
+            ("best_action", text(action), true),
+            ("error", text(error), true),
         ])
         .map_err(arrow_err)
     }
