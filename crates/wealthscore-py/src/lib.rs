@@ -158,6 +158,14 @@ impl PySchema {
 struct PyPipeline {
     inner: Arc<FittedPipeline>,
     skipped: Vec<(usize, String)>,
+    /// With `model="auto"`: the selection's report as JSON and as text.
+    selection: Option<(String, String)>,
+}
+
+/// A result type as JSON text for the Python side.
+fn to_json_text<T: serde::Serialize>(what: &str, v: &T) -> PyResult<String> {
+    serde_json::to_string(v)
+        .map_err(|e| invalid(what, "result", &format!("cannot be written: {e}")))
 }
 
 /// Model settings from a kind and keyword overrides of its defaults.
@@ -284,6 +292,10 @@ impl PyPipeline {
                 FittedPipeline::fit(schema, &t, &config)
             })
             .map_err(py_err)?;
+        let selection = match &fitted.selection {
+            Some(sel) => Some((to_json_text("selection", sel)?, sel.to_text())),
+            None => None,
+        };
         Ok(PyPipeline {
             inner: Arc::new(fitted.pipeline),
             skipped: fitted
@@ -291,6 +303,7 @@ impl PyPipeline {
                 .into_iter()
                 .map(|(r, e)| (r, e.to_string()))
                 .collect(),
+            selection,
         })
     }
 
@@ -397,6 +410,7 @@ impl PyPipeline {
         Ok(PyPipeline {
             inner: Arc::new(FittedPipeline::from_json(text).map_err(py_err)?),
             skipped: Vec::new(),
+            selection: None,
         })
     }
 
@@ -413,7 +427,7 @@ impl PyPipeline {
         }
     }
 
-    /// The model kind: `logistic`, `forest` or `boosted`.
+    /// The model kind: `logistic`, `forest`, `boosted` or `auto`.
     #[getter]
     fn model_kind(&self) -> &'static str {
         self.inner.config().model.kind()
@@ -441,6 +455,61 @@ impl PyPipeline {
     #[getter]
     fn skipped(&self) -> Vec<(usize, String)> {
         self.skipped.clone()
+    }
+
+    /// With `model="auto"`, `(json, text)` of the selection: every candidate's
+    /// cross-validated AUC, the winner and the calibration (None otherwise, and after
+    /// loading a file).
+    #[getter]
+    fn selection(&self) -> Option<(String, String)> {
+        self.selection.clone()
+    }
+
+    /// `(json, text)` of the model card (None for a file written before cards).
+    #[getter]
+    fn card(&self) -> PyResult<Option<(String, String)>> {
+        match self.inner.card() {
+            Some(c) => Ok(Some((to_json_text("card", c)?, c.to_text()))),
+            None => Ok(None),
+        }
+    }
+
+    /// A copy of this pipeline whose model card records the metrics on a labelled
+    /// test table (`FittedPipeline::record_test`).
+    fn with_test(&self, py: Python<'_>, table: AnyRecordBatch) -> PyResult<Self> {
+        let batch = one_batch(table)?;
+        let mut pipeline = (*self.inner).clone();
+        py.detach(|| {
+            let t = Table::from_record_batch(&batch, pipeline.schema())?;
+            pipeline.record_test(&t).map(|_| ())
+        })
+        .map_err(py_err)?;
+        Ok(PyPipeline {
+            inner: Arc::new(pipeline),
+            skipped: self.skipped.clone(),
+            selection: self.selection.clone(),
+        })
+    }
+
+    /// `(json, text)` of the out-of-time backtest (`FittedPipeline::backtest`) of this
+    /// pipeline, fitted on `train`, scoring `test` month by month.
+    fn backtest(
+        &self,
+        py: Python<'_>,
+        train: AnyRecordBatch,
+        test: AnyRecordBatch,
+    ) -> PyResult<(String, String)> {
+        let (train, test) = (one_batch(train)?, one_batch(test)?);
+        let pipeline = self.inner.clone();
+        let b = py
+            .detach(move || {
+                let schema = pipeline.schema();
+                let train = Table::from_record_batch(&train, schema)?;
+                let test = Table::from_record_batch(&test, schema)?;
+                pipeline.backtest(&train, &test)
+            })
+            .map_err(py_err)?;
+        Ok((to_json_text("backtest", &b)?, b.to_text()))
     }
 
     fn __repr__(&self) -> String {
@@ -478,6 +547,26 @@ impl PyPipeline {
             .map_err(py_err)?;
         self.inner.assess_record_batch(&batch).map_err(py_err)
     }
+}
+
+/// `(train, test, undated)` row indices of an out-of-time split by the schema's `as_of`
+/// date column (`schema::out_of_time`), dated on or before `cutoff` (`YYYY-MM-DD`) or after.
+#[pyfunction]
+fn out_of_time(
+    py: Python<'_>,
+    schema: &PySchema,
+    table: AnyRecordBatch,
+    cutoff: &str,
+) -> PyResult<(Vec<usize>, Vec<usize>, Vec<usize>)> {
+    let batch = one_batch(table)?;
+    let schema = &schema.inner;
+    let split = py
+        .detach(|| {
+            let t = Table::from_record_batch(&batch, schema)?;
+            wealthscore::schema::out_of_time(schema, &t, cutoff)
+        })
+        .map_err(py_err)?;
+    Ok((split.train, split.test, split.undated))
 }
 
 /// The Arrow schema of `Pipeline.assess_columns`' output: every field nullable (null
@@ -887,6 +976,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(ahp_priorities, m)?)?;
     m.add_function(wrap_pyfunction!(fce, m)?)?;
     m.add_function(wrap_pyfunction!(asset_tiers, m)?)?;
+    m.add_function(wrap_pyfunction!(out_of_time, m)?)?;
     m.add_function(wrap_pyfunction!(synth_core_banking_csv, m)?)?;
     m.add_function(wrap_pyfunction!(_rust_fit_csv, m)?)?;
     m.add_function(wrap_pyfunction!(_rust_score_csv, m)?)?;

@@ -22,6 +22,13 @@ PARAMS = {
                 "min_samples_leaf": 20, "min_hessian_leaf": 1e-3, "l2": 0.5,
                 "row_subsample": 0.8, "col_subsample": 0.8, "max_bins": 64, "monotone": [],
                 "early_stopping": {"validation_share": 0.2, "patience": 5}, "seed": 9},
+    # Model selection kept small: two candidates, three folds, blends and calibration on.
+    "auto": {"folds": 3, "seed": 4, "blend": True, "calibrate": True, "candidates": [
+        {"name": "logistic", "spec": {"kind": "logistic", "params": {"l2": 1.0, "max_iterations": 100,
+                                                                       "tolerance": 1e-8}}},
+        {"name": "boosted small", "spec": {"kind": "boosted", "params": {"n_trees": 15, "max_depth": 3,
+                                                                          "max_leaves": 7}}},
+    ]},
 }
 KINDS = list(PARAMS)
 

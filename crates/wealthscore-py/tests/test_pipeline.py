@@ -12,6 +12,7 @@ import json
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 import wealthscore as ws
@@ -76,11 +77,69 @@ def test_python_fit_equals_rust_fit_and_loads_in_rust(reference, data, tmp_path,
 
 def test_kinds_cover_every_model_the_rust_pipeline_fits(data):
     # The Rust ModelParams::from_name accepts exactly these; an unknown name lists them.
-    assert KINDS == ["logistic", "forest", "boosted"]
+    assert KINDS == ["logistic", "forest", "boosted", "auto"]
     schema, batch = data
     with pytest.raises(ws.WealthscoreError) as e:
         ws.Pipeline.fit(schema, batch, model="svm")
     assert all(k in str(e.value) for k in KINDS)
+
+
+def test_auto_reports_its_selection_and_the_card_records_a_test(reference, data, tmp_path):
+    schema, batch = data
+    p = ws.Pipeline.fit(schema, batch.slice(0, 1000), model="auto", **PARAMS["auto"])
+    sel = p.selection
+    assert sel is not None and "chose" in str(sel)
+    names = {r["name"] for r in sel.data["results"]}
+    assert {"logistic", "boosted small"} <= names
+    card = p.card
+    assert card.data["training_rows"] + len(p.skipped) == 1000 and card.data["test"] is None
+    # The test metrics against closed forms on the same scores: ROC AUC as the
+    # Mann-Whitney statistic, the churn rate as the label mean.
+    test = batch.slice(1000)
+    got = p.record_test(test).data["test"]
+    prob = p.churn_probability(test)
+    y = np.asarray(test.column("CHURN_FLG").to_pylist(), dtype=bool)
+    pos, neg = prob[y], prob[~y]
+    auc = ((pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()) / (len(pos) * len(neg))
+    assert got["rows"] == 500 and abs(got["churn_rate"] - y.mean()) < 1e-12
+    assert abs(got["roc_auc"] - auc) < 1e-12
+    # The recorded card travels in the file; the scores do not change.
+    back = ws.Pipeline.from_json(p.to_json())
+    assert back.card.data["test"] == got and back.fingerprint() == p.fingerprint()
+
+
+def test_out_of_time_split_and_backtest(data, schema_text):
+    schema, batch = data
+    # The core-banking schema with a snapshot date (meaning `as_of`), months Jan-Jun 2026.
+    spec = json.loads(schema_text)
+    spec["columns"].append({"name": "SNAP_DT", "type": "date", "role": "info", "meaning": "as_of"})
+    dated = ws.Schema.from_json(json.dumps(spec))
+    n = batch.num_rows
+    month_ends = np.array(["2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30", "2026-05-31",
+                           "2026-06-30"], dtype="datetime64[D]")
+    days = month_ends[np.arange(n) % 6]
+    snap = pa.array(days, type=pa.date32()).to_pylist()
+    snap[7] = None
+    table = pa.Table.from_batches([batch]).append_column("SNAP_DT", pa.array(snap, type=pa.date32()))
+    train, test, undated = ws.out_of_time(dated, table, "2026-03-31")
+    idx = np.arange(n)
+    dated_rows = idx != 7
+    np.testing.assert_array_equal(train, idx[dated_rows & (days <= np.datetime64("2026-03-31"))])
+    np.testing.assert_array_equal(test, idx[dated_rows & (days > np.datetime64("2026-03-31"))])
+    np.testing.assert_array_equal(undated, [7])
+    p = ws.Pipeline.fit(dated, table.take(train), model="logistic", **PARAMS["logistic"])
+    bt = p.backtest(table.take(train), table.take(test))
+    periods = bt.data["periods"]
+    assert [r["period"] for r in periods] == [202604, 202605, 202606]
+    for r in periods:
+        tested = table.take(test)
+        rows = tested.filter(pc.equal(pc.strftime(tested.column("SNAP_DT"), "%Y%m"), str(r["period"])))
+        prob = p.churn_probability(rows)
+        assert r["rows"] == rows.num_rows
+        assert abs(r["mean_predicted"] - prob.mean()) < 1e-12
+    assert "202605" in str(bt)
+    with pytest.raises(ws.WealthscoreError):
+        ws.out_of_time(schema, batch, "2026-03-31")  # no as_of column
 
 
 def test_config_settings_fit_as_in_rust(reference, data):
