@@ -265,3 +265,60 @@ fn boolean_columns_read_their_own_spellings_of_true_and_false() {
         assert!(e.contains(want), "{bad}: {e}");
     }
 }
+
+/// The usual continental European spreadsheet export: `;` between fields, a decimal comma
+/// and `.` between thousands.
+#[test]
+fn csv_format_reads_semicolons_and_decimal_commas() {
+    let json = |csv: &str| {
+        format!(
+            r#"{{{csv}"columns": [{{"name": "id", "type": "text", "role": "id"}},
+            {{"name": "balance", "type": "number"}}, {{"name": "calls", "type": "integer"}}]}}"#
+        )
+    };
+    let schema = Schema::from_json(&json(
+        r#""csv": {"delimiter": ";", "decimal": ",", "thousands": "."}, "#,
+    ))
+    .unwrap();
+    let t = Table::read_csv(
+        "id;balance;calls\nA;1.234.567,89;3\nB;-0,5;1.000\n".as_bytes(),
+        &schema,
+    )
+    .unwrap();
+    assert!(t.row_errors().is_empty(), "{:?}", t.row_errors());
+    let bal = t.column("balance").unwrap();
+    assert_eq!(
+        (bal.number(0), bal.number(1)),
+        (Some(1_234_567.89), Some(-0.5))
+    );
+    assert_eq!(t.column("calls").unwrap().number(1), Some(1000.0));
+
+    // Read with the default format, the same file is one column, and the error says so.
+    let plain = Schema::from_json(&json("")).unwrap();
+    let err = Table::read_csv("id;balance;calls\nA;1;2\n".as_bytes(), &plain)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains(r#""csv": {"delimiter": ";"}"#), "{err}");
+    // A schema without the key serialises (and hashes) as before it existed.
+    assert!(!plain.to_json().unwrap().contains("csv"));
+
+    for (bad, field) in [
+        (
+            r#""csv": {"delimiter": ",", "decimal": ","}, "#,
+            "csv.decimal",
+        ),
+        (r#""csv": {"decimal": ";"}, "#, "csv.decimal"),
+        (r#""csv": {"delimiter": "é"}, "#, "csv.delimiter"),
+        (
+            r#""csv": {"delimiter": ";", "decimal": ",", "thousands": ","}, "#,
+            "csv.thousands",
+        ),
+        (
+            r#""csv": {"separator": ";"}, "#,
+            "unknown field `separator`",
+        ),
+    ] {
+        let e = Schema::from_json(&json(bad)).unwrap_err().to_string();
+        assert!(e.contains(field), "{bad}: {e}");
+    }
+}

@@ -89,7 +89,8 @@ pub use pipeline::{
 };
 pub use sources::{N_CAUSES, SourceIndex};
 pub use spec::{
-    Bins, CellValue, Clip, ColumnSpec, ColumnType, Derive, MAX_COLUMNS, MAX_LEVELS, MAX_WARNINGS,
-    Meaning, Missing, MonthsSince, OneHot, Role, Schema, Transform, Unseen, ValueSpec, WarningRule,
+    Bins, CellValue, Clip, ColumnSpec, ColumnType, CsvFormat, Derive, MAX_COLUMNS, MAX_LEVELS,
+    MAX_WARNINGS, Meaning, Missing, MonthsSince, OneHot, Role, Schema, Transform, Unseen,
+    ValueSpec, WarningRule,
 };
 pub use table::{Categories, Column, Table, Validity, Values};

@@ -50,6 +50,97 @@ pub struct Schema {
     /// Assumptions for client value (default: discount rate 0.08, no margin rate).
     #[serde(default)]
     pub value: ValueSpec,
+    /// How CSV files are written: delimiter, decimal and thousands separators (default
+    /// `,` and `.`, as most exports; `{"delimiter": ";", "decimal": ","}` for the usual
+    /// continental European spreadsheet export).
+    #[serde(default, skip_serializing_if = "CsvFormat::is_default")]
+    pub csv: CsvFormat,
+}
+
+/// How a CSV file is written (see [`Schema::csv`]).
+///
+/// ```
+/// use wealthscore::schema::{Schema, Table};
+/// let schema = Schema::from_json(r#"{"csv": {"delimiter": ";", "decimal": ",", "thousands": "."},
+///   "columns": [{"name": "balance", "type": "number"}]}"#)?;
+/// let t = Table::read_csv("balance\n1.234,5\n".as_bytes(), &schema)?;
+/// assert_eq!(t.column("balance").and_then(|c| c.number(0)), Some(1234.5));
+/// # Ok::<(), wealthscore::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct CsvFormat {
+    /// Field delimiter, one ASCII character (default `,`).
+    pub delimiter: char,
+    /// Decimal separator of numbers, `.` or `,` (default `.`).
+    pub decimal: char,
+    /// Thousands separator to ignore inside numbers, if the file has one (default none).
+    pub thousands: Option<char>,
+}
+
+impl Default for CsvFormat {
+    fn default() -> Self {
+        CsvFormat {
+            delimiter: ',',
+            decimal: '.',
+            thousands: None,
+        }
+    }
+}
+
+impl CsvFormat {
+    fn is_default(&self) -> bool {
+        *self == CsvFormat::default()
+    }
+
+    /// Checks the separators are ASCII, distinct and sensible.
+    pub fn validate(&self) -> Result<()> {
+        if !self.delimiter.is_ascii() || matches!(self.delimiter, '"' | '\n' | '\r') {
+            return Err(Error::config(
+                "csv.delimiter",
+                format!(
+                    "`{}` cannot separate fields; use one ASCII character such as , ; | or a tab",
+                    self.delimiter
+                ),
+            ));
+        }
+        if !matches!(self.decimal, '.' | ',') {
+            return Err(Error::config("csv.decimal", "must be `.` or `,`"));
+        }
+        if self.decimal == self.delimiter {
+            return Err(Error::config(
+                "csv.decimal",
+                "equals the delimiter; with a decimal comma use `;` as the delimiter",
+            ));
+        }
+        if let Some(t) = self.thousands
+            && (t == self.decimal
+                || t == self.delimiter
+                || !matches!(t, '.' | ',' | ' ' | '\'' | '_'))
+        {
+            return Err(Error::config(
+                "csv.thousands",
+                "must be one of . , space ' or _, and differ from the decimal and the delimiter",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The number in a trimmed cell written this way, as Rust reads it.
+    pub(crate) fn normalise<'a>(&self, cell: &'a str) -> std::borrow::Cow<'a, str> {
+        if self.decimal == '.' && self.thousands.is_none() {
+            return std::borrow::Cow::Borrowed(cell);
+        }
+        let mut out = String::with_capacity(cell.len());
+        for ch in cell.chars() {
+            if Some(ch) == self.thousands {
+                continue;
+            }
+            out.push(if ch == self.decimal { '.' } else { ch });
+        }
+        std::borrow::Cow::Owned(out)
+    }
 }
 
 /// One column of a [`Schema`].
@@ -605,6 +696,7 @@ impl Schema {
             missing_values: Vec::new(),
             warnings: Vec::new(),
             value: ValueSpec::default(),
+            csv: CsvFormat::default(),
         }
     }
     /// Sets the data set's name.
@@ -696,6 +788,7 @@ impl Schema {
             ));
         }
         self.value.validate()?;
+        self.csv.validate()?;
         let mut ids = 0;
         let mut labels = 0;
         let mut features = 0;
