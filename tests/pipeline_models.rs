@@ -146,6 +146,9 @@ fn a_monotone_column_in_the_schema_binds_the_boosted_model() {
         drops
     };
     assert_eq!(drops(&p, &schema), 0);
+    // The model card records the settings in effect, constraint included.
+    let params = p.card().unwrap().parameters.to_string();
+    assert!(params.contains("\"increasing\""), "{params}");
     // Without the key the same fit lets more complaints lower some probabilities, so the
     // check above has teeth.
     let free = core_banking_schema("");

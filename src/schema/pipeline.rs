@@ -97,8 +97,23 @@ impl ModelParams {
         }
     }
 
-    /// Fits on the transformed rows; `monotone` holds one constraint per feature (from
-    /// the schema's `monotone` keys, see [`ColumnSpec::monotone`]).
+    /// These settings with the schema's monotone constraints applied (see
+    /// [`ColumnSpec::monotone`]): the boosted model and `auto`'s boosted candidates get
+    /// them, `auto` keeps only those candidates, a forest refuses them.
+    fn with_constraints(&self, c: &Constraints) -> Result<ModelParams> {
+        Ok(match self {
+            ModelParams::Forest(_) => {
+                c.refuse("forest")?;
+                self.clone()
+            }
+            ModelParams::Boosted(p) => ModelParams::Boosted(c.on_boosted(p)),
+            ModelParams::Auto(sp) => ModelParams::Auto(c.on_selection(sp)?),
+            _ => self.clone(),
+        })
+    }
+
+    /// Fits on the transformed rows, with the settings [`ModelParams::with_constraints`]
+    /// gave; a logistic fit is checked against the constraints.
     fn fit(
         &self,
         x: &Array2<f64>,
@@ -113,27 +128,14 @@ impl ModelParams {
                 monotone.check_logistic(m.coefficients())?;
                 ChurnModel::Logistic(m)
             }
-            ModelParams::Forest(p) => {
-                monotone.refuse("forest")?;
-                ChurnModel::Forest(crate::churn::forest::ForestModel::fit_with_schema(
-                    p,
-                    x.view(),
-                    y,
-                    names,
-                )?)
-            }
-            ModelParams::Boosted(p) => {
-                let p = monotone.on_boosted(p);
-                ChurnModel::Boosted(crate::churn::boost::BoostedModel::fit_with_schema(
-                    &p,
-                    x.view(),
-                    y,
-                    names,
-                )?)
-            }
+            ModelParams::Forest(p) => ChurnModel::Forest(
+                crate::churn::forest::ForestModel::fit_with_schema(p, x.view(), y, names)?,
+            ),
+            ModelParams::Boosted(p) => ChurnModel::Boosted(
+                crate::churn::boost::BoostedModel::fit_with_schema(p, x.view(), y, names)?,
+            ),
             ModelParams::Auto(sp) => {
-                let sp = monotone.on_selection(sp)?;
-                let sel = crate::churn::select::select(&sp, x.view(), y, Some(names))?;
+                let sel = crate::churn::select::select(sp, x.view(), y, Some(names))?;
                 return Ok((ChurnModel::Selected(sel.model.clone()), Some(sel)));
             }
         };
@@ -828,7 +830,8 @@ impl FittedPipeline {
         let constraints =
             Constraints::of(&pipeline.body.columns, &pipeline.body.schema, t.x.ncols());
         let started = std::time::Instant::now();
-        let (model, selection) = config.model.fit(&t.x, &y, names.clone(), &constraints)?;
+        let effective = config.model.with_constraints(&constraints)?;
+        let (model, selection) = effective.fit(&t.x, &y, names.clone(), &constraints)?;
         let fit_seconds = started.elapsed().as_secs_f64();
         skipped.sort_by_key(|(r, _)| *r);
         pipeline.body.model = model;
@@ -846,7 +849,7 @@ impl FittedPipeline {
             &model_name,
             &serde_json::to_vec(&pipeline.body.model)?,
             &names,
-            &config.model,
+            &effective,
             &y,
             fit_seconds,
         )?;
