@@ -343,4 +343,9 @@ fn pipeline_scores_an_arrow_batch_as_it_scores_the_table() {
         .downcast_ref::<Float64Array>()
         .unwrap();
     assert!(p.is_null(1) && !p.is_null(0) && !p.is_null(2));
+    // One schema for every batch, with or without a bad row: the batches of a stream
+    // (a chunked table, a Parquet sink) must agree on nullability.
+    let good = fitted.assess_record_batch(&bad.slice(0, 1)).unwrap();
+    assert_eq!(good.schema(), out.schema());
+    assert!(out.schema().fields().iter().all(|f| f.is_nullable()));
 }

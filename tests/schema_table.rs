@@ -217,3 +217,108 @@ fn bad_cells_are_errors_of_their_row_with_the_physical_line() {
     assert_eq!(s.row_errors()[0].0, 0);
     assert_eq!(s.row_label(0), "line 5");
 }
+
+/// Labels spelled in the data's own words (as in the public "BankChurners" file's
+/// `Attrition_Flag`): `true_values` / `false_values`, as pandas' `read_csv` takes them.
+#[test]
+fn boolean_columns_read_their_own_spellings_of_true_and_false() {
+    let schema = Schema::from_json(
+        r#"{"columns": [
+        {"name": "Attrition_Flag", "type": "boolean", "role": "label",
+         "true_values": ["Attrited Customer"], "false_values": ["Existing Customer"]},
+        {"name": "calls", "type": "integer"}]}"#,
+    )
+    .unwrap();
+    let csv = "Attrition_Flag,calls\nAttrited Customer,3\n existing customer ,1\nyes,2\nGone,4\n";
+    let t = Table::read_csv(csv.as_bytes(), &schema).unwrap();
+    let label = t.column("Attrition_Flag").unwrap();
+    // The built-in spellings still read; case and surrounding blanks are ignored.
+    assert_eq!(
+        (0..3).map(|i| label.number(i)).collect::<Vec<_>>(),
+        [Some(1.0), Some(0.0), Some(1.0)]
+    );
+    // A spelling in neither list is an error of its row (line 5) that names the lists.
+    let (row, err) = &t.row_errors()[0];
+    assert_eq!(*row, 3);
+    let msg = err.to_string();
+    assert!(
+        msg.contains("line 5") && msg.contains("Attrited Customer"),
+        "{msg}"
+    );
+
+    for (bad, want) in [
+        (
+            r#""type": "integer", "true_values": ["x"]"#,
+            "only boolean columns",
+        ),
+        (
+            r#""type": "boolean", "true_values": ["a"], "false_values": ["A"]"#,
+            "also in true_values",
+        ),
+        (
+            r#""type": "boolean", "true_values": [" "]"#,
+            "empty spelling",
+        ),
+    ] {
+        let json = format!(r#"{{"columns": [{{"name": "f", {bad}}}]}}"#);
+        let e = Schema::from_json(&json).unwrap_err().to_string();
+        assert!(e.contains(want), "{bad}: {e}");
+    }
+}
+
+/// The usual continental European spreadsheet export: `;` between fields, a decimal comma
+/// and `.` between thousands.
+#[test]
+fn csv_format_reads_semicolons_and_decimal_commas() {
+    let json = |csv: &str| {
+        format!(
+            r#"{{{csv}"columns": [{{"name": "id", "type": "text", "role": "id"}},
+            {{"name": "balance", "type": "number"}}, {{"name": "calls", "type": "integer"}}]}}"#
+        )
+    };
+    let schema = Schema::from_json(&json(
+        r#""csv": {"delimiter": ";", "decimal": ",", "thousands": "."}, "#,
+    ))
+    .unwrap();
+    let t = Table::read_csv(
+        "id;balance;calls\nA;1.234.567,89;3\nB;-0,5;1.000\n".as_bytes(),
+        &schema,
+    )
+    .unwrap();
+    assert!(t.row_errors().is_empty(), "{:?}", t.row_errors());
+    let bal = t.column("balance").unwrap();
+    assert_eq!(
+        (bal.number(0), bal.number(1)),
+        (Some(1_234_567.89), Some(-0.5))
+    );
+    assert_eq!(t.column("calls").unwrap().number(1), Some(1000.0));
+
+    // Read with the default format, the same file is one column, and the error says so.
+    let plain = Schema::from_json(&json("")).unwrap();
+    let err = Table::read_csv("id;balance;calls\nA;1;2\n".as_bytes(), &plain)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains(r#""csv": {"delimiter": ";"}"#), "{err}");
+    // A schema without the key serialises (and hashes) as before it existed.
+    assert!(!plain.to_json().unwrap().contains("csv"));
+
+    for (bad, field) in [
+        (
+            r#""csv": {"delimiter": ",", "decimal": ","}, "#,
+            "csv.decimal",
+        ),
+        (r#""csv": {"decimal": ";"}, "#, "csv.decimal"),
+        (r#""csv": {"delimiter": "é"}, "#, "csv.delimiter"),
+        (
+            r#""csv": {"delimiter": ";", "decimal": ",", "thousands": ","}, "#,
+            "csv.thousands",
+        ),
+        (
+            r#""csv": {"separator": ";"}, "#,
+            "unknown field `separator`",
+        ),
+    ] {
+        let e = Schema::from_json(&json(bad)).unwrap_err().to_string();
+        assert!(e.contains(field), "{bad}: {e}");
+    }
+}

@@ -11,7 +11,8 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(cfg) = serde_json::from_slice::<PortfolioConfig>(data)
         && cfg.validate().is_ok()
     {
-        let small = cfg.with_clients(cfg.clients.min(20));
+        let n = cfg.clients.min(20);
+        let small = cfg.with_clients(n);
         let _ = wealthscore::synth::generate(&small);
     }
 });

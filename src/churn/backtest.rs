@@ -108,14 +108,7 @@ pub fn backtest<M: Fit>(
             "no row lies in or before this period",
         ));
     }
-    let mut later: Vec<i64> = period
-        .iter()
-        .copied()
-        .filter(|&p| p > train_until)
-        .collect();
-    later.sort_unstable();
-    later.dedup();
-    if later.is_empty() {
+    if !period.iter().any(|&p| p > train_until) {
         return Err(Error::invalid(
             "train_until",
             train_until,
@@ -127,14 +120,37 @@ pub fn backtest<M: Fit>(
     let train_scores = model
         .predict_proba(select_rows(x, &train)?.view())?
         .to_vec();
-    let bins = StabilityBins::fit(&train_scores, 10)?;
+    let test: Vec<usize> = (0..y.len()).filter(|&i| period[i] > train_until).collect();
+    let scores = model.predict_proba(select_rows(x, &test)?.view())?.to_vec();
+    let yte: Vec<bool> = test.iter().map(|&i| y[i]).collect();
+    let pte: Vec<i64> = test.iter().map(|&i| period[i]).collect();
+    score_periods(&train_scores, &ytr, &scores, &yte, &pte, train_until)
+}
+
+/// The backtest figures of scored later rows (`scores`, `y`, `period`, one per row)
+/// against the training scores and labels.
+pub(crate) fn score_periods(
+    train_scores: &[f64],
+    y_train: &[bool],
+    scores: &[f64],
+    y: &[bool],
+    period: &[i64],
+    train_until: i64,
+) -> Result<Backtest> {
+    check::same_len("labels vs scores", scores.len(), y.len())?;
+    check::same_len("periods vs scores", scores.len(), period.len())?;
+    check::non_empty("training labels", y_train)?;
+    let mut later = period.to_vec();
+    later.sort_unstable();
+    later.dedup();
+    let bins = StabilityBins::fit(train_scores, 10)?;
     let rate = |ys: &[bool]| ys.iter().filter(|&&b| b).count() as f64 / ys.len() as f64;
     let periods = later
         .into_iter()
         .map(|p| {
             let idx: Vec<usize> = (0..y.len()).filter(|&i| period[i] == p).collect();
             let yy: Vec<bool> = idx.iter().map(|&i| y[i]).collect();
-            let s = model.predict_proba(select_rows(x, &idx)?.view())?.to_vec();
+            let s: Vec<f64> = idx.iter().map(|&i| scores[i]).collect();
             let both = yy.iter().any(|&b| b) && yy.iter().any(|&b| !b);
             let psi = bins.index(&s)?;
             Ok(PeriodResult {
@@ -156,8 +172,8 @@ pub fn backtest<M: Fit>(
         .collect::<Result<Vec<_>>>()?;
     Ok(Backtest {
         train_until,
-        train_rows: train.len(),
-        train_churn_rate: rate(&ytr),
+        train_rows: y_train.len(),
+        train_churn_rate: rate(y_train),
         periods,
     })
 }

@@ -187,6 +187,13 @@ impl ModelCard {
     /// Loads from JSON, checking the hashes are hex digests and the figures finite.
     pub fn from_json(json: &str) -> Result<Self> {
         let c: ModelCard = serde_json::from_str(json)?;
+        c.validate()?;
+        Ok(c)
+    }
+
+    /// Checks the hashes are hex digests and the figures finite.
+    pub fn validate(&self) -> Result<()> {
+        let c = self;
         for (f, h) in [
             ("schema_sha256", &c.schema_sha256),
             ("model_sha256", &c.model_sha256),
@@ -197,7 +204,7 @@ impl ModelCard {
         }
         check::probability("label_rate", c.label_rate)?;
         check::non_negative("fit_seconds", c.fit_seconds)?;
-        Ok(c)
+        Ok(())
     }
 
     /// The card as text.

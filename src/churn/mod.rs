@@ -281,6 +281,9 @@ pub enum ChurnModel {
     Boosted(boost::BoostedModel),
     /// Early-warning scorecard.
     Scorecard(scorecard::Scorecard),
+    /// What model selection chose: one model or a logit blend, optionally calibrated
+    /// ([`select::select`]).
+    Selected(select::SelectedModel),
 }
 
 impl ChurnModel {
@@ -306,6 +309,7 @@ impl ChurnModel {
             ChurnModel::Forest(m) => m,
             ChurnModel::Boosted(m) => m,
             ChurnModel::Scorecard(m) => m,
+            ChurnModel::Selected(m) => m,
         }
     }
 
@@ -319,13 +323,15 @@ impl ChurnModel {
         Ok(())
     }
 
-    /// A short name of the model kind: `logistic`, `forest`, `boosted` or `scorecard`.
+    /// A short name of the model kind: `logistic`, `forest`, `boosted`, `scorecard` or
+    /// `selected`.
     pub fn kind(&self) -> &'static str {
         match self {
             ChurnModel::Logistic(_) => "logistic",
             ChurnModel::Forest(_) => "forest",
             ChurnModel::Boosted(_) => "boosted",
             ChurnModel::Scorecard(_) => "scorecard",
+            ChurnModel::Selected(_) => "selected",
         }
     }
 
@@ -351,7 +357,11 @@ impl ChurnModel {
 
     /// Whether contributions are in logit units (`true`) or probability units.
     pub fn contributions_in_logit(&self) -> bool {
-        !matches!(self, ChurnModel::Forest(_))
+        match self {
+            ChurnModel::Forest(_) => false,
+            ChurnModel::Selected(m) => m.contributions_in_logit(),
+            _ => true,
+        }
     }
 
     /// Churn probabilities of a feature matrix (`n × N_FEATURES`).

@@ -58,7 +58,12 @@ pub struct Candidate {
 
 /// The kind and settings of a [`Candidate`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind", content = "params")]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "snake_case",
+    tag = "kind",
+    content = "params"
+)]
 #[non_exhaustive]
 pub enum CandidateSpec {
     /// L2 logistic regression.
@@ -298,6 +303,9 @@ impl SelectedModel {
         };
         let schema = inner(first).schema().clone();
         for m in &members {
+            if matches!(m, ChurnModel::Selected(_)) {
+                return Err(Error::model("a selected model cannot hold another one"));
+            }
             if inner(m).schema() != &schema {
                 return Err(Error::model("blend members differ in their columns"));
             }

@@ -10,7 +10,7 @@
 //! `Dictionary<UInt32, Utf8>`.
 
 use super::AssessmentColumns;
-use super::spec::{ColumnType, Role, Schema};
+use super::spec::{ColumnSpec, ColumnType, Role, Schema};
 use super::storage::{SharedSlice, Storage};
 use super::table::{Categories, Column, Table, Validity, Values, find_header};
 use crate::error::{Error, Result};
@@ -133,7 +133,12 @@ fn number_column(name: &str, a: &dyn Array, integer: bool) -> Result<(Column, Ce
     Ok((Column::Number(Values::from_storage(values, nulls)?), errors))
 }
 
-fn boolean_column(name: &str, a: &dyn Array, missing: &[String]) -> Result<(Column, CellErrors)> {
+fn boolean_column(
+    spec: &ColumnSpec,
+    a: &dyn Array,
+    missing: &[String],
+) -> Result<(Column, CellErrors)> {
+    let name = &spec.name;
     let n = a.len();
     if let Some(b) = a.as_boolean_opt() {
         let values: Vec<bool> = (0..n).map(|i| b.value(i)).collect();
@@ -145,11 +150,11 @@ fn boolean_column(name: &str, a: &dyn Array, missing: &[String]) -> Result<(Colu
         for (i, cell) in t.into_iter().enumerate() {
             match cell.map(str::trim).filter(|c| !is_missing(c, missing)) {
                 None => flags[i] = false,
-                Some(c) => match super::table::parse_bool(c) {
+                Some(c) => match spec.parse_flag(c) {
                     Some(v) => values[i] = v,
                     None => {
                         flags[i] = false;
-                        errors.push(cell_error(i, name, c, "is not yes/no, true/false or 1/0"));
+                        errors.push(cell_error(i, name, c, &spec.flag_spellings()));
                     }
                 },
             }
@@ -407,7 +412,7 @@ impl Table {
             let (col, errs) = match c.kind {
                 ColumnType::Number => number_column(&c.name, a, false)?,
                 ColumnType::Integer => number_column(&c.name, a, true)?,
-                ColumnType::Boolean => boolean_column(&c.name, a, missing)?,
+                ColumnType::Boolean => boolean_column(c, a, missing)?,
                 ColumnType::Date => date_column(&c.name, a, missing)?,
                 ColumnType::Category => category_column(&c.name, a, c.levels.as_deref(), missing)?,
                 _ => text_column(&c.name, a, missing)?,
@@ -604,18 +609,20 @@ impl super::FittedPipeline {
         let lost = std::mem::take(&mut a.expected_value_lost);
         let text = |v: Vec<Option<String>>| Arc::new(StringArray::from(v)) as ArrayRef;
         let num = |v: Vec<Option<f64>>| Arc::new(Float64Array::from(v)) as ArrayRef;
-        RecordBatch::try_from_iter([
-            ("id", text(id)),
-            ("churn_probability", num(p)),
-            ("risk_level", text(level)),
-            ("warnings", text(warnings)),
-            ("top_reason", text(reason)),
-            ("top_reason_column", text(reason_col)),
-            ("top_reason_contribution", num(reason_c)),
-            ("clv", num(clv)),
-            ("expected_value_lost", num(lost)),
-            ("best_action", text(action)),
-            ("error", text(error)),
+        // Every field nullable whatever this table holds: batches of one stream share one
+        // schema (`try_from_iter` would mark a field nullable only when it has a null).
+        RecordBatch::try_from_iter_with_nullable([
+            ("id", text(id), true),
+            ("churn_probability", num(p), true),
+            ("risk_level", text(level), true),
+            ("warnings", text(warnings), true),
+            ("top_reason", text(reason), true),
+            ("top_reason_column", text(reason_col), true),
+            ("top_reason_contribution", num(reason_c), true),
+            ("clv", num(clv), true),
+            ("expected_value_lost", num(lost), true),
+            ("best_action", text(action), true),
+            ("error", text(error), true),
         ])
         .map_err(arrow_err)
     }

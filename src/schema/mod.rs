@@ -81,14 +81,16 @@ impl FeatureMeta {
     }
 }
 
+pub use crate::churn::boost::Monotone;
 pub use columnar::AssessmentColumns;
 pub use pipeline::{
-    ColumnReason, FitSummary, Fitted, FittedPipeline, ModelParams, PipelineConfig,
-    TOP_COLUMN_REASONS, TableAssessment, Transformed,
+    ColumnReason, FitSummary, Fitted, FittedPipeline, ModelParams, OutOfTime, PipelineConfig,
+    TOP_COLUMN_REASONS, TableAssessment, Transformed, out_of_time,
 };
 pub use sources::{N_CAUSES, SourceIndex};
 pub use spec::{
-    Bins, CellValue, Clip, ColumnSpec, ColumnType, Derive, MAX_COLUMNS, MAX_LEVELS, MAX_WARNINGS,
-    Meaning, Missing, MonthsSince, OneHot, Role, Schema, Transform, Unseen, ValueSpec, WarningRule,
+    Bins, CellValue, Clip, ColumnSpec, ColumnType, CsvFormat, Derive, MAX_COLUMNS, MAX_LEVELS,
+    MAX_WARNINGS, Meaning, Missing, MonthsSince, OneHot, Role, Schema, Transform, Unseen,
+    ValueSpec, WarningRule,
 };
 pub use table::{Categories, Column, Table, Validity, Values};

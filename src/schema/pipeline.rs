@@ -7,10 +7,13 @@ use super::spec::{
 };
 use super::table::{Column, Table, format_number, parse_bool, parse_date_days};
 use super::{FeatureMeta, MAX_LEVELS, N_CAUSES, SourceIndex};
-use crate::churn::boost::BoostParams;
+use crate::churn::backtest::Backtest;
+use crate::churn::boost::{BoostParams, Monotone};
+use crate::churn::card::ModelCard;
 use crate::churn::forest::ForestParams;
 use crate::churn::logistic::LogisticParams;
 use crate::churn::risk::{RiskCutoffs, RiskLevel};
+use crate::churn::select::{CandidateSpec, Selection, SelectionParams};
 use crate::churn::{ChurnModel, FeatureSchema, Fit};
 use crate::client::ChurnCause;
 use crate::error::{Error, Result};
@@ -47,6 +50,10 @@ pub enum ModelParams {
     Forest(ForestParams),
     /// Gradient-boosted trees.
     Boosted(BoostParams),
+    /// Chosen on the training rows by seeded k-fold cross-validation over model kinds,
+    /// settings and blends, then calibrated ([`crate::churn::select`] describes the
+    /// procedure); the test split plays no part.
+    Auto(SelectionParams),
 }
 
 impl Default for ModelParams {
@@ -56,7 +63,8 @@ impl Default for ModelParams {
 }
 
 impl ModelParams {
-    /// Default settings of a model kind by name: `logistic`, `forest` or `boosted`.
+    /// Default settings of a model kind by name: `logistic`, `forest`, `boosted` or
+    /// `auto` (model selection with [`SelectionParams::default`]).
     ///
     /// ```
     /// use wealthscore::schema::ModelParams;
@@ -69,10 +77,11 @@ impl ModelParams {
             "logistic" => Ok(ModelParams::Logistic(LogisticParams::default())),
             "forest" => Ok(ModelParams::Forest(ForestParams::default())),
             "boosted" => Ok(ModelParams::Boosted(BoostParams::default())),
+            "auto" => Ok(ModelParams::Auto(SelectionParams::default())),
             other => Err(Error::invalid(
                 "model",
                 other,
-                "is not a model that fits on a schema; use logistic, forest or boosted \
+                "is not a model that fits on a schema; use logistic, forest, boosted or auto \
                  (the scorecard is rule-based on the built-in features)",
             )),
         }
@@ -84,21 +93,160 @@ impl ModelParams {
             ModelParams::Logistic(_) => "logistic",
             ModelParams::Forest(_) => "forest",
             ModelParams::Boosted(_) => "boosted",
+            ModelParams::Auto(_) => "auto",
         }
     }
 
-    fn fit(&self, x: &Array2<f64>, y: &[bool], names: FeatureSchema) -> Result<ChurnModel> {
+    /// These settings with the schema's monotone constraints applied (see
+    /// [`ColumnSpec::monotone`]): the boosted model and `auto`'s boosted candidates get
+    /// them, `auto` keeps only those candidates, a forest refuses them.
+    fn with_constraints(&self, c: &Constraints) -> Result<ModelParams> {
         Ok(match self {
-            ModelParams::Logistic(p) => ChurnModel::Logistic(
-                crate::churn::logistic::LogisticModel::fit_with_schema(p, x.view(), y, names)?,
-            ),
+            ModelParams::Forest(_) => {
+                c.refuse("forest")?;
+                self.clone()
+            }
+            ModelParams::Boosted(p) => ModelParams::Boosted(c.on_boosted(p)),
+            ModelParams::Auto(sp) => ModelParams::Auto(c.on_selection(sp)?),
+            _ => self.clone(),
+        })
+    }
+
+    /// Fits on the transformed rows, with the settings [`ModelParams::with_constraints`]
+    /// gave; a logistic fit is checked against the constraints.
+    fn fit(
+        &self,
+        x: &Array2<f64>,
+        y: &[bool],
+        names: FeatureSchema,
+        monotone: &Constraints,
+    ) -> Result<(ChurnModel, Option<Selection>)> {
+        let model = match self {
+            ModelParams::Logistic(p) => {
+                let m =
+                    crate::churn::logistic::LogisticModel::fit_with_schema(p, x.view(), y, names)?;
+                monotone.check_logistic(m.coefficients())?;
+                ChurnModel::Logistic(m)
+            }
             ModelParams::Forest(p) => ChurnModel::Forest(
                 crate::churn::forest::ForestModel::fit_with_schema(p, x.view(), y, names)?,
             ),
             ModelParams::Boosted(p) => ChurnModel::Boosted(
                 crate::churn::boost::BoostedModel::fit_with_schema(p, x.view(), y, names)?,
             ),
-        })
+            ModelParams::Auto(sp) => {
+                let sel = crate::churn::select::select(sp, x.view(), y, Some(names))?;
+                return Ok((ChurnModel::Selected(sel.model.clone()), Some(sel)));
+            }
+        };
+        Ok((model, None))
+    }
+}
+
+/// The schema's monotone constraints, one per feature.
+struct Constraints {
+    per_feature: Vec<Monotone>,
+    /// `(feature index, column name)` of every constrained feature.
+    named: Vec<(usize, String)>,
+}
+
+impl Constraints {
+    fn of(columns: &[FittedColumn], schema: &Schema, n_features: usize) -> Self {
+        let mut per_feature = vec![Monotone::None; n_features];
+        let mut named = Vec::new();
+        for fc in columns {
+            let Some(m) = schema.column(&fc.column).and_then(|c| c.monotone) else {
+                continue;
+            };
+            // Schema validation allows `monotone` only on value-encoded columns, whose
+            // value is the column's first feature.
+            if matches!(fc.encode, Encode::Value)
+                && let Some(slot) = per_feature.get_mut(fc.offset)
+            {
+                *slot = m;
+                named.push((fc.offset, fc.column.clone()));
+            }
+        }
+        Constraints { per_feature, named }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.named.is_empty()
+    }
+
+    fn refuse(&self, kind: &str) -> Result<()> {
+        match self.named.first() {
+            None => Ok(()),
+            Some((_, column)) => Err(Error::config(
+                format!("columns.{column}.monotone"),
+                format!(
+                    "a {kind} cannot honour monotone constraints; use the boosted model, \
+                     auto, or logistic (whose coefficients are checked), or drop the key"
+                ),
+            )),
+        }
+    }
+
+    /// A logistic model honours a constraint when its coefficient has the declared sign
+    /// (every transform a constrained column may have is increasing).
+    fn check_logistic(&self, coefficients: &[f64]) -> Result<()> {
+        for (k, column) in &self.named {
+            let (Some(&c), Some(&m)) = (coefficients.get(*k), self.per_feature.get(*k)) else {
+                continue;
+            };
+            let wrong = match m {
+                Monotone::Increasing => c < 0.0,
+                Monotone::Decreasing => c > 0.0,
+                _ => false,
+            };
+            if wrong {
+                return Err(Error::Fit {
+                    model: "logistic".into(),
+                    reason: format!(
+                        "column `{column}` is declared monotone {} but its fitted coefficient \
+                         is {c:.4}: the data contradict the constraint; use the boosted \
+                         model, which enforces it, or drop the key",
+                        if m == Monotone::Increasing {
+                            "increasing"
+                        } else {
+                            "decreasing"
+                        }
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn on_boosted(&self, p: &BoostParams) -> BoostParams {
+        if self.is_empty() {
+            return p.clone();
+        }
+        p.clone().with_monotone(self.per_feature.clone())
+    }
+
+    /// With constraints, only boosted candidates (which enforce them) stay in the
+    /// selection.
+    fn on_selection(&self, sp: &SelectionParams) -> Result<SelectionParams> {
+        if self.is_empty() {
+            return Ok(sp.clone());
+        }
+        let mut out = sp.clone();
+        out.candidates
+            .retain(|c| matches!(c.spec, CandidateSpec::Boosted(_)));
+        for c in &mut out.candidates {
+            if let CandidateSpec::Boosted(p) = &c.spec {
+                c.spec = CandidateSpec::Boosted(self.on_boosted(p));
+            }
+        }
+        if out.candidates.is_empty() {
+            return Err(Error::config(
+                "model.params.candidates",
+                "the schema declares monotone columns and only boosted candidates honour \
+                 them; add one",
+            ));
+        }
+        Ok(out)
     }
 }
 
@@ -271,6 +419,8 @@ struct File {
     schema_hash: String,
     fingerprint: String,
     pipeline: Body,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    card: Option<ModelCard>,
 }
 
 /// A schema, the statistics learnt at fit time and a model: fit once, save as one JSON
@@ -317,6 +467,8 @@ pub struct FittedPipeline {
     /// Per source of `sources`, its fitted column (index into `body.columns`).
     source_columns: Vec<usize>,
     roles: Roles,
+    /// Kept beside the body, so that the fingerprint covers only what scores.
+    card: Option<ModelCard>,
 }
 
 /// The result of [`FittedPipeline::fit`]: the pipeline and the rows it left out.
@@ -327,6 +479,9 @@ pub struct Fitted {
     pub pipeline: FittedPipeline,
     /// Rows left out of the fit, with their error.
     pub skipped: Vec<(usize, Error)>,
+    /// With [`ModelParams::Auto`]: every candidate's cross-validated AUC, the winner and
+    /// the calibration chosen ([`Selection::to_text`] says what was chosen and why).
+    pub selection: Option<Selection>,
 }
 
 /// Where a numeric value comes from: a read column or a derivation of read columns.
@@ -672,7 +827,12 @@ impl FittedPipeline {
             .iter()
             .map(|&k| label_sub.number(k).is_some_and(|v| v > 0.5))
             .collect();
-        let model = config.model.fit(&t.x, &y, names)?;
+        let constraints =
+            Constraints::of(&pipeline.body.columns, &pipeline.body.schema, t.x.ncols());
+        let started = std::time::Instant::now();
+        let effective = config.model.with_constraints(&constraints)?;
+        let (model, selection) = effective.fit(&t.x, &y, names.clone(), &constraints)?;
+        let fit_seconds = started.elapsed().as_secs_f64();
         skipped.sort_by_key(|(r, _)| *r);
         pipeline.body.model = model;
         pipeline.body.fit = FitSummary {
@@ -680,8 +840,31 @@ impl FittedPipeline {
             skipped: skipped.len(),
             churners: y.iter().filter(|&&b| b).count(),
         };
-        let pipeline = FittedPipeline::assemble(pipeline.body)?;
-        Ok(Fitted { pipeline, skipped })
+        let mut pipeline = FittedPipeline::assemble(pipeline.body)?;
+        let model_name = selection
+            .as_ref()
+            .map_or(config.model.kind(), |s| s.model.name())
+            .to_string();
+        let mut card = ModelCard::new(
+            &model_name,
+            &serde_json::to_vec(&pipeline.body.model)?,
+            &names,
+            &effective,
+            &y,
+            fit_seconds,
+        )?;
+        // The card names the data schema (the file a user wrote), not the feature names.
+        card.schema_sha256 =
+            crate::churn::card::sha256_hex(&serde_json::to_vec(&pipeline.body.schema)?);
+        if let Some((first, last)) = as_of_period(&sub, &pipeline.body.schema, &t.rows) {
+            card = card.with_period(&first, &last);
+        }
+        pipeline.card = Some(card);
+        Ok(Fitted {
+            pipeline,
+            skipped,
+            selection,
+        })
     }
 
     fn assemble(body: Body) -> Result<Self> {
@@ -717,6 +900,7 @@ impl FittedPipeline {
             sources,
             source_columns,
             roles,
+            card: None,
         })
     }
 
@@ -818,6 +1002,7 @@ impl FittedPipeline {
             schema_hash: self.schema_hash.clone(),
             fingerprint: self.fingerprint.clone(),
             pipeline: self.body.clone(),
+            card: self.card.clone(),
         };
         Ok(serde_json::to_string(&file)?)
     }
@@ -833,7 +1018,16 @@ impl FittedPipeline {
             )));
         }
         Self::validate_body(&file.pipeline)?;
-        let p = FittedPipeline::assemble(file.pipeline)?;
+        if let Some(card) = &file.card {
+            card.validate()?;
+            if !card.matches(&serde_json::to_vec(&file.pipeline.model)?) {
+                return Err(Error::model(
+                    "the model card describes other model bytes (was the model edited?)",
+                ));
+            }
+        }
+        let mut p = FittedPipeline::assemble(file.pipeline)?;
+        p.card = file.card;
         if p.schema_hash != file.schema_hash {
             return Err(Error::model(format!(
                 "schema hash mismatch: the file says {} but its schema hashes to {} (was it edited?)",
@@ -860,6 +1054,133 @@ impl FittedPipeline {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path.display(), e))?;
         FittedPipeline::from_json(&text).map_err(|e| e.at(&path.display().to_string()))
+    }
+
+    /// The model card: crate version, schema hash, training rows, period (from the
+    /// schema's `as_of` column) and label rate, parameters, SHA-256 of the model's bytes,
+    /// fitting time, and, once [`FittedPipeline::record_test`] ran, the test metrics and
+    /// the calibration's ECE before and after. `None` for a file written before cards.
+    pub fn card(&self) -> Option<&ModelCard> {
+        self.card.as_ref()
+    }
+
+    /// Scores a labelled test table once, records its metrics (and, for a calibrated
+    /// model, the ECE before and after calibration) in the model card and returns the
+    /// card. Rows that cannot be scored or have no label are left out.
+    pub fn record_test(&mut self, table: &Table) -> Result<&ModelCard> {
+        let Scored { probs, y, raw, .. } = self.labelled_scores(table)?;
+        let mut card = match self.card.take() {
+            Some(c) => c,
+            None => ModelCard::new(
+                self.model().kind(),
+                &serde_json::to_vec(&self.body.model)?,
+                self.model().as_classifier().schema(),
+                &self.body.config.model,
+                &[false, true],
+                0.0,
+            )?,
+        };
+        card = card.with_test(&probs, &y)?;
+        if let (ChurnModel::Selected(m), Some(raw)) = (&self.body.model, raw)
+            && let Some(c) = m.calibrator()
+        {
+            card.calibration = Some(crate::churn::card::CalibrationSummary {
+                method: format!("{:?}", c.method()),
+                ece_before: crate::churn::eval::calibration(&raw, &y, 10)?.ece,
+                ece_after: crate::churn::eval::calibration(&probs, &y, 10)?.ece,
+            });
+        }
+        Ok(self.card.insert(card))
+    }
+
+    /// Probabilities and labels of a labelled table's scorable rows, and for a selected
+    /// model the probabilities before calibration.
+    fn labelled_scores(&self, table: &Table) -> Result<Scored> {
+        let label =
+            self.body.schema.label_column().ok_or_else(|| {
+                Error::config("columns", "scoring a test split needs a label column")
+            })?;
+        let labels = table.column(&label.name).ok_or_else(|| {
+            Error::invalid(
+                "table",
+                &label.name,
+                "is the label column but the data lacks it",
+            )
+        })?;
+        let t = self.transform(table)?;
+        let p = self.n_features();
+        let model = self.body.model.as_classifier();
+        let selected = match &self.body.model {
+            ChurnModel::Selected(m) => Some(m),
+            _ => None,
+        };
+        let mut out = Scored {
+            rows: Vec::new(),
+            probs: Vec::new(),
+            y: Vec::new(),
+            raw: selected.map(|_| Vec::new()),
+        };
+        let x = t.x.as_slice().unwrap_or_default();
+        for (k, &r) in t.rows.iter().enumerate() {
+            let (Some(v), Some(x)) = (labels.number(r), x.get(k * p..(k + 1) * p)) else {
+                continue;
+            };
+            out.rows.push(r);
+            out.probs.push(model.predict_one(x)?);
+            out.y.push(v > 0.5);
+            if let (Some(raw), Some(m)) = (out.raw.as_mut(), selected) {
+                raw.push(m.raw_probability(x)?);
+            }
+        }
+        if out.y.is_empty() {
+            return Err(Error::invalid(
+                "table",
+                &label.name,
+                "no row has both a label and a scorable record",
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Out-of-time figures: the pipeline (fitted on `train`) scores `test`, and the
+    /// test rows are grouped by the calendar month of the schema's `as_of` column; per
+    /// month: ROC AUC, top-decile lift, ECE and the PSI of its scores against the
+    /// training scores ([`Backtest::to_text`] prints them). Periods are `YYYYMM`; test
+    /// rows without a date are left out.
+    pub fn backtest(&self, train: &Table, test: &Table) -> Result<Backtest> {
+        let col = as_of_column(&self.body.schema)?;
+        let month = |t: &Table, r: usize| -> Option<i64> {
+            let Some(Column::Date(v)) = t.column(&col) else {
+                return None;
+            };
+            if !v.validity().is_none_or(|b| b.is_valid(r)) {
+                return None;
+            }
+            let s = super::table::format_date(*v.values().get(r)?);
+            Some(s.get(..4)?.parse::<i64>().ok()? * 100 + s.get(5..7)?.parse::<i64>().ok()?)
+        };
+        let tr = self.labelled_scores(train)?;
+        let train_until = (0..train.n_rows())
+            .filter_map(|r| month(train, r))
+            .max()
+            .ok_or_else(|| Error::invalid("train", &col, "no training row has a date"))?;
+        let te = self.labelled_scores(test)?;
+        let (mut scores, mut y, mut period) = (Vec::new(), Vec::new(), Vec::new());
+        for (k, &r) in te.rows.iter().enumerate() {
+            if let Some(m) = month(test, r) {
+                scores.push(te.probs[k]);
+                y.push(te.y[k]);
+                period.push(m);
+            }
+        }
+        if y.is_empty() {
+            return Err(Error::invalid(
+                "test",
+                &col,
+                "no test row has a date, a label and a scorable record",
+            ));
+        }
+        crate::churn::backtest::score_periods(&tr.probs, &tr.y, &scores, &y, &period, train_until)
     }
 
     /// The schema.
@@ -1800,4 +2121,110 @@ pub struct TableAssessment {
     pub expected_value_lost: Option<f64>,
     /// Ranked retention actions (empty without a client value).
     pub actions: Vec<RankedAction>,
+}
+
+/// A labelled table's scored rows (see `FittedPipeline::labelled_scores`).
+struct Scored {
+    /// Table rows scored.
+    rows: Vec<usize>,
+    probs: Vec<f64>,
+    y: Vec<bool>,
+    /// Before calibration, for a selected model.
+    raw: Option<Vec<f64>>,
+}
+
+/// The schema's `as_of` column.
+fn as_of_column(schema: &Schema) -> Result<String> {
+    schema
+        .with_meaning_column(Meaning::AsOf)
+        .map(|c| c.name.clone())
+        .ok_or_else(|| {
+            Error::config(
+                "columns",
+                "an out-of-time split needs a date column with \"meaning\": \"as_of\"",
+            )
+        })
+}
+
+/// First and last `as_of` date among `rows` of `table`.
+fn as_of_period(table: &Table, schema: &Schema, rows: &[usize]) -> Option<(String, String)> {
+    let col = as_of_column(schema).ok()?;
+    let Some(Column::Date(v)) = table.column(&col) else {
+        return None;
+    };
+    let dates = rows
+        .iter()
+        .filter(|&&r| v.validity().is_none_or(|b| b.is_valid(r)))
+        .filter_map(|&r| v.values().get(r).copied());
+    let (lo, hi) = dates.fold(None, |acc: Option<(i32, i32)>, d| {
+        Some(acc.map_or((d, d), |(a, b)| (a.min(d), b.max(d))))
+    })?;
+    Some((super::table::format_date(lo), super::table::format_date(hi)))
+}
+
+/// The rows of an out-of-time split (see [`out_of_time`]).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct OutOfTime {
+    /// The schema's `as_of` column.
+    pub column: String,
+    /// Rows dated on or before the cut-off: fit on these.
+    pub train: Vec<usize>,
+    /// Rows dated after it: test on these.
+    pub test: Vec<usize>,
+    /// Rows without a date (in neither split).
+    pub undated: Vec<usize>,
+}
+
+/// Splits a table by its schema's `as_of` date column: rows dated on or before `cutoff`
+/// (`YYYY-MM-DD`) train, later rows test.
+///
+/// ```
+/// use wealthscore::schema::{out_of_time, Schema, Table};
+/// let schema = Schema::from_json(r#"{"columns": [
+///   {"name": "month", "type": "date", "role": "info", "meaning": "as_of"},
+///   {"name": "calls", "type": "integer"}]}"#)?;
+/// let csv = "month,calls\n2026-01-31,1\n2026-02-28,2\n,3\n2026-03-31,4\n";
+/// let table = Table::read_csv(csv.as_bytes(), &schema)?;
+/// let split = out_of_time(&schema, &table, "2026-02-28")?;
+/// assert_eq!((split.train, split.test, split.undated), (vec![0, 1], vec![3], vec![2]));
+/// # Ok::<(), wealthscore::Error>(())
+/// ```
+pub fn out_of_time(schema: &Schema, table: &Table, cutoff: &str) -> Result<OutOfTime> {
+    let column = as_of_column(schema)?;
+    let cut = parse_date_days(cutoff).map_err(|e| e.at("cutoff"))?;
+    let Some(Column::Date(v)) = table.column(&column) else {
+        return Err(Error::invalid(
+            "table",
+            &column,
+            "is the as_of column but the data lacks it (or it is not a date)",
+        ));
+    };
+    let mut s = OutOfTime {
+        column,
+        train: Vec::new(),
+        test: Vec::new(),
+        undated: Vec::new(),
+    };
+    for (i, &d) in v.values().iter().enumerate() {
+        if !v.validity().is_none_or(|b| b.is_valid(i)) {
+            s.undated.push(i);
+        } else if d <= cut {
+            s.train.push(i);
+        } else {
+            s.test.push(i);
+        }
+    }
+    if s.train.is_empty() || s.test.is_empty() {
+        return Err(Error::invalid(
+            "cutoff",
+            cutoff,
+            format!(
+                "leaves {} training and {} test rows; choose a date inside the data's range",
+                s.train.len(),
+                s.test.len()
+            ),
+        ));
+    }
+    Ok(s)
 }

@@ -2,6 +2,7 @@
 //! columns and warnings. See the [module docs](super) and `docs/schema.md` for the
 //! reference of every field.
 
+use crate::churn::boost::Monotone;
 use crate::client::{ChurnCause, parse_iso_date};
 use crate::error::{Error, Result, check};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -49,6 +50,97 @@ pub struct Schema {
     /// Assumptions for client value (default: discount rate 0.08, no margin rate).
     #[serde(default)]
     pub value: ValueSpec,
+    /// How CSV files are written: delimiter, decimal and thousands separators (default
+    /// `,` and `.`, as most exports; `{"delimiter": ";", "decimal": ","}` for the usual
+    /// continental European spreadsheet export).
+    #[serde(default, skip_serializing_if = "CsvFormat::is_default")]
+    pub csv: CsvFormat,
+}
+
+/// How a CSV file is written (see [`Schema::csv`]).
+///
+/// ```
+/// use wealthscore::schema::{Schema, Table};
+/// let schema = Schema::from_json(r#"{"csv": {"delimiter": ";", "decimal": ",", "thousands": "."},
+///   "columns": [{"name": "balance", "type": "number"}]}"#)?;
+/// let t = Table::read_csv("balance\n1.234,5\n".as_bytes(), &schema)?;
+/// assert_eq!(t.column("balance").and_then(|c| c.number(0)), Some(1234.5));
+/// # Ok::<(), wealthscore::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct CsvFormat {
+    /// Field delimiter, one ASCII character (default `,`).
+    pub delimiter: char,
+    /// Decimal separator of numbers, `.` or `,` (default `.`).
+    pub decimal: char,
+    /// Thousands separator to ignore inside numbers, if the file has one (default none).
+    pub thousands: Option<char>,
+}
+
+impl Default for CsvFormat {
+    fn default() -> Self {
+        CsvFormat {
+            delimiter: ',',
+            decimal: '.',
+            thousands: None,
+        }
+    }
+}
+
+impl CsvFormat {
+    fn is_default(&self) -> bool {
+        *self == CsvFormat::default()
+    }
+
+    /// Checks the separators are ASCII, distinct and sensible.
+    pub fn validate(&self) -> Result<()> {
+        if !self.delimiter.is_ascii() || matches!(self.delimiter, '"' | '\n' | '\r') {
+            return Err(Error::config(
+                "csv.delimiter",
+                format!(
+                    "`{}` cannot separate fields; use one ASCII character such as , ; | or a tab",
+                    self.delimiter
+                ),
+            ));
+        }
+        if !matches!(self.decimal, '.' | ',') {
+            return Err(Error::config("csv.decimal", "must be `.` or `,`"));
+        }
+        if self.decimal == self.delimiter {
+            return Err(Error::config(
+                "csv.decimal",
+                "equals the delimiter; with a decimal comma use `;` as the delimiter",
+            ));
+        }
+        if let Some(t) = self.thousands
+            && (t == self.decimal
+                || t == self.delimiter
+                || !matches!(t, '.' | ',' | ' ' | '\'' | '_'))
+        {
+            return Err(Error::config(
+                "csv.thousands",
+                "must be one of . , space ' or _, and differ from the decimal and the delimiter",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The number in a trimmed cell written this way, as Rust reads it.
+    pub(crate) fn normalise<'a>(&self, cell: &'a str) -> std::borrow::Cow<'a, str> {
+        if self.decimal == '.' && self.thousands.is_none() {
+            return std::borrow::Cow::Borrowed(cell);
+        }
+        let mut out = String::with_capacity(cell.len());
+        for ch in cell.chars() {
+            if Some(ch) == self.thousands {
+                continue;
+            }
+            out.push(if ch == self.decimal { '.' } else { ch });
+        }
+        std::borrow::Cow::Owned(out)
+    }
 }
 
 /// One column of a [`Schema`].
@@ -107,6 +199,20 @@ pub struct ColumnSpec {
     /// Compute this column from others instead of reading it (default: read it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub derive: Option<Derive>,
+    /// `"increasing"`: a higher value never lowers the churn probability (`"decreasing"`:
+    /// never raises it). Numeric features encoded as a value only (no `bins`). The boosted
+    /// model enforces it, `auto` then chooses among boosted candidates only, a logistic
+    /// fit fails when its coefficient has the other sign, and a forest refuses it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monotone: Option<Monotone>,
+    /// Boolean columns: further spellings read as true, e.g. `["Attrited Customer"]`
+    /// (matched after trimming, ignoring case; as pandas' `true_values`). Both lists, when
+    /// given, are tried before the built-in yes/no, true/false, 1/0 spellings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub true_values: Vec<String>,
+    /// Boolean columns: further spellings read as false, e.g. `["Existing Customer"]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub false_values: Vec<String>,
 }
 
 fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<Transform>, D::Error> {
@@ -137,6 +243,9 @@ impl ColumnSpec {
             label: None,
             unit: None,
             derive: None,
+            monotone: None,
+            true_values: Vec::new(),
+            false_values: Vec::new(),
         }
     }
     /// Sets the role.
@@ -187,6 +296,43 @@ impl ColumnSpec {
     /// Makes the column derived.
     pub fn with_derive(mut self, derive: Derive) -> Self {
         self.derive = Some(derive);
+        self
+    }
+    /// Sets the further spellings of true and false of a boolean column (see
+    /// [`ColumnSpec::true_values`]).
+    pub fn with_flag_values(mut self, true_values: Vec<String>, false_values: Vec<String>) -> Self {
+        self.true_values = true_values;
+        self.false_values = false_values;
+        self
+    }
+
+    /// Reads a trimmed boolean cell: the column's own spellings first, then the built-in
+    /// ones.
+    pub(crate) fn parse_flag(&self, cell: &str) -> Option<bool> {
+        let is = |list: &[String]| list.iter().any(|v| v.trim().eq_ignore_ascii_case(cell));
+        if is(&self.true_values) {
+            Some(true)
+        } else if is(&self.false_values) {
+            Some(false)
+        } else {
+            super::table::parse_bool(cell)
+        }
+    }
+
+    /// What a boolean cell of this column may be, for errors.
+    pub(crate) fn flag_spellings(&self) -> String {
+        if self.true_values.is_empty() && self.false_values.is_empty() {
+            return "is not yes/no, true/false or 1/0".into();
+        }
+        format!(
+            "is not one of true_values {:?}, false_values {:?}, yes/no, true/false or 1/0",
+            self.true_values, self.false_values
+        )
+    }
+
+    /// Declares a monotone constraint (see [`ColumnSpec::monotone`]).
+    pub fn with_monotone(mut self, monotone: Monotone) -> Self {
+        self.monotone = Some(monotone);
         self
     }
     /// The label, or the name when none is set.
@@ -287,6 +433,10 @@ pub enum Meaning {
     /// Whether the client has a dedicated relationship manager (boolean): that action is
     /// then not recommended.
     DedicatedAdvisor,
+    /// The date the row describes (its snapshot or observation date; a `date` column, at
+    /// most one): out-of-time splits ([`crate::schema::out_of_time`]) and the model
+    /// card's training period read it.
+    AsOf,
 }
 
 /// What to do with a missing cell (empty, or one of [`Schema::missing_values`]).
@@ -546,6 +696,7 @@ impl Schema {
             missing_values: Vec::new(),
             warnings: Vec::new(),
             value: ValueSpec::default(),
+            csv: CsvFormat::default(),
         }
     }
     /// Sets the data set's name.
@@ -637,6 +788,7 @@ impl Schema {
             ));
         }
         self.value.validate()?;
+        self.csv.validate()?;
         let mut ids = 0;
         let mut labels = 0;
         let mut features = 0;
@@ -690,13 +842,66 @@ impl Schema {
             if let Some(d) = &c.derive {
                 self.validate_derive(c, d, &at)?;
             }
-            if let Some(m) = c.meaning
+            if c.meaning == Some(Meaning::AsOf) {
+                if c.kind != ColumnType::Date {
+                    return Err(Error::config(
+                        at(".meaning"),
+                        format!("as_of needs a date column, not {}", c.kind.name()),
+                    ));
+                }
+                if self.columns[..i]
+                    .iter()
+                    .any(|d| d.meaning == Some(Meaning::AsOf))
+                {
+                    return Err(Error::config(at(".meaning"), "a second as_of column"));
+                }
+            } else if let Some(m) = c.meaning
                 && !c.kind.is_numeric()
             {
                 return Err(Error::config(
                     at(".meaning"),
                     format!("{m:?} needs a numeric column, not {}", c.kind.name()),
                 ));
+            }
+            if !(c.true_values.is_empty() && c.false_values.is_empty()) {
+                if c.kind != ColumnType::Boolean {
+                    return Err(Error::config(
+                        at(".true_values"),
+                        "only boolean columns take true_values and false_values",
+                    ));
+                }
+                for v in c.true_values.iter().chain(&c.false_values) {
+                    if v.trim().is_empty() {
+                        return Err(Error::config(at(".true_values"), "holds an empty spelling"));
+                    }
+                }
+                if let Some(v) = c.true_values.iter().find(|t| {
+                    c.false_values
+                        .iter()
+                        .any(|f| f.trim().eq_ignore_ascii_case(t.trim()))
+                }) {
+                    return Err(Error::config(
+                        at(".false_values"),
+                        format!("`{v}` is also in true_values"),
+                    ));
+                }
+            }
+            if let Some(m) = c.monotone {
+                let value_encoded = !c
+                    .transform
+                    .iter()
+                    .any(|t| matches!(t, Transform::OneHot(_) | Transform::Bins(_)));
+                if c.role != Role::Feature
+                    || !c.kind.is_numeric()
+                    || !value_encoded
+                    || m == Monotone::None
+                {
+                    return Err(Error::config(
+                        at(".monotone"),
+                        "only numeric features encoded as a value (no one_hot or bins) take \
+                         \"increasing\" or \"decreasing\"",
+                    ));
+                }
             }
             if c.role != Role::Feature && c.role != Role::Info && !c.transform.is_empty() {
                 return Err(Error::config(

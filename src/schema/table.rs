@@ -8,7 +8,7 @@
 //! cells are a validity bitmap in Arrow's bit order (bit `i % 8` of byte `i / 8`, 1 =
 //! present). Integers are held as `f64` (exact up to 2^53).
 
-use super::spec::{ColumnType, Role, Schema};
+use super::spec::{ColumnSpec, ColumnType, CsvFormat, Role, Schema};
 use super::storage::Storage;
 use crate::client::parse_iso_date;
 use crate::error::{Error, Result};
@@ -510,9 +510,12 @@ impl Table {
     /// other rows are unaffected. Cells are trimmed; an empty cell or one of
     /// [`Schema::missing_values`] is missing.
     pub fn read_csv<R: std::io::Read>(reader: R, schema: &Schema) -> Result<Self> {
+        // The delimiter is ASCII (checked by `Schema::validate`).
+        let delimiter = u8::try_from(schema.csv.delimiter).unwrap_or(b',');
         let mut r = csv::ReaderBuilder::new()
             .flexible(true)
             .has_headers(true)
+            .delimiter(delimiter)
             .from_reader(reader);
         let header: Vec<String> = r.headers()?.iter().map(|h| h.trim().to_string()).collect();
         let read: Vec<_> = schema.columns.iter().filter(|c| c.is_read()).collect();
@@ -533,19 +536,17 @@ impl Table {
                 "CSV header",
                 absent.join(", "),
                 format!(
-                    "the schema{} reads these columns but the header lacks them",
+                    "the schema{} reads these columns but the header lacks them{}",
                     if schema.name.is_empty() {
                         String::new()
                     } else {
                         format!(" `{}`", schema.name)
-                    }
+                    },
+                    delimiter_hint(&header, schema.csv.delimiter)
                 ),
             ));
         }
-        let mut builders: Vec<Builder> = read
-            .iter()
-            .map(|c| Builder::new(c.kind, c.levels.as_deref()))
-            .collect();
+        let mut builders: Vec<Builder> = read.iter().map(|c| Builder::new(c, schema.csv)).collect();
         let mut lines = Vec::new();
         let mut errors = Vec::new();
         let mut rec = csv::StringRecord::new();
@@ -744,10 +745,13 @@ enum Builder {
         values: Vec<f64>,
         flags: Vec<bool>,
         integer: bool,
+        format: CsvFormat,
     },
     Boolean {
         values: Vec<bool>,
         flags: Vec<bool>,
+        /// For the column's own spellings of true and false.
+        spec: Box<ColumnSpec>,
     },
     Category {
         b: CatBuilder,
@@ -771,16 +775,19 @@ fn finish_flags(flags: &[bool]) -> Option<Validity> {
 }
 
 impl Builder {
-    fn new(kind: ColumnType, levels: Option<&[String]>) -> Self {
+    fn new(spec: &ColumnSpec, format: CsvFormat) -> Self {
+        let (kind, levels) = (spec.kind, spec.levels.as_deref());
         match kind {
             ColumnType::Number | ColumnType::Integer => Builder::Number {
                 values: Vec::new(),
                 flags: Vec::new(),
                 integer: kind == ColumnType::Integer,
+                format,
             },
             ColumnType::Boolean => Builder::Boolean {
                 values: Vec::new(),
                 flags: Vec::new(),
+                spec: Box::new(spec.clone()),
             },
             ColumnType::Date => Builder::Date {
                 values: Vec::new(),
@@ -809,7 +816,7 @@ impl Builder {
                 values.push(0.0);
                 flags.push(false);
             }
-            Builder::Boolean { values, flags } => {
+            Builder::Boolean { values, flags, .. } => {
                 values.push(false);
                 flags.push(false);
             }
@@ -832,8 +839,12 @@ impl Builder {
                 values,
                 flags,
                 integer,
+                format,
             } => {
-                let v: f64 = cell.parse().map_err(|_| "is not a number".to_string())?;
+                let v: f64 = format
+                    .normalise(cell)
+                    .parse()
+                    .map_err(|_| "is not a number".to_string())?;
                 if !v.is_finite() {
                     return Err("must be a finite number".into());
                 }
@@ -843,8 +854,12 @@ impl Builder {
                 values.push(v);
                 flags.push(true);
             }
-            Builder::Boolean { values, flags } => {
-                let v = parse_bool(cell).ok_or("is not yes/no, true/false or 1/0")?;
+            Builder::Boolean {
+                values,
+                flags,
+                spec,
+            } => {
+                let v = spec.parse_flag(cell).ok_or_else(|| spec.flag_spellings())?;
                 values.push(v);
                 flags.push(true);
             }
@@ -876,7 +891,7 @@ impl Builder {
                 validity: finish_flags(&flags),
                 values: values.into(),
             }),
-            Builder::Boolean { values, flags } => Column::Boolean(Values {
+            Builder::Boolean { values, flags, .. } => Column::Boolean(Values {
                 validity: finish_flags(&flags),
                 values: values.into(),
             }),
@@ -891,6 +906,27 @@ impl Builder {
             Builder::Category { b, .. } => Column::Category(b.finish()),
         }
     }
+}
+
+/// A hint when the header looks split by another delimiter than the schema's.
+fn delimiter_hint(header: &[String], delimiter: char) -> String {
+    let [only] = header else {
+        return String::new();
+    };
+    [';', '\t', '|', ',']
+        .into_iter()
+        .find(|&d| d != delimiter && only.contains(d))
+        .map_or(String::new(), |d| {
+            let shown = if d == '\t' {
+                "\\t".to_string()
+            } else {
+                d.to_string()
+            };
+            format!(
+                " (the header reads as one column `{only}`: if the file is separated by `{shown}`, \
+                 set \"csv\": {{\"delimiter\": \"{shown}\"}} in the schema)"
+            )
+        })
 }
 
 #[cfg(test)]

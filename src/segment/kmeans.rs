@@ -144,17 +144,19 @@ pub fn kmeans(x: ArrayView2<f64>, params: &KMeansParams) -> Result<KMeansFit> {
         });
     }
     // scikit-learn's tolerance: relative to the mean per-column variance.
-    let mut var_sum = 0.0;
-    for j in 0..d {
-        let mean = data.iter().skip(j).step_by(d).sum::<f64>() / n as f64;
-        var_sum += data
-            .iter()
-            .skip(j)
-            .step_by(d)
-            .map(|v| (v - mean) * (v - mean))
-            .sum::<f64>()
-            / n as f64;
+    // Two passes over the rows (each column still summed in row order).
+    let mut mean = vec![0.0; d];
+    for row in data.chunks_exact(d) {
+        mean.iter_mut().zip(row).for_each(|(m, v)| *m += v);
     }
+    mean.iter_mut().for_each(|m| *m /= n as f64);
+    let mut var = vec![0.0; d];
+    for row in data.chunks_exact(d) {
+        for ((s, v), m) in var.iter_mut().zip(row).zip(&mean) {
+            *s += (v - m) * (v - m);
+        }
+    }
+    let var_sum: f64 = var.iter().map(|v| v / n as f64).sum();
     let tol = params.tol * var_sum / d as f64;
     let mut ws = Workspace::new(n, d, params.k);
     let mut best: Option<KMeansFit> = None;
@@ -183,8 +185,52 @@ fn dist2(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
 }
 
+/// Per chunk of [`CHUNK`] points, `f(first point, that chunk's points)`, in chunk order;
+/// over all cores under the `parallel` feature. Sums built from these per-chunk values,
+/// added in chunk order, do not depend on the number of threads.
+fn per_chunk<T: Send>(data: &[f64], d: usize, f: impl Fn(usize, &[f64]) -> T + Sync) -> Vec<T> {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        data.par_chunks(CHUNK * d)
+            .enumerate()
+            .map(|(c, pts)| f(c * CHUNK, pts))
+            .collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        data.chunks(CHUNK * d)
+            .enumerate()
+            .map(|(c, pts)| f(c * CHUNK, pts))
+            .collect()
+    }
+}
+
+/// `closest[i] = min(closest[i], |x_i - centre|²)` (or `=` when `first`), chunk-parallel.
+fn update_closest(data: &[f64], d: usize, centre: &[f64], closest: &mut [f64], first: bool) {
+    let step = |(pts, cl): (&[f64], &mut [f64])| {
+        for (c, p) in cl.iter_mut().zip(pts.chunks_exact(d)) {
+            let v = dist2(p, centre);
+            *c = if first { v } else { c.min(v) };
+        }
+    };
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        data.par_chunks(CHUNK * d)
+            .zip(closest.par_chunks_mut(CHUNK))
+            .for_each(step);
+    }
+    #[cfg(not(feature = "parallel"))]
+    data.chunks(CHUNK * d)
+        .zip(closest.chunks_mut(CHUNK))
+        .for_each(step);
+}
+
 /// Greedy k-means++ (Arthur and Vassilvitskii 2007, with scikit-learn's `2 + ln k`
-/// candidates per step, keeping the one that lowers the potential most).
+/// candidates per step, keeping the one that lowers the potential most). The potentials
+/// are summed per chunk (all candidates of a step in one pass over the points) and the
+/// chunk sums in order, so the seeds do not depend on the number of threads.
 fn seed_plus_plus(
     data: &[f64],
     d: usize,
@@ -197,38 +243,56 @@ fn seed_plus_plus(
     let first = rng.random_range(0..n);
     centres.extend_from_slice(&data[first * d..first * d + d]);
     let closest = &mut ws.upper; // squared distance to the nearest chosen centre
-    for (c, p) in closest.iter_mut().zip(data.chunks_exact(d)) {
-        *c = dist2(p, &centres[..d]);
-    }
+    update_closest(data, d, &centres[..d], closest, true);
     let trials = 2 + (k as f64).ln().floor() as usize;
+    let mut cands = vec![0usize; trials];
     for _ in 1..k {
-        let pot: f64 = closest.iter().sum();
-        let mut best = (f64::INFINITY, 0usize);
-        for _ in 0..trials {
-            // Draw a point with probability proportional to its squared distance.
+        let chunk_pot: Vec<f64> = closest.chunks(CHUNK).map(|c| c.iter().sum()).collect();
+        let pot: f64 = chunk_pot.iter().sum();
+        for pick in cands.iter_mut() {
+            // A point drawn with probability proportional to its squared distance.
             let target = rng.random::<f64>() * pot;
+            *pick = n - 1;
             let mut acc = 0.0;
-            let mut pick = n - 1;
-            for (i, &c) in closest.iter().enumerate() {
-                acc += c;
-                if acc > target {
-                    pick = i;
-                    break;
+            for (c, &cp) in chunk_pot.iter().enumerate() {
+                if acc + cp <= target {
+                    acc += cp;
+                    continue;
+                }
+                let start = c * CHUNK;
+                let found = closest[start..(start + CHUNK).min(n)]
+                    .iter()
+                    .position(|&v| {
+                        acc += v;
+                        acc > target
+                    });
+                if let Some(i) = found {
+                    *pick = start + i;
+                }
+                break;
+            }
+        }
+        // Every candidate's new potential in one pass over the points.
+        let closest_ro: &[f64] = closest;
+        let sums = per_chunk(data, d, |start, pts| {
+            let mut s = vec![0.0; cands.len()];
+            for (i, p) in pts.chunks_exact(d).enumerate() {
+                let c = closest_ro[start + i];
+                for (acc, &cand) in s.iter_mut().zip(&cands) {
+                    *acc += c.min(dist2(p, &data[cand * d..cand * d + d]));
                 }
             }
-            let cand = &data[pick * d..pick * d + d];
-            let mut new_pot = 0.0;
-            for (c, p) in closest.iter().zip(data.chunks_exact(d)) {
-                new_pot += c.min(dist2(p, cand));
-            }
+            s
+        });
+        let mut best = (f64::INFINITY, cands[0]);
+        for (t, &cand) in cands.iter().enumerate() {
+            let new_pot: f64 = sums.iter().map(|s| s[t]).sum();
             if new_pot < best.0 {
-                best = (new_pot, pick);
+                best = (new_pot, cand);
             }
         }
         let cand = data[best.1 * d..best.1 * d + d].to_vec();
-        for (c, p) in closest.iter_mut().zip(data.chunks_exact(d)) {
-            *c = c.min(dist2(p, &cand));
-        }
+        update_closest(data, d, &cand, closest, false);
         centres.extend_from_slice(&cand);
     }
     centres

@@ -24,6 +24,7 @@
 //! | `SAT_AVG` | mean survey answer 1–5; blank when the client never answered |
 //! | `RM_FLG` | `Y` with a dedicated relationship manager, else `N` |
 //! | `CHURN_FLG` | `Y` if the client left, else `N` |
+//! | `SNAP_DT` | the row's observation date: the snapshot, moved forward by the client's observation month when the portfolio drifts ([`crate::synth::SynthDrift`]) |
 //!
 //! ```
 //! use wealthscore::synth::{generate, PortfolioConfig, core_banking::{write_csv, ExportConfig}};
@@ -92,8 +93,9 @@ impl Default for ExportConfig {
     }
 }
 
-fn ymd_minus_months(y: i32, m: u32, d: u32, months: u32) -> (i32, u32, u32) {
-    let total = y * 12 + m as i32 - 1 - months as i32;
+fn ymd_minus_months(y: i32, m: u32, d: u32, months: i64) -> (i64, u32, u32) {
+    // i64: a caller's portfolio may hold any u32 tenure.
+    let total = i64::from(y) * 12 + i64::from(m) - 1 - months;
     let (ny, nm) = (total.div_euclid(12), total.rem_euclid(12) as u32 + 1);
     let leap = (ny % 4 == 0 && ny % 100 != 0) || ny % 400 == 0;
     let last = match nm {
@@ -120,7 +122,9 @@ pub fn write_csv<W: Write>(writer: W, portfolio: &Portfolio, cfg: &ExportConfig)
         let t = tx.len();
         let txn_3m: u32 = tx[t.saturating_sub(3)..].iter().sum();
         let txn_prev: u32 = tx[t.saturating_sub(9)..t.saturating_sub(3)].iter().sum();
-        let (oy, om, od) = ymd_minus_months(sy, sm, sd, c.tenure_months);
+        let (oy, om, od) = ymd_minus_months(sy, sm, sd, i64::from(c.tenure_months));
+        let month = portfolio.truth.get(i).map_or(0, |t| i64::from(t.month));
+        let (ny, nm, nd) = ymd_minus_months(sy, sm, sd, -month);
         let seg = if c.digital_share >= 0.6 {
             "DIG"
         } else if c.digital_share < 0.3 {
@@ -175,7 +179,7 @@ pub fn write_csv<W: Write>(writer: W, portfolio: &Portfolio, cfg: &ExportConfig)
                 "N"
             }
             .to_string(),
-            cfg.snapshot.clone(),
+            format!("{ny:04}-{nm:02}-{nd:02}"),
         ];
         w.write_record(&row)?;
     }

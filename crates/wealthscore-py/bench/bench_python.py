@@ -3,14 +3,22 @@ against a pandas UDF computing the same logistic probability.
 
     python crates/wealthscore-py/bench/bench_python.py [--rows 1000000] [--spark | --spark-only]
 
-1. `Pipeline.assess` on a pyarrow Table of ROWS rows of the synthetic core-banking export
-   (examples/schemas/core_banking.json, 35 features), next to the Rust
-   `assess_record_batch` alone on the same Arrow batches in the same process (GIL
-   released, no Python conversions): the ratio is the cost of the binding.
+1. On a pyarrow Table of ROWS rows of the synthetic core-banking export
+   (examples/schemas/core_banking.json, 35 features, logistic), in one process, rounds
+   interleaved, best of 3 each:
+   - `Pipeline.assess_columns` (numbers and dictionary-coded names) next to the Rust
+     columnar rate: `Table::from_record_batch` + `FittedPipeline::assess_columns` on the
+     same Arrow batches (GIL released, no Python objects);
+   - `Pipeline.assess` (the full Arrow output with per-row text) next to the Rust
+     `assess_record_batch` on the same batches, which builds that same output.
+   The ratios are the cost of the binding.
 2. With --spark, Spark `local[2]`: `wealthscore.spark.assess` (mapInArrow, the full
-   assessment) and a pandas UDF computing only the logistic probability with numpy, on a
-   numeric-feature schema so that the UDF can reproduce the model exactly from the
-   pipeline file's coefficients. Both write to Spark's `noop` sink.
+   assessment), `wealthscore.spark.churn_probability_udf` (an Arrow UDF, the probability
+   only) and a pandas UDF computing the same logistic probability with numpy, on a
+   numeric-feature schema so that the pandas UDF can reproduce the model from the
+   pipeline file's coefficients. All write to Spark's `noop` sink.
+
+Each figure is printed with the 1-minute load average of the machine at the time.
 """
 
 import argparse
@@ -53,16 +61,35 @@ def best_of(n, f):
     return min(times)
 
 
+def load() -> str:
+    return f"load {os.getloadavg()[0]:.1f}"
+
+
 def python_vs_rust(rows: int) -> None:
     schema = ws.Schema.from_path(str(ROOT / "examples/schemas/core_banking.json"))
     batch = ws.synth_core_banking(schema, rows, seed=3)
     table = pa.Table.from_batches([batch])
     pipeline = ws.Pipeline.fit(schema, batch.slice(0, min(rows, 100_000)))
-    py = best_of(3, lambda: pipeline.assess(table))
-    rust = min(pipeline._p.time_rust_assess(table) for _ in range(3))
-    print(f"assess {rows} rows, pyarrow Table in, pyarrow Table out: "
-          f"Python {rows / py / 1e6:.3f} M rows/s, Rust {rows / rust / 1e6:.3f} M rows/s, "
-          f"ratio {py / rust:.3f}x (best of 3)")
+    py_text, py_cols, from_arrow, cols, record = [], [], [], [], []
+    for _ in range(3):
+        py_text.append(best_of(1, lambda: pipeline.assess(table)))
+        py_cols.append(best_of(1, lambda: pipeline.assess_columns(table)))
+        a, c, r = pipeline._p.time_rust_assess(table)
+        from_arrow.append(a)
+        cols.append(c)
+        record.append(r)
+    rust_cols = min(a + c for a, c in zip(from_arrow, cols))
+
+    def rate(t):
+        return f"{rows / t / 1e6:.3f} M rows/s"
+
+    print(f"{rows} rows, pyarrow Table in, pyarrow Table out ({load()}):")
+    print(f"  assess_columns: Python {rate(min(py_cols))}, Rust from_record_batch + "
+          f"assess_columns {rate(rust_cols)} (of which from_record_batch "
+          f"{min(from_arrow):.3f} s), ratio {min(py_cols) / rust_cols:.3f}x")
+    print(f"  assess:         Python {rate(min(py_text))}, Rust assess_record_batch "
+          f"{rate(min(record))}, ratio {min(py_text) / min(record):.3f}x; "
+          f"against the Rust columnar rate {min(py_text) / rust_cols:.3f}x")
 
 
 def spark_local(rows: int) -> None:
@@ -108,11 +135,22 @@ def spark_local(rows: int) -> None:
     ws_p = pipeline.churn_probability(sample)
     assert np.allclose(udf_p, ws_p, rtol=1e-12, atol=0), "the pandas UDF must match the model"
 
-    t_ws = best_of(2, lambda: ws.spark.assess(df, text).write.format("noop").mode("overwrite").save())
-    t_udf = best_of(2, lambda: df.select(logistic(*names)).write.format("noop").mode("overwrite").save())
-    print(f"Spark local[2], {rows} rows: wealthscore.spark.assess (full assessment) "
-          f"{rows / t_ws / 1e6:.3f} M rows/s; pandas UDF (logistic probability only) "
-          f"{rows / t_udf / 1e6:.3f} M rows/s (best of 2)")
+    inputs = [c for c in table.column_names if c != "CHURN_FLG"]  # what the schema reads
+    ws_udf = ws.spark.churn_probability_udf(text, inputs)
+    got = df.limit(1000).select(ws_udf(*inputs).alias("p")).toPandas()["p"].to_numpy()
+    assert np.array_equal(got, ws_p), "the Arrow UDF must give the Rust probabilities"
+
+    def noop(frame):
+        frame.write.format("noop").mode("overwrite").save()
+
+    t_ws = best_of(2, lambda: noop(ws.spark.assess(df, text)))
+    t_arrow = best_of(2, lambda: noop(df.select(ws_udf(*inputs))))
+    t_udf = best_of(2, lambda: noop(df.select(logistic(*names))))
+    print(f"Spark local[2], {rows} rows ({load()}, best of 2):")
+    print(f"  wealthscore.spark.assess (mapInArrow, full assessment) {rows / t_ws / 1e6:.3f} M rows/s")
+    print(f"  wealthscore.spark.churn_probability_udf (Arrow UDF, probability only) "
+          f"{rows / t_arrow / 1e6:.3f} M rows/s")
+    print(f"  pandas UDF, the same logistic probability with numpy {rows / t_udf / 1e6:.3f} M rows/s")
     spark.stop()
 
 

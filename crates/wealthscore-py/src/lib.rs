@@ -7,7 +7,13 @@
 
 use std::sync::Arc;
 
-use arrow_array::RecordBatch;
+use arrow_array::builder::StringBuilder;
+use arrow_array::types::UInt32Type;
+use arrow_array::{
+    ArrayRef, DictionaryArray, Float64Array, RecordBatch, StringArray, UInt32Array, UInt64Array,
+};
+use arrow_buffer::{NullBuffer, ScalarBuffer};
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
@@ -15,7 +21,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use pyo3_arrow::PyTable;
 use pyo3_arrow::input::AnyRecordBatch;
-use wealthscore::schema::{FittedPipeline, ModelParams, PipelineConfig, Table};
+use wealthscore::schema::{AssessmentColumns, FittedPipeline, ModelParams, PipelineConfig, Table};
 
 create_exception!(
     wealthscore,
@@ -152,6 +158,14 @@ impl PySchema {
 struct PyPipeline {
     inner: Arc<FittedPipeline>,
     skipped: Vec<(usize, String)>,
+    /// With `model="auto"`: the selection's report as JSON and as text.
+    selection: Option<(String, String)>,
+}
+
+/// A result type as JSON text for the Python side.
+fn to_json_text<T: serde::Serialize>(what: &str, v: &T) -> PyResult<String> {
+    serde_json::to_string(v)
+        .map_err(|e| invalid(what, "result", &format!("cannot be written: {e}")))
 }
 
 /// Model settings from a kind and keyword overrides of its defaults.
@@ -193,6 +207,39 @@ fn model_params(
     serde_json::from_value(value).map_err(|e| invalid(model, "parameters", &e.to_string()))
 }
 
+/// The pipeline settings: `model`, and the other `PipelineConfig` fields from JSON text.
+fn pipeline_config(model: ModelParams, json: Option<&str>) -> PyResult<PipelineConfig> {
+    let Some(json) = json else {
+        return Ok(PipelineConfig::with_model(model));
+    };
+    let mut value: serde_json::Value = serde_json::from_str(json)
+        .map_err(|e| invalid("config", json, &format!("is not JSON: {e}")))?;
+    let Some(fields) = value.as_object_mut() else {
+        return Err(invalid(
+            "config",
+            json,
+            "must be an object with risk, actions or tiering",
+        ));
+    };
+    if fields.contains_key("model") {
+        return Err(invalid(
+            "config",
+            "model",
+            "is given by the model argument and its keyword parameters, not in config",
+        ));
+    }
+    let model = serde_json::to_value(&model)
+        .map_err(|e| invalid("model", model.kind(), &format!("cannot be written: {e}")))?;
+    fields.insert("model".to_string(), model);
+    serde_json::from_value(value).map_err(|e| {
+        invalid(
+            "config",
+            json,
+            &format!("is not a pipeline configuration (keys risk, actions, tiering): {e}"),
+        )
+    })
+}
+
 impl PyPipeline {
     /// Probabilities of every row of every batch, with the errors of rows not scored.
     fn probabilities(&self, data: AnyRecordBatch) -> PyResult<(Vec<f64>, RowErrors)> {
@@ -223,17 +270,20 @@ impl PyPipeline {
 
 #[pymethods]
 impl PyPipeline {
-    /// Fits the schema's statistics and the model on a labelled Arrow table.
+    /// Fits the schema's statistics and the model on a labelled Arrow table; `config` is
+    /// the JSON text of the `PipelineConfig` settings besides the model (`risk`,
+    /// `actions`, `tiering`).
     #[staticmethod]
-    #[pyo3(signature = (schema, table, model = "logistic", **params))]
+    #[pyo3(signature = (schema, table, model = "logistic", config = None, **params))]
     fn fit(
         py: Python<'_>,
         schema: &PySchema,
         table: AnyRecordBatch,
         model: &str,
+        config: Option<&str>,
         params: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
-        let config = PipelineConfig::with_model(model_params(py, model, params)?);
+        let config = pipeline_config(model_params(py, model, params)?, config)?;
         let batch = one_batch(table)?;
         let schema = schema.inner.clone();
         let fitted = py
@@ -242,6 +292,10 @@ impl PyPipeline {
                 FittedPipeline::fit(schema, &t, &config)
             })
             .map_err(py_err)?;
+        let selection = match &fitted.selection {
+            Some(sel) => Some((to_json_text("selection", sel)?, sel.to_text())),
+            None => None,
+        };
         Ok(PyPipeline {
             inner: Arc::new(fitted.pipeline),
             skipped: fitted
@@ -249,6 +303,7 @@ impl PyPipeline {
                 .into_iter()
                 .map(|(r, e)| (r, e.to_string()))
                 .collect(),
+            selection,
         })
     }
 
@@ -282,23 +337,64 @@ impl PyPipeline {
         PyTable::try_new(out, schema)?.into_pyarrow(py)
     }
 
+    /// The columnar assessment (`FittedPipeline::assess_columns`) of every row as a
+    /// `pyarrow.Table`: numbers, warning bits and dictionary-coded names, no per-row text
+    /// (one output batch per input batch).
+    fn assess_columns<'py>(
+        &self,
+        py: Python<'py>,
+        table: AnyRecordBatch,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (bs, _) = batches(table)?;
+        let pipeline = self.inner.clone();
+        let out = py.detach(move || {
+            bs.iter()
+                .map(|b| columnar_batch(&pipeline, b))
+                .collect::<PyResult<Vec<_>>>()
+        })?;
+        PyTable::try_new(out, columnar_schema())?.into_pyarrow(py)
+    }
+
+    /// Names of the schema's warning rules: bit `k` of `assess_columns`' `warnings` is
+    /// rule `k`.
+    #[getter]
+    fn warning_names(&self) -> Vec<String> {
+        self.inner.warning_names().map(str::to_string).collect()
+    }
+
     /// The Arrow schema of `assess`'s output, as a `pyarrow.Schema`.
     fn assessment_schema<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let schema = self.empty_assessment()?.schema();
         pyo3_arrow::PySchema::new(schema).into_pyarrow(py)
     }
 
-    /// Seconds the Rust `assess_record_batch` alone takes over the batches of `table`,
-    /// without the Python conversions (the baseline of the Python benchmark).
-    fn time_rust_assess(&self, py: Python<'_>, table: AnyRecordBatch) -> PyResult<f64> {
+    /// Seconds the Rust side alone takes over the batches of `table`, without Python
+    /// conversions (the baselines of the Python benchmark): `from_arrow`
+    /// (`Table::from_record_batch`), `assess_columns` (the columnar assessment of those
+    /// tables) and `assess_record_batch` (both, plus the Arrow output `assess` returns).
+    fn time_rust_assess(&self, py: Python<'_>, table: AnyRecordBatch) -> PyResult<(f64, f64, f64)> {
         let (bs, _) = batches(table)?;
         let pipeline = self.inner.clone();
         py.detach(move || {
             let start = std::time::Instant::now();
+            let tables = bs
+                .iter()
+                .map(|b| Table::from_record_batch(b, pipeline.schema()))
+                .collect::<wealthscore::Result<Vec<_>>>()?;
+            let from_arrow = start.elapsed().as_secs_f64();
+            let start = std::time::Instant::now();
+            let mut out = wealthscore::schema::AssessmentColumns::default();
+            for t in &tables {
+                pipeline.assess_columns(t, &mut out)?;
+                std::hint::black_box(&out);
+            }
+            let columns = start.elapsed().as_secs_f64();
+            drop(tables);
+            let start = std::time::Instant::now();
             for b in &bs {
                 std::hint::black_box(pipeline.assess_record_batch(b)?);
             }
-            Ok(start.elapsed().as_secs_f64())
+            Ok((from_arrow, columns, start.elapsed().as_secs_f64()))
         })
         .map_err(py_err)
     }
@@ -314,6 +410,7 @@ impl PyPipeline {
         Ok(PyPipeline {
             inner: Arc::new(FittedPipeline::from_json(text).map_err(py_err)?),
             skipped: Vec::new(),
+            selection: None,
         })
     }
 
@@ -330,10 +427,18 @@ impl PyPipeline {
         }
     }
 
-    /// The model kind: `logistic` or `forest`.
+    /// The model kind: `logistic`, `forest`, `boosted` or `auto`.
     #[getter]
     fn model_kind(&self) -> &'static str {
         self.inner.config().model.kind()
+    }
+
+    /// The settings the pipeline was fitted with (`PipelineConfig`: model, risk,
+    /// actions, tiering) as JSON text.
+    #[getter]
+    fn config(&self) -> PyResult<String> {
+        serde_json::to_string(self.inner.config())
+            .map_err(|e| invalid("config", "pipeline", &format!("cannot be written: {e}")))
     }
 
     /// Names of the model's features, in order.
@@ -350,6 +455,61 @@ impl PyPipeline {
     #[getter]
     fn skipped(&self) -> Vec<(usize, String)> {
         self.skipped.clone()
+    }
+
+    /// With `model="auto"`, `(json, text)` of the selection: every candidate's
+    /// cross-validated AUC, the winner and the calibration (None otherwise, and after
+    /// loading a file).
+    #[getter]
+    fn selection(&self) -> Option<(String, String)> {
+        self.selection.clone()
+    }
+
+    /// `(json, text)` of the model card (None for a file written before cards).
+    #[getter]
+    fn card(&self) -> PyResult<Option<(String, String)>> {
+        match self.inner.card() {
+            Some(c) => Ok(Some((to_json_text("card", c)?, c.to_text()))),
+            None => Ok(None),
+        }
+    }
+
+    /// A copy of this pipeline whose model card records the metrics on a labelled
+    /// test table (`FittedPipeline::record_test`).
+    fn with_test(&self, py: Python<'_>, table: AnyRecordBatch) -> PyResult<Self> {
+        let batch = one_batch(table)?;
+        let mut pipeline = (*self.inner).clone();
+        py.detach(|| {
+            let t = Table::from_record_batch(&batch, pipeline.schema())?;
+            pipeline.record_test(&t).map(|_| ())
+        })
+        .map_err(py_err)?;
+        Ok(PyPipeline {
+            inner: Arc::new(pipeline),
+            skipped: self.skipped.clone(),
+            selection: self.selection.clone(),
+        })
+    }
+
+    /// `(json, text)` of the out-of-time backtest (`FittedPipeline::backtest`) of this
+    /// pipeline, fitted on `train`, scoring `test` month by month.
+    fn backtest(
+        &self,
+        py: Python<'_>,
+        train: AnyRecordBatch,
+        test: AnyRecordBatch,
+    ) -> PyResult<(String, String)> {
+        let (train, test) = (one_batch(train)?, one_batch(test)?);
+        let pipeline = self.inner.clone();
+        let b = py
+            .detach(move || {
+                let schema = pipeline.schema();
+                let train = Table::from_record_batch(&train, schema)?;
+                let test = Table::from_record_batch(&test, schema)?;
+                pipeline.backtest(&train, &test)
+            })
+            .map_err(py_err)?;
+        Ok((to_json_text("backtest", &b)?, b.to_text()))
     }
 
     fn __repr__(&self) -> String {
@@ -387,6 +547,124 @@ impl PyPipeline {
             .map_err(py_err)?;
         self.inner.assess_record_batch(&batch).map_err(py_err)
     }
+}
+
+/// `(train, test, undated)` row indices of an out-of-time split by the schema's `as_of`
+/// date column (`schema::out_of_time`), dated on or before `cutoff` (`YYYY-MM-DD`) or after.
+#[pyfunction]
+fn out_of_time(
+    py: Python<'_>,
+    schema: &PySchema,
+    table: AnyRecordBatch,
+    cutoff: &str,
+) -> PyResult<(Vec<usize>, Vec<usize>, Vec<usize>)> {
+    let batch = one_batch(table)?;
+    let schema = &schema.inner;
+    let split = py
+        .detach(|| {
+            let t = Table::from_record_batch(&batch, schema)?;
+            wealthscore::schema::out_of_time(schema, &t, cutoff)
+        })
+        .map_err(py_err)?;
+    Ok((split.train, split.test, split.undated))
+}
+
+/// The Arrow schema of `Pipeline.assess_columns`' output: every field nullable (null
+/// where the row was not assessed, or the part does not apply).
+fn columnar_schema() -> SchemaRef {
+    let names = || DataType::Dictionary(Box::new(DataType::UInt32), Box::new(DataType::Utf8));
+    Arc::new(Schema::new(vec![
+        Field::new("churn_probability", DataType::Float64, true),
+        Field::new("risk_level", names(), true),
+        Field::new("warnings", DataType::UInt64, true),
+        Field::new("top_reason_column", names(), true),
+        Field::new("top_reason_contribution", DataType::Float64, true),
+        Field::new("clv", DataType::Float64, true),
+        Field::new("expected_value_lost", DataType::Float64, true),
+        Field::new("best_action", names(), true),
+        Field::new("error", DataType::Utf8, true),
+    ]))
+}
+
+/// Small enums (risk levels, actions) as a dictionary of their wire names, in order of
+/// first appearance.
+fn wire_dictionary<T: Copy + PartialEq + serde::Serialize>(
+    values: &[Option<T>],
+) -> PyResult<ArrayRef> {
+    let mut seen: Vec<T> = Vec::new();
+    let keys: UInt32Array = values
+        .iter()
+        .map(|v| {
+            v.map(|v| match seen.iter().position(|s| *s == v) {
+                Some(k) => k as u32,
+                None => {
+                    seen.push(v);
+                    (seen.len() - 1) as u32
+                }
+            })
+        })
+        .collect();
+    let names = seen
+        .iter()
+        .map(|v| match serde_json::to_value(v) {
+            Ok(serde_json::Value::String(s)) => Ok(s),
+            _ => Err(invalid("assessment", "label", "has no name")),
+        })
+        .collect::<PyResult<Vec<String>>>()?;
+    let dict = DictionaryArray::<UInt32Type>::try_new(keys, Arc::new(StringArray::from(names)))
+        .map_err(|e| invalid("assessment", "labels", &e.to_string()))?;
+    Ok(Arc::new(dict))
+}
+
+/// `Pipeline.assess_columns` of one batch: the core's columns moved into Arrow arrays.
+fn columnar_batch(pipeline: &FittedPipeline, batch: &RecordBatch) -> PyResult<RecordBatch> {
+    let table = Table::from_record_batch(batch, pipeline.schema()).map_err(py_err)?;
+    let mut a = AssessmentColumns::default();
+    pipeline.assess_columns(&table, &mut a).map_err(py_err)?;
+    let n = a.len();
+    let valid = NullBuffer::from(std::mem::take(&mut a.valid));
+    let probability = Float64Array::new(
+        ScalarBuffer::from(std::mem::take(&mut a.probability)),
+        Some(valid.clone()),
+    );
+    let warnings = UInt64Array::new(
+        ScalarBuffer::from(std::mem::take(&mut a.warnings)),
+        Some(valid),
+    );
+    // The reason keys index the pipeline's source columns, so the dictionary is all of them.
+    let sources: Vec<&str> = (0..).map_while(|s| pipeline.reason_column(s)).collect();
+    let keys: UInt32Array = a.top_reason.iter().copied().collect();
+    let contribution: Float64Array = a
+        .top_reason
+        .iter()
+        .zip(&a.top_reason_contribution)
+        .map(|(t, c)| t.map(|_| *c))
+        .collect();
+    let reason = DictionaryArray::<UInt32Type>::try_new(keys, Arc::new(StringArray::from(sources)))
+        .map_err(|e| invalid("assessment", "reason columns", &e.to_string()))?;
+    let mut error = StringBuilder::new();
+    let mut bad = a.errors.iter().peekable();
+    for r in 0..n {
+        match bad.next_if(|(i, _)| *i == r) {
+            Some((_, e)) => error.append_value(e.to_string()),
+            None => error.append_null(),
+        }
+    }
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(probability),
+        wire_dictionary(&a.risk_level)?,
+        Arc::new(warnings),
+        Arc::new(reason),
+        Arc::new(contribution),
+        Arc::new(Float64Array::from(std::mem::take(&mut a.clv))),
+        Arc::new(Float64Array::from(std::mem::take(
+            &mut a.expected_value_lost,
+        ))),
+        wire_dictionary(&a.best_action)?,
+        Arc::new(error.finish()),
+    ];
+    RecordBatch::try_new(columnar_schema(), columns)
+        .map_err(|e| invalid("assessment", "columns", &e.to_string()))
 }
 
 /// AHP weights and consistency of a pairwise comparison matrix, as JSON.
@@ -647,19 +925,19 @@ fn synth_core_banking_csv(py: Python<'_>, clients: usize, seed: u64) -> PyResult
 }
 
 /// Parity checks, the pure Rust path with no Arrow: reads `csv` with the schema, fits
-/// the model given as `ModelParams` JSON and saves the pipeline file at `path` with
+/// with the `PipelineConfig` given as JSON and saves the pipeline file at `path` with
 /// `FittedPipeline::save`.
 #[pyfunction]
-fn _rust_fit_csv(schema_json: &str, csv: &str, model_json: &str, path: &str) -> PyResult<()> {
+fn _rust_fit_csv(schema_json: &str, csv: &str, config_json: &str, path: &str) -> PyResult<()> {
     let run = || {
         let schema = wealthscore::schema::Schema::from_json(schema_json)?;
-        let model: ModelParams =
-            serde_json::from_str(model_json).map_err(|e| wealthscore::Error::InvalidConfig {
-                field: "model".into(),
+        let config: PipelineConfig =
+            serde_json::from_str(config_json).map_err(|e| wealthscore::Error::InvalidConfig {
+                field: "config".into(),
                 reason: e.to_string(),
             })?;
         let table = Table::read_csv(csv.as_bytes(), &schema)?;
-        FittedPipeline::fit(schema, &table, &PipelineConfig::with_model(model))?
+        FittedPipeline::fit(schema, &table, &config)?
             .pipeline
             .save(path)
     };
@@ -698,6 +976,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(ahp_priorities, m)?)?;
     m.add_function(wrap_pyfunction!(fce, m)?)?;
     m.add_function(wrap_pyfunction!(asset_tiers, m)?)?;
+    m.add_function(wrap_pyfunction!(out_of_time, m)?)?;
     m.add_function(wrap_pyfunction!(synth_core_banking_csv, m)?)?;
     m.add_function(wrap_pyfunction!(_rust_fit_csv, m)?)?;
     m.add_function(wrap_pyfunction!(_rust_score_csv, m)?)?;

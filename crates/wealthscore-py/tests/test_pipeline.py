@@ -1,29 +1,37 @@
 """The Python package scores as Rust does, bit for bit, and pipeline files travel both
 ways.
 
-The reference is the pure Rust path: `FittedPipeline::fit` / `save` / `load` on the CSV
-read by `Table::read_csv`, then `predict` and `assess`, with no Arrow and no Python
+The golden numbers of every model kind (logistic, forest, boosted) are those of the pure
+Rust path: `FittedPipeline::fit` / `save` / `load` on the CSV read by `Table::read_csv`,
+then `predict` and `assess` (conftest.py's `reference`), with no Arrow and no Python
 objects in between. The Python path goes through pyarrow or pandas and the Arrow C
-interface.
+interface; equality is bitwise.
 """
 
 import json
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 import wealthscore as ws
 import wealthscore.spark
 from wealthscore import _native
 
-from conftest import PARAMS
-
-KINDS = ["logistic", "forest"]
+from conftest import CONFIG, KINDS, PARAMS
 
 
 def bits(p) -> np.ndarray:
     return np.ascontiguousarray(p, dtype=np.float64).view(np.uint64)
+
+
+def untimed(pipeline_json: str) -> dict:
+    """A pipeline file without the one field two identical fits differ in: the model
+    card's fitting time."""
+    d = json.loads(pipeline_json)
+    assert d["card"].pop("fit_seconds") >= 0.0
+    return d
 
 
 @pytest.fixture(scope="module")
@@ -59,12 +67,128 @@ def test_python_fit_equals_rust_fit_and_loads_in_rust(reference, data, tmp_path,
     fitted = ws.Pipeline.fit(schema, batch, model=kind, **PARAMS[kind])
     rust_file = (reference / f"{kind}.json").read_text()
     assert fitted.fingerprint() == ws.Pipeline.from_json(rust_file).fingerprint()
-    assert fitted.to_json() == rust_file
+    assert untimed(fitted.to_json()) == untimed(rust_file)
     # The reverse direction: Rust's FittedPipeline::load reads the file Python saved.
     saved = tmp_path / f"{kind}.json"
     fitted.save(str(saved))
     want_p, _ = _native._rust_score_csv(str(saved), (reference / "data.csv").read_text())
     np.testing.assert_array_equal(bits(fitted.churn_probability(batch)), bits(want_p))
+
+
+def test_kinds_cover_every_model_the_rust_pipeline_fits(data):
+    # The Rust ModelParams::from_name accepts exactly these; an unknown name lists them.
+    assert KINDS == ["logistic", "forest", "boosted", "auto"]
+    schema, batch = data
+    with pytest.raises(ws.WealthscoreError) as e:
+        ws.Pipeline.fit(schema, batch, model="svm")
+    assert all(k in str(e.value) for k in KINDS)
+
+
+def test_auto_reports_its_selection_and_the_card_records_a_test(reference, data, tmp_path):
+    schema, batch = data
+    p = ws.Pipeline.fit(schema, batch.slice(0, 1000), model="auto", **PARAMS["auto"])
+    sel = p.selection
+    assert sel is not None and "chose" in str(sel)
+    names = {r["name"] for r in sel.data["results"]}
+    assert {"logistic", "boosted small"} <= names
+    card = p.card
+    assert card.data["training_rows"] + len(p.skipped) == 1000 and card.data["test"] is None
+    # The test metrics against closed forms on the same scores: ROC AUC as the
+    # Mann-Whitney statistic, the churn rate as the label mean.
+    test = batch.slice(1000)
+    got = p.record_test(test).data["test"]
+    prob = p.churn_probability(test)
+    y = np.asarray(test.column("CHURN_FLG").to_pylist(), dtype=bool)
+    pos, neg = prob[y], prob[~y]
+    auc = ((pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()) / (len(pos) * len(neg))
+    assert got["rows"] == 500 and abs(got["churn_rate"] - y.mean()) < 1e-12
+    assert abs(got["roc_auc"] - auc) < 1e-12
+    # The recorded card travels in the file; the scores do not change.
+    back = ws.Pipeline.from_json(p.to_json())
+    assert back.card.data["test"] == got and back.fingerprint() == p.fingerprint()
+
+
+def test_out_of_time_split_and_backtest(data, schema_text):
+    schema, batch = data
+    # The core-banking schema with a snapshot date (meaning `as_of`), months Jan-Jun 2026.
+    spec = json.loads(schema_text)
+    spec["columns"].append({"name": "SNAP_DT", "type": "date", "role": "info", "meaning": "as_of"})
+    dated = ws.Schema.from_json(json.dumps(spec))
+    n = batch.num_rows
+    month_ends = np.array(["2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30", "2026-05-31",
+                           "2026-06-30"], dtype="datetime64[D]")
+    days = month_ends[np.arange(n) % 6]
+    snap = pa.array(days, type=pa.date32()).to_pylist()
+    snap[7] = None
+    table = pa.Table.from_batches([batch]).append_column("SNAP_DT", pa.array(snap, type=pa.date32()))
+    train, test, undated = ws.out_of_time(dated, table, "2026-03-31")
+    idx = np.arange(n)
+    dated_rows = idx != 7
+    np.testing.assert_array_equal(train, idx[dated_rows & (days <= np.datetime64("2026-03-31"))])
+    np.testing.assert_array_equal(test, idx[dated_rows & (days > np.datetime64("2026-03-31"))])
+    np.testing.assert_array_equal(undated, [7])
+    p = ws.Pipeline.fit(dated, table.take(train), model="logistic", **PARAMS["logistic"])
+    bt = p.backtest(table.take(train), table.take(test))
+    periods = bt.data["periods"]
+    assert [r["period"] for r in periods] == [202604, 202605, 202606]
+    for r in periods:
+        tested = table.take(test)
+        rows = tested.filter(pc.equal(pc.strftime(tested.column("SNAP_DT"), "%Y%m"), str(r["period"])))
+        prob = p.churn_probability(rows)
+        assert r["rows"] == rows.num_rows
+        assert abs(r["mean_predicted"] - prob.mean()) < 1e-12
+    assert "202605" in str(bt)
+    with pytest.raises(ws.WealthscoreError):
+        ws.out_of_time(schema, batch, "2026-03-31")  # no as_of column
+
+
+def test_config_settings_fit_as_in_rust(reference, data):
+    schema, batch = data
+    p = ws.Pipeline.fit(schema, batch, model="logistic", config=CONFIG, **PARAMS["logistic"])
+    rust_file = (reference / "configured.json").read_text()
+    assert untimed(p.to_json()) == untimed(rust_file)
+    assert p.config["risk"] == CONFIG["risk"] and p.config["model"]["kind"] == "logistic"
+    # The levels follow the given cut-offs (inclusive lower bounds).
+    out = p.assess(batch)
+    prob = out.column("churn_probability").to_numpy()
+    want = np.where(prob >= 0.3, "critical", np.where(prob >= 0.15, "high",
+                    np.where(prob >= 0.05, "medium", "low")))
+    assert out.column("risk_level").to_pylist() == want.tolist()
+    assert len(set(want)) >= 3
+    with pytest.raises(ws.WealthscoreError) as e:
+        ws.Pipeline.fit(schema, batch, config={"risk": {"medium": 0.1}, "colour": "red"})
+    assert e.value.field == "config"
+    with pytest.raises(ws.WealthscoreError) as e:
+        ws.Pipeline.fit(schema, batch, config={"model": {"kind": "forest"}})
+    assert e.value.field == "config" and "model argument" in str(e.value)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_assess_columns_equals_assess(reference, data, kind):
+    _, batch = data
+    p = ws.Pipeline.load(str(reference / f"{kind}.json"))
+    # A NaN balance in the second chunk: that row is an error in both, at its place.
+    bal = batch.column("BAL_CUR").to_numpy(zero_copy_only=False).copy()
+    bal[1100] = np.nan
+    bad = batch.set_column(batch.schema.get_field_index("BAL_CUR"), "BAL_CUR", pa.array(bal))
+    chunked = pa.Table.from_batches([bad.slice(0, 700), bad.slice(700)])
+    text = p.assess(chunked)
+    cols = p.assess_columns(chunked)
+    assert cols.num_rows == text.num_rows == 1500
+    np.testing.assert_array_equal(
+        bits(cols.column("churn_probability").to_numpy(zero_copy_only=False)),
+        bits(text.column("churn_probability").to_numpy(zero_copy_only=False)),
+    )
+    for name in ("risk_level", "top_reason_column", "best_action"):
+        assert cols.column(name).cast(pa.string()).to_pylist() == text.column(name).to_pylist(), name
+    for name in ("top_reason_contribution", "clv", "expected_value_lost", "error"):
+        assert cols.column(name).to_pylist() == text.column(name).to_pylist(), name
+    names = p.warning_names
+    fired = [None if b is None else ", ".join(n for k, n in enumerate(names) if b >> k & 1)
+             for b in cols.column("warnings").to_pylist()]
+    assert fired == text.column("warnings").to_pylist()
+    assert any(fired) and cols.column("error").null_count == 1499
+    assert "BAL_CUR" in cols.column("error")[1100].as_py()
 
 
 def test_from_json_round_trip_keeps_fingerprint(reference):

@@ -38,6 +38,8 @@ __all__ = [
     "WealthscoreError",
     "Schema",
     "Pipeline",
+    "Report",
+    "out_of_time",
     "AhpWeights",
     "ahp_weights",
     "FceResult",
@@ -124,6 +126,23 @@ class Schema:
         return repr(self._s)
 
 
+@dataclass(frozen=True)
+class Report:
+    """A result the Rust side reports both as data and as text (a model selection, a
+    model card, a backtest): ``data`` is its JSON form as a dict, ``str(report)`` the
+    text."""
+
+    data: Dict[str, Any]
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _report(pair: Optional[Tuple[str, str]]) -> Optional[Report]:
+    return None if pair is None else Report(json.loads(pair[0]), pair[1])
+
+
 class Pipeline:
     """A fitted pipeline: the schema's learnt statistics, the churn model, risk
     cut-offs and retention actions, in one JSON file that Rust, Python and Spark load.
@@ -138,23 +157,55 @@ class Pipeline:
 
     @classmethod
     def fit(
-        cls, schema: Schema, table: TableLike, model: str = "logistic", **params: Any
+        cls,
+        schema: Schema,
+        table: TableLike,
+        model: str = "logistic",
+        *,
+        config: Optional[Dict[str, Any]] = None,
+        **params: Any,
     ) -> "Pipeline":
         """Fits the schema's statistics and a model on a labelled table.
 
-        ``model`` is ``"logistic"`` or ``"forest"``; keyword ``params`` override that
-        model's settings (logistic: ``l2``, ``max_iterations``, ``tolerance``; forest:
-        ``n_trees``, ``max_depth``, ``min_samples_leaf``, ``max_features``,
-        ``max_bins``, ``bootstrap``, ``seed``). Rows that cannot be used (no label, a
-        bad cell) are left out and listed in :attr:`skipped`.
+        ``model`` is ``"logistic"``, ``"forest"``, ``"boosted"`` (gradient-boosted
+        trees) or ``"auto"`` (chosen by seeded k-fold cross-validation over model kinds,
+        settings and blends on the training rows, then calibrated; see
+        :attr:`selection`); keyword ``params`` override that model's settings:
+
+        - logistic: ``l2``, ``max_iterations``, ``tolerance``;
+        - forest: ``n_trees``, ``max_depth``, ``min_samples_leaf``, ``max_features``,
+          ``max_bins``, ``bootstrap``, ``seed``;
+        - boosted: ``n_trees``, ``learning_rate``, ``max_depth``, ``max_leaves``,
+          ``min_samples_leaf``, ``min_hessian_leaf``, ``l2``, ``row_subsample``,
+          ``col_subsample``, ``max_bins``, ``monotone`` (one of ``"none"``,
+          ``"increasing"``, ``"decreasing"`` per feature, in :attr:`feature_names`
+          order, or ``[]``), ``early_stopping`` (``None`` or
+          ``{"validation_share": 0.1, "patience": 10}``), ``seed``;
+        - auto: ``folds``, ``seed``, ``blend``, ``calibrate``, ``candidates`` (a list of
+          ``{"name": ..., "spec": {"kind": ..., "params": {...}}}``, logistic, forest or
+          boosted).
+
+        Monotone constraints may also come from the schema's ``monotone`` keys.
+
+        ``config`` holds the pipeline's other settings, as the Rust ``PipelineConfig``
+        names them: ``risk`` (``{"medium", "high", "critical"}`` probability
+        cut-offs), ``actions`` (the retention action catalogue) and ``tiering`` (asset
+        tier thresholds); omitted keys keep their defaults. :attr:`config` shows them all.
+
+        Rows that cannot be used (no label, a bad cell) are left out and listed in
+        :attr:`skipped`. Raises :class:`WealthscoreError` naming an unknown model,
+        parameter or configuration key.
         """
-        return cls(_native.Pipeline.fit(schema._s, _to_arrow(table), model, **params))
+        cfg = None if config is None else json.dumps(config)
+        return cls(_native.Pipeline.fit(schema._s, _to_arrow(table), model, cfg, **params))
 
     def churn_probability(self, table: TableLike, errors: str = "raise") -> np.ndarray:
         """Churn probability of every row, a ``float64`` array, bitwise equal to Rust's.
 
         ``errors="raise"`` (default) raises :class:`WealthscoreError` with the first
         bad row's message if any row cannot be scored; ``errors="nan"`` gives NaN there.
+        The rows are scored one Arrow chunk at a time: in a chunked table, the row a
+        Rust message names counts from the start of its chunk.
         """
         if errors not in ("raise", "nan"):
             raise ValueError(f"errors must be 'raise' or 'nan', not {errors!r}")
@@ -184,6 +235,25 @@ class Pipeline:
         assessed, else the message, the other cells then null).
         """
         return self._p.assess(_to_arrow(table))
+
+    def assess_columns(self, table: TableLike) -> pa.Table:
+        """The columnar assessment of every row, in order (the Rust
+        ``FittedPipeline::assess_columns``): the numbers of :meth:`assess` without its
+        per-row text, several times faster on large tables.
+
+        Columns: ``churn_probability``; ``risk_level``, ``top_reason_column`` and
+        ``best_action`` dictionary-encoded; ``warnings`` as bits (bit ``k`` is rule
+        ``warning_names[k]``); ``top_reason_contribution``, ``clv``,
+        ``expected_value_lost``; ``error`` (null where the row was assessed, else the
+        message, the other cells then null). Each value equals :meth:`assess`'s.
+        """
+        return self._p.assess_columns(_to_arrow(table))
+
+    @property
+    def warning_names(self) -> List[str]:
+        """Names of the schema's warning rules, in the order of the bits of
+        :meth:`assess_columns`' ``warnings``."""
+        return self._p.warning_names
 
     def assessment_schema(self) -> pa.Schema:
         """The Arrow schema of :meth:`assess`'s output."""
@@ -220,8 +290,44 @@ class Pipeline:
 
     @property
     def model_kind(self) -> str:
-        """``"logistic"`` or ``"forest"``."""
+        """``"logistic"``, ``"forest"``, ``"boosted"`` or ``"auto"``."""
         return self._p.model_kind
+
+    @property
+    def selection(self) -> Optional[Report]:
+        """With ``model="auto"``: every candidate's cross-validated ROC AUC, the winner
+        and the calibration chosen (None for other models and after loading a file)."""
+        return _report(self._p.selection)
+
+    @property
+    def card(self) -> Optional[Report]:
+        """The model card: crate version, schema hash, training rows, period and label
+        rate, parameters, SHA-256 of the model, fitting time, and the test metrics once
+        :meth:`record_test` ran (None for a file written before cards)."""
+        return _report(self._p.card)
+
+    def record_test(self, table: TableLike) -> Report:
+        """Scores a labelled test table once and records its metrics (and, for a
+        calibrated model, the ECE before and after) in the model card, which
+        :meth:`to_json` then saves; returns the card. Unscorable or unlabelled rows are
+        left out."""
+        self._p = self._p.with_test(_to_arrow(table))
+        card = self.card
+        assert card is not None
+        return card
+
+    def backtest(self, train: TableLike, test: TableLike) -> Report:
+        """Out-of-time figures of this pipeline (fitted on ``train``) scoring ``test``,
+        by calendar month of the schema's ``as_of`` column: ROC AUC, top-decile lift,
+        ECE and the PSI of the month's scores against the training scores. See
+        :func:`out_of_time` for the split."""
+        return _report(self._p.backtest(_to_arrow(train), _to_arrow(test)))
+
+    @property
+    def config(self) -> Dict[str, Any]:
+        """The settings fitted with: ``model`` (``kind`` and ``params``), ``risk``,
+        ``actions`` and ``tiering``."""
+        return json.loads(self._p.config)
 
     @property
     def feature_names(self) -> List[str]:
@@ -235,6 +341,15 @@ class Pipeline:
 
     def __repr__(self) -> str:
         return repr(self._p)
+
+
+def out_of_time(schema: Schema, table: TableLike, cutoff: str) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row indices ``(train, test, undated)`` of an out-of-time split by the schema's
+    ``as_of`` date column: rows dated on or before ``cutoff`` (``"YYYY-MM-DD"``) train,
+    later rows test, rows without a date in neither. Raises :class:`WealthscoreError`
+    if the schema has no ``as_of`` column or the cut-off is not a date."""
+    train, test, undated = _native.out_of_time(schema._s, _to_arrow(table), cutoff)
+    return tuple(np.asarray(x, dtype=np.int64) for x in (train, test, undated))  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
