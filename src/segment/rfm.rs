@@ -270,8 +270,7 @@ fn lerp(a: f64, b: f64, t: f64) -> f64 {
 pub fn quintile_edges(xs: &[f64]) -> Result<[f64; 4]> {
     check::non_empty("quintile data", xs)?;
     check::all_finite("quintile data", xs)?;
-    let mut keys: Vec<i64> = xs.iter().map(|&v| order_key(v)).collect();
-    Ok(quintile_edges_in_place(&mut keys))
+    Ok(quintile_edges_by(xs.len(), |i| order_key(xs[i])))
 }
 
 /// An integer whose order is `f64::total_cmp`'s (the map is its own inverse): selection
@@ -287,35 +286,74 @@ fn from_key(k: i64) -> f64 {
     f64::from_bits((k ^ ((((k >> 63) as u64) >> 1) as i64)) as u64)
 }
 
-/// Quintile edges of non-empty data given as [`order_key`]s, reordering them. Selection
-/// instead of a full sort makes this linear: each edge needs the order statistics at
-/// `⌊h⌋` and `⌊h⌋ + 1` (`h = (n − 1) p`); after selecting the first, the second is the
-/// minimum of the part above it, and the next edge is searched only above.
-fn quintile_edges_in_place(v: &mut [i64]) -> [f64; 4] {
-    let n = v.len();
-    let mut edges = [0.0; 4];
-    let mut start = 0; // v[..start] holds the order statistics below it, in place
-    for (e, p) in edges.iter_mut().zip([0.2, 0.4, 0.6, 0.8]) {
+/// Quintile edges of `n > 0` data given by their [`order_key`]s, `key(i)` for row `i`.
+///
+/// Each edge needs the order statistics at `⌊h⌋` and `⌊h⌋ + 1` (`h = (n − 1) p`): eight
+/// ranks. One pass counts the keys per bucket of their top 16 bits, which places every
+/// rank in a bucket; a second pass gathers the few buckets holding a rank, and selection
+/// inside each gives the statistic. Linear, with two streaming passes, where sorting (or
+/// selecting over the whole column) moves every key several times.
+fn quintile_edges_by(n: usize, key: impl Fn(usize) -> i64) -> [f64; 4] {
+    const BITS: u32 = 16;
+    let bucket = |k: i64| ((k as u64 ^ (1 << 63)) >> (64 - BITS)) as usize;
+    let mut ranks = [0usize; 8];
+    let mut frac = [0.0; 4];
+    for (e, p) in [0.2, 0.4, 0.6, 0.8].into_iter().enumerate() {
         let h = (n - 1) as f64 * p;
         let lo = (h.floor() as usize).min(n - 1);
-        let t = h - lo as f64;
-        if lo >= start {
-            v[start..].select_nth_unstable(lo - start);
-            start = lo;
+        frac[e] = h - lo as f64;
+        ranks[2 * e] = lo;
+        ranks[2 * e + 1] = (lo + 1).min(n - 1);
+    }
+    let mut counts = vec![0usize; 1 << BITS];
+    for i in 0..n {
+        counts[bucket(key(i))] += 1;
+    }
+    // Per needed rank: its bucket and its rank inside the bucket (`ends`: running totals).
+    let mut ends = counts;
+    let mut total = 0;
+    for e in ends.iter_mut() {
+        total += *e;
+        *e = total;
+    }
+    let at = ranks.map(|r| {
+        let b = ends.partition_point(|&e| e <= r);
+        let below = b
+            .checked_sub(1)
+            .and_then(|p| ends.get(p))
+            .copied()
+            .unwrap_or(0);
+        (b, r - below)
+    });
+    // The distinct buckets holding a rank (at most eight), gathered in one pass.
+    let mut wanted: Vec<usize> = at.iter().map(|&(b, _)| b).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut slot_of = vec![u8::MAX; 1 << BITS];
+    for (s, &b) in wanted.iter().enumerate() {
+        slot_of[b] = s as u8;
+    }
+    let size = |b: usize| ends[b] - b.checked_sub(1).map_or(0, |p| ends[p]);
+    let mut gathered: Vec<Vec<i64>> = wanted
+        .iter()
+        .map(|&b| Vec::with_capacity(size(b)))
+        .collect();
+    for i in 0..n {
+        let k = key(i);
+        let s = slot_of[bucket(k)];
+        if s != u8::MAX {
+            gathered[usize::from(s)].push(k);
         }
-        let a = v[lo];
-        // Everything after `lo` is now >= v[lo]; its minimum is the next order statistic.
-        let b = match v[lo + 1..].iter().min() {
-            Some(&m) => {
-                if let Some(i) = v[lo + 1..].iter().position(|&k| k == m) {
-                    v.swap(lo + 1, lo + 1 + i);
-                }
-                start = lo + 1;
-                m
-            }
-            None => a,
-        };
-        *e = lerp(from_key(a), from_key(b), t);
+    }
+    let mut stats = [0i64; 8];
+    for (st, &(b, r)) in stats.iter_mut().zip(&at) {
+        let s = usize::from(slot_of[b]);
+        let (_, v, _) = gathered[s].select_nth_unstable(r);
+        *st = *v;
+    }
+    let mut edges = [0.0; 4];
+    for (e, edge) in edges.iter_mut().enumerate() {
+        *edge = lerp(from_key(stats[2 * e]), from_key(stats[2 * e + 1]), frac[e]);
     }
     edges
 }
@@ -403,8 +441,7 @@ impl RfmModel {
             v.check(Some(i))?;
         }
         fn edges(values: &[RfmValues], f: impl Fn(&RfmValues) -> f64) -> [f64; 4] {
-            let mut col: Vec<i64> = values.iter().map(|v| order_key(f(v))).collect();
-            quintile_edges_in_place(&mut col)
+            quintile_edges_by(values.len(), |i| order_key(f(&values[i])))
         }
         let recency = || edges(values, |v| v.recency_days);
         let frequency = || edges(values, |v| v.frequency);
@@ -549,13 +586,18 @@ mod tests {
             (state >> 33) as f64
         };
         for n in (1..60).chain([97, 1000, 1001, 4096]) {
-            for ties in [false, true] {
+            for (ties, signed) in [(false, false), (true, false), (false, true), (true, true)] {
+                // Signed data cross zero (both zeros included): the buckets follow
+                // `total_cmp`'s order through the sign bit.
+                let shift = if signed { 3.0 } else { 0.0 };
                 let xs: Vec<f64> = (0..n)
-                    .map(|_| {
-                        if ties {
-                            (next() % 7.0).floor()
+                    .map(|i| {
+                        if signed && i % 11 == 0 {
+                            if i % 22 == 0 { -0.0 } else { 0.0 }
+                        } else if ties {
+                            (next() % 7.0).floor() - shift
                         } else {
-                            next() / 1e3
+                            next() / 1e3 - shift * 3e5
                         }
                     })
                     .collect();
