@@ -7,8 +7,10 @@
 //! pipeline's input columns in schema order ([`argument_columns`], or [`call_sql`] writes
 //! the call); their types are checked against the pipeline's schema when the query is
 //! planned, with an error naming the column. Each batch is scored by the core's
-//! columnar path ([`wealthscore::schema::FittedPipeline::assess`]) on one thread: the
-//! engine owns the parallelism (one batch per partition per task).
+//! columnar path ([`wealthscore::schema::FittedPipeline::assess_table_to_record_batch`]
+//! for `NAME_assess`, [`wealthscore::schema::FittedPipeline::predict`] for
+//! `NAME_probability`) on one thread: the engine owns the parallelism (one batch per
+//! partition per task).
 //!
 //! [`PipelineCodec`] ships the pipeline with a serialised plan (its file and fingerprint),
 //! so the same functions run on executors that never registered them; with the cargo

@@ -1,16 +1,20 @@
 //! The scalar UDFs: a fitted pipeline evaluated on the argument columns of each batch.
 
 use datafusion::arrow::array::{
-    Array, ArrayRef, Float64Array, RecordBatch, RecordBatchOptions, StringArray, StructArray,
+    Array, ArrayRef, Float64Array, RecordBatch, RecordBatchOptions, StringBuilder, StructArray,
+    new_null_array,
 };
 use datafusion::arrow::datatypes::{DataType, Field, Fields, Schema as ArrowSchema};
-use datafusion::common::{DataFusionError, Result as DfResult, exec_err, plan_err};
+use datafusion::common::{
+    DataFusionError, Result as DfResult, exec_datafusion_err, exec_err, plan_err,
+};
 use datafusion::logical_expr::{
     ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
-use wealthscore::schema::{ColumnType, FittedPipeline, Role, Table, TableAssessment};
+use wealthscore::schema::{ColumnType, FittedPipeline, Meaning, Role, Table};
+use wealthscore::segment::AssetTier;
 
 /// Which of the two functions a UDF computes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -100,6 +104,10 @@ pub(crate) struct ChurnUdf {
     pipeline: Arc<FittedPipeline>,
     /// Argument names and schema types, in argument order.
     columns: Vec<(String, ColumnType)>,
+    /// The `aum` column (the first, as the core picks it) and whether it is read.
+    aum: Option<(String, bool)>,
+    /// Asset tiers by their names in the output.
+    tier_names: Vec<(AssetTier, String)>,
     signature: Signature,
 }
 
@@ -137,11 +145,27 @@ impl ChurnUdf {
         let columns = argument_columns(pipeline.schema())
             .map(|c| (c.name.clone(), c.kind))
             .collect();
+        let aum = pipeline
+            .schema()
+            .columns
+            .iter()
+            .find(|c| c.meaning == Some(Meaning::Aum))
+            .map(|c| (c.name.clone(), c.is_read()));
+        let tier_names = [
+            AssetTier::Mass,
+            AssetTier::MidNetWorth,
+            AssetTier::HighNetWorth,
+        ]
+        .into_iter()
+        .filter_map(|t| Some((t, wire_name(&t)?)))
+        .collect();
         ChurnUdf {
             name: name.to_string(),
             kind,
             pipeline,
             columns,
+            aum,
+            tier_names,
             signature: Signature::user_defined(Volatility::Immutable),
         }
     }
@@ -293,83 +317,69 @@ impl ScalarUDFImpl for ChurnUdf {
                 let p = self.pipeline.predict(&table).map_err(external)?;
                 Arc::new(p.into_iter().map(Result::ok).collect::<Float64Array>())
             }
-            Kind::Assess => {
-                let a = self.pipeline.assess(&table).map_err(external)?;
-                Arc::new(self.assessments(&a)?)
-            }
+            Kind::Assess => Arc::new(self.assessments(&table)?),
         };
         Ok(ColumnarValue::Array(out))
     }
 }
 
 impl ChurnUdf {
-    fn assessments(&self, rows: &[wealthscore::Result<TableAssessment>]) -> DfResult<StructArray> {
-        let names: Vec<&str> = self.pipeline.warning_names().collect();
-        let n = rows.len();
-        let mut p = Vec::with_capacity(n);
-        let mut level = Vec::with_capacity(n);
-        let mut reason = Vec::with_capacity(n);
-        let mut reason_col = Vec::with_capacity(n);
-        let mut reason_c = Vec::with_capacity(n);
-        let mut tier = Vec::with_capacity(n);
-        let mut clv = Vec::with_capacity(n);
-        let mut lost = Vec::with_capacity(n);
-        let mut action = Vec::with_capacity(n);
-        let mut warnings = Vec::with_capacity(n);
-        let mut error = Vec::with_capacity(n);
-        for row in rows {
-            match row {
-                Ok(a) => {
-                    let top = a.reasons.first();
-                    p.push(Some(a.churn_probability));
-                    level.push(wire_name(&a.risk_level));
-                    reason.push(top.map(ToString::to_string));
-                    reason_col.push(top.map(|t| t.column.clone()));
-                    reason_c.push(top.map(|t| t.contribution));
-                    tier.push(a.asset_tier.as_ref().and_then(wire_name));
-                    clv.push(a.clv);
-                    lost.push(a.expected_value_lost);
-                    action.push(a.actions.first().and_then(|x| wire_name(&x.kind)));
-                    let fired: Vec<&str> = names
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| a.warnings.contains(*i))
-                        .map(|(_, w)| *w)
-                        .collect();
-                    warnings.push(Some(fired.join(", ")));
-                    error.push(None);
-                }
-                Err(e) => {
-                    p.push(None);
-                    level.push(None);
-                    reason.push(None);
-                    reason_col.push(None);
-                    reason_c.push(None);
-                    tier.push(None);
-                    clv.push(None);
-                    lost.push(None);
-                    action.push(None);
-                    warnings.push(None);
-                    error.push(Some(e.to_string()));
-                }
+    /// The struct of [`assess_fields`] from the core's columnar assessment of `table`.
+    fn assessments(&self, table: &Table) -> DfResult<StructArray> {
+        let core = self
+            .pipeline
+            .assess_table_to_record_batch(table)
+            .map_err(external)?;
+        let fields = assess_fields();
+        let mut columns = Vec::with_capacity(fields.len());
+        for f in &fields {
+            columns.push(if f.name() == "asset_tier" {
+                let error = core
+                    .column_by_name("error")
+                    .ok_or_else(|| exec_datafusion_err!("the core's assessment has no `error`"))?;
+                self.asset_tiers(table, error.as_ref())?
+            } else {
+                core.column_by_name(f.name()).cloned().ok_or_else(|| {
+                    exec_datafusion_err!("the core's assessment has no `{}`", f.name())
+                })?
+            });
+        }
+        Ok(StructArray::try_new(fields, columns, None)?)
+    }
+
+    /// Each assessed row's asset tier (null where `error` is set). The core's columnar
+    /// output has no tier, so it is taken as the core takes it: the tiering policy of the
+    /// `aum` column's non-negative value; a derived `aum` goes through the row path.
+    fn asset_tiers(&self, table: &Table, error: &dyn Array) -> DfResult<ArrayRef> {
+        let n = table.n_rows();
+        let Some((aum, read)) = &self.aum else {
+            return Ok(new_null_array(&DataType::Utf8, n));
+        };
+        let mut out = StringBuilder::with_capacity(n, 16 * n);
+        if !read {
+            for a in self.pipeline.assess(table).map_err(external)? {
+                let tier = a.ok().and_then(|a| a.asset_tier);
+                out.append_option(tier.and_then(|t| wire_name(&t)));
+            }
+            return Ok(Arc::new(out.finish()));
+        }
+        let column = table.column(aum);
+        let tiering = &self.pipeline.config().tiering;
+        for r in 0..n {
+            let tier = column
+                .filter(|_| error.is_null(r))
+                .and_then(|c| c.number(r))
+                .filter(|v| *v >= 0.0)
+                .and_then(|v| tiering.asset_tier(v).ok());
+            match tier {
+                Some(t) => match self.tier_names.iter().find(|(k, _)| *k == t) {
+                    Some((_, name)) => out.append_value(name),
+                    None => out.append_option(wire_name(&t)),
+                },
+                None => out.append_null(),
             }
         }
-        let text = |v: Vec<Option<String>>| Arc::new(StringArray::from(v)) as ArrayRef;
-        let num = |v: Vec<Option<f64>>| Arc::new(Float64Array::from(v)) as ArrayRef;
-        let columns = vec![
-            num(p),
-            text(level),
-            text(reason),
-            text(reason_col),
-            num(reason_c),
-            text(tier),
-            num(clv),
-            num(lost),
-            text(action),
-            text(warnings),
-            text(error),
-        ];
-        Ok(StructArray::try_new(assess_fields(), columns, None)?)
+        Ok(Arc::new(out.finish()))
     }
 }
 

@@ -12,7 +12,7 @@ use datafusion_proto::bytes::{
     physical_plan_from_bytes_with_extension_codec, physical_plan_to_bytes_with_extension_codec,
 };
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use wealthscore::schema::{FittedPipeline, Table};
 use wealthscore_datafusion::{PipelineCodec, register_pipeline};
@@ -27,7 +27,7 @@ fn setup(name: &str) -> (FittedPipeline, Table, PathBuf) {
 }
 
 /// Small batches over two partitions, so the book is scored in many pieces.
-async fn context(pipeline: &FittedPipeline, path: &PathBuf) -> SessionContext {
+async fn context(pipeline: &FittedPipeline, path: &Path) -> SessionContext {
     let config = SessionConfig::new()
         .with_target_partitions(2)
         .with_batch_size(333);
@@ -296,4 +296,66 @@ async fn the_codec_ships_the_pipeline_to_a_context_that_never_saw_it() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("fingerprint"), "{e}");
+}
+
+#[tokio::test]
+async fn asset_tiers_of_a_derived_aum_follow_the_row_path() {
+    // `net` (deposits − loans) is derived: its tier comes from the core's row path; the
+    // refused row (calls missing, which the schema rejects by default) has no tier.
+    let schema = wealthscore::schema::Schema::from_json(
+        r#"{"columns": [
+        {"name": "churned", "type": "boolean", "role": "label"},
+        {"name": "calls", "type": "number", "cause": "service"},
+        {"name": "deposits", "type": "number", "role": "info"},
+        {"name": "loans", "type": "number", "role": "info"},
+        {"name": "net", "type": "number", "role": "info", "meaning": "aum",
+         "derive": {"difference": ["deposits", "loans"]}}]}"#,
+    )
+    .unwrap();
+    let csv = "churned,calls,deposits,loans\n1,5,100,0\n0,1,900000,1000\n1,4,7000000,0\n\
+               0,0,20,30\n1,6,600000,0\n0,2,4000,0\n";
+    let table = Table::read_csv(csv.as_bytes(), &schema).unwrap();
+    let pipeline = FittedPipeline::fit(schema.clone(), &table, &Default::default())
+        .unwrap()
+        .pipeline;
+    let ctx = SessionContext::new();
+    register_pipeline(&ctx, "churn", &pipeline).unwrap();
+    let sql = "SELECT k, churn_assess(calls, deposits, loans)['asset_tier'] AS tier \
+               FROM (VALUES (0, 5.0, 100.0, 0.0), (1, 1.0, 900000.0, 1000.0), \
+                            (2, 4.0, 7000000.0, 0.0), (3, 0.0, 20.0, 30.0), \
+                            (4, NULL, 7000000.0, 0.0)) AS t(k, calls, deposits, loans) \
+               ORDER BY k";
+    let out = collect(&ctx, sql).await;
+    let got: Vec<Option<String>> = out
+        .iter()
+        .flat_map(|b| (0..b.num_rows()).map(move |r| text(b.column(1), r)))
+        .collect();
+    // The same rows through the core's row path.
+    let rows = "calls,deposits,loans\n5,100,0\n1,900000,1000\n4,7000000,0\n0,20,30\n,7000000,0\n";
+    let want: Vec<Option<String>> = pipeline
+        .assess(&Table::read_csv(rows.as_bytes(), &schema).unwrap())
+        .unwrap()
+        .into_iter()
+        .map(|a| {
+            a.ok().and_then(|a| a.asset_tier).map(|t| {
+                serde_json::to_value(t)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+        })
+        .collect();
+    assert_eq!(got, want);
+    // Mass, mid, high net worth; a negative net worth and the refused row have none.
+    assert_eq!(
+        got,
+        [
+            Some("mass".to_string()),
+            Some("mid_net_worth".to_string()),
+            Some("high_net_worth".to_string()),
+            None,
+            None
+        ]
+    );
 }
