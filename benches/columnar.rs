@@ -8,7 +8,9 @@
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
-use wealthscore::schema::{AssessmentColumns, FittedPipeline, PipelineConfig, Schema, Table};
+use wealthscore::schema::{
+    AssessmentColumns, FittedPipeline, Outputs, PipelineConfig, Schema, Table,
+};
 use wealthscore::synth::{PortfolioConfig, core_banking, generate};
 
 const ROWS: usize = 1_000_000;
@@ -53,10 +55,27 @@ fn bench_columnar(c: &mut Criterion) {
                 black_box(&out);
             })
         });
+        group.bench_function(BenchmarkId::new("risk_and_reason_one_core", ROWS), |b| {
+            b.iter(|| {
+                one.install(|| {
+                    pipeline.assess_columns_with(&table, Outputs::RiskAndReason, &mut out)
+                })
+                .expect("scores");
+                black_box(&out);
+            })
+        });
     }
     group.bench_function(BenchmarkId::new("columns_all_cores", ROWS), |b| {
         b.iter(|| {
             pipeline.assess_columns(&table, &mut out).expect("scores");
+            black_box(&out);
+        })
+    });
+    group.bench_function(BenchmarkId::new("risk_and_reason_all_cores", ROWS), |b| {
+        b.iter(|| {
+            pipeline
+                .assess_columns_with(&table, Outputs::RiskAndReason, &mut out)
+                .expect("scores");
             black_box(&out);
         })
     });

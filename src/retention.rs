@@ -286,6 +286,29 @@ impl ActionMask {
         }
     }
 
+    /// [`ActionMask::fit`] from the client's positive reasons gathered once, the same
+    /// additions in the same order (the same bits), without re-testing every reason's
+    /// sign for every action.
+    fn fit_positive(self, pos: &Positives, reasons: &[(ChurnCause, f64)]) -> f64 {
+        if self.causes == u32::MAX {
+            return 1.0;
+        }
+        let Some(n) = pos.n else {
+            return self.fit(reasons);
+        };
+        let mut hit = 0.0;
+        for (&c, &v) in pos.causes.iter().zip(&pos.values).take(n) {
+            if self.causes & c != 0 {
+                hit += v;
+            }
+        }
+        if pos.total > 0.0 {
+            hit / pos.total
+        } else {
+            1.0
+        }
+    }
+
     /// Share of positive reason contributions whose cause the action addresses.
     fn fit(self, reasons: &[(ChurnCause, f64)]) -> f64 {
         if self.causes == u32::MAX {
@@ -301,6 +324,47 @@ impl ActionMask {
             }
         }
         if total > 0.0 { hit / total } else { 1.0 }
+    }
+}
+
+/// A client's positive reason contributions, in order, with their total.
+struct Positives {
+    /// Cause bits and values of the first `n`; `n` is `None` when there are more
+    /// positive reasons than fit (then each action reads the reasons itself).
+    causes: [u32; MAX_POSITIVE],
+    values: [f64; MAX_POSITIVE],
+    n: Option<usize>,
+    total: f64,
+}
+
+const MAX_POSITIVE: usize = 16;
+
+impl Positives {
+    fn of(reasons: &[(ChurnCause, f64)]) -> Self {
+        let mut p = Positives {
+            causes: [0; MAX_POSITIVE],
+            values: [0.0; MAX_POSITIVE],
+            n: Some(0),
+            total: 0.0,
+        };
+        let mut n = 0;
+        for &(cause, v) in reasons {
+            if v > 0.0 {
+                p.total += v;
+                match (p.causes.get_mut(n), p.values.get_mut(n)) {
+                    (Some(c), Some(x)) => {
+                        *c = 1 << cause as u32;
+                        *x = v;
+                        n += 1;
+                    }
+                    _ => p.n = None,
+                }
+            }
+        }
+        if p.n.is_some() {
+            p.n = Some(n);
+        }
+        p
     }
 }
 
@@ -643,14 +707,16 @@ impl ActionCatalogue {
     pub fn rank(&self, client: &ClientRisk<'_>) -> Result<[Option<RankedAction>; TOP_ACTIONS]> {
         client.validate()?;
         let mut top: [Option<RankedAction>; TOP_ACTIONS] = [None; TOP_ACTIONS];
+        let positives = Positives::of(client.reasons);
         for (a, mask) in self.actions.iter().zip(&self.masks) {
             if mask.tiers & (1 << client.tier as u32) == 0
                 || (a.kind == ActionKind::DedicatedAdvisor && client.dedicated_advisor)
             {
                 continue;
             }
-            let cut =
-                client.probability * mask.effects[client.tier as usize] * mask.fit(client.reasons);
+            let cut = client.probability
+                * mask.effects[client.tier as usize]
+                * mask.fit_positive(&positives, client.reasons);
             let value = cut * client.clv - a.cost;
             if value <= 0.0 {
                 continue;
@@ -835,3 +901,53 @@ human_labels!(ActionKind {
     WinBackVisit => "win-back visit",
     DedicatedAdvisor => "dedicated advisor",
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The gathered-positives fit is the per-reason fit to the bit, within and beyond
+    /// the gathered capacity, with zero, negative and NaN contributions mixed in.
+    #[test]
+    fn fit_from_positives_is_the_fit_bitwise() {
+        let catalogue = ActionCatalogue::default();
+        let mut state = 7u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for len in [
+            0,
+            1,
+            5,
+            ChurnCause::ALL.len(),
+            MAX_POSITIVE,
+            MAX_POSITIVE + 3,
+            40,
+        ] {
+            let reasons: Vec<(ChurnCause, f64)> = (0..len)
+                .map(|k| {
+                    let cause = ChurnCause::ALL[k % ChurnCause::ALL.len()];
+                    let v = match k % 7 {
+                        0 => -next(),
+                        1 => 0.0,
+                        2 => -0.0,
+                        3 if len == 40 => f64::NAN,
+                        _ => next() * 3.0,
+                    };
+                    (cause, v)
+                })
+                .collect();
+            let pos = Positives::of(&reasons);
+            for mask in &catalogue.masks {
+                assert_eq!(
+                    mask.fit_positive(&pos, &reasons).to_bits(),
+                    mask.fit(&reasons).to_bits(),
+                    "{len} reasons"
+                );
+            }
+        }
+    }
+}

@@ -10,8 +10,9 @@
 use wealthscore::churn::boost::BoostParams;
 use wealthscore::churn::forest::ForestParams;
 use wealthscore::churn::logistic::LogisticParams;
+use wealthscore::churn::select::{Candidate, SelectionParams};
 use wealthscore::schema::{
-    AssessmentColumns, FittedPipeline, ModelParams, PipelineConfig, Schema, Table,
+    AssessmentColumns, FittedPipeline, ModelParams, Outputs, PipelineConfig, Schema, Table,
 };
 use wealthscore::synth::{PortfolioConfig, core_banking, generate};
 
@@ -57,14 +58,48 @@ fn columnar_equals_the_row_path_bitwise_for_every_model_kind() {
                 .with_size(3, 8)
                 .with_seed(2),
         ),
+        // Selection over two small candidates: a blend or one of them, calibrated.
+        ModelParams::Auto(
+            SelectionParams::default()
+                .with_folds(2, 5)
+                .with_candidates(vec![
+                    Candidate::logistic("logistic", LogisticParams::default()),
+                    Candidate::boosted(
+                        "boosted",
+                        BoostParams::default().with_trees(10).with_size(3, 8),
+                    ),
+                ]),
+        ),
     ];
     let mut out = AssessmentColumns::default();
+    let mut fast = AssessmentColumns::default();
     for model in kinds {
         let kind = model.kind();
         let config = PipelineConfig::with_model(model);
         let fitted = FittedPipeline::fit(schema.clone(), &train, &config).unwrap();
         let pipeline = fitted.pipeline;
         pipeline.assess_columns(&table, &mut out).unwrap();
+        // The risk-and-reason outputs alone are the same bits, and nothing else is set.
+        pipeline
+            .assess_columns_with(&table, Outputs::RiskAndReason, &mut fast)
+            .unwrap();
+        assert_eq!(fast.valid, out.valid, "{kind}");
+        assert!(
+            fast.probability
+                .iter()
+                .zip(&out.probability)
+                .all(|(a, b)| a.to_bits() == b.to_bits()),
+            "{kind}"
+        );
+        assert_eq!(fast.risk_level, out.risk_level, "{kind}");
+        assert_eq!(fast.top_reason, out.top_reason, "{kind}");
+        assert_eq!(
+            fast.top_reason_contribution, out.top_reason_contribution,
+            "{kind}"
+        );
+        assert!(fast.warnings.iter().all(|&w| w == 0), "{kind}");
+        assert!(fast.best_action.iter().all(Option::is_none), "{kind}");
+        assert_eq!(fast.errors.len(), 1, "{kind}");
         let rows = pipeline.assess(&table).unwrap();
         assert_eq!(out.len(), ROWS, "{kind}");
         assert_eq!(rows.len(), ROWS, "{kind}");

@@ -199,6 +199,17 @@ impl LogisticModel {
         self.data.iterations
     }
 
+    /// Intercept, raw-scale coefficients and feature means, the terms of
+    /// [`Classifier::contributions`] (`β_j (x_j − mean_j)` added to the intercept in
+    /// feature order), for kernels that run them a column at a time.
+    pub(crate) fn contribution_terms(&self) -> (f64, &[f64], &[f64]) {
+        (
+            self.data.intercept,
+            &self.raw_coef,
+            &self.data.standardiser.mean,
+        )
+    }
+
     /// The logit of one row, unchecked length (callers check).
     #[inline]
     fn logit(&self, x: &[f64]) -> f64 {

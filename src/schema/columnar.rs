@@ -2,8 +2,10 @@
 //! chunk, with the same per-row arithmetic as [`FittedPipeline::assess`] (bitwise).
 
 use super::pipeline::{Bound, CHUNK};
-use super::{FittedPipeline, Table};
+use super::{FittedPipeline, N_CAUSES, Table};
 use crate::churn::risk::RiskLevel;
+use crate::churn::{ChurnModel, sigmoid};
+use crate::client::ChurnCause;
 use crate::error::{Error, Result};
 use crate::retention::ActionKind;
 
@@ -161,13 +163,113 @@ struct Part<'a> {
     best_action: &'a mut [Option<ActionKind>],
 }
 
+/// Which outputs [`FittedPipeline::assess_columns_with`] computes.
+///
+/// ```
+/// use wealthscore::schema::Outputs;
+/// assert_eq!(Outputs::default(), Outputs::Full);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Outputs {
+    /// Every output of [`AssessmentColumns`].
+    #[default]
+    Full,
+    /// Probability, risk level and the top reason (column and contribution) only; the
+    /// warnings, lifetime value, expected value lost and best action stay empty (0 and
+    /// `None`), and are not computed.
+    RiskAndReason,
+}
+
+/// Per-thread working buffers of the column-at-a-time kernel, reused chunk after chunk
+/// (a fresh allocation per chunk would cost page faults on every chunk).
+#[derive(Default)]
+struct Scratch {
+    /// Features, column-major: feature `j` of row `r` at `j * m + r`.
+    x: Vec<f64>,
+    errs: Vec<Option<Error>>,
+    /// Probability per row.
+    prob: Vec<f64>,
+    /// Contribution per source, column-major.
+    by_source: Vec<f64>,
+    /// Positive contribution per cause, column-major.
+    causes: Vec<f64>,
+    best: Vec<f64>,
+    top: Vec<u32>,
+    warnings: Vec<u64>,
+    row: Vec<f64>,
+    contrib: Vec<f64>,
+    source_row: Vec<f64>,
+    level_hits: Vec<bool>,
+    values: Vec<Option<f64>>,
+    /// The value columns ([`FittedPipeline::value_columns`]) of the chunk.
+    value_columns: [Vec<Option<f64>>; 5],
+}
+
+impl Scratch {
+    fn prepare(&mut self, m: usize, p: usize, n_sources: usize) {
+        let fit = |v: &mut Vec<f64>, n: usize| {
+            v.clear();
+            v.resize(n, 0.0);
+        };
+        // `fill_columns` writes every cell.
+        self.x.resize(p * m, 0.0);
+        fit(&mut self.prob, m);
+        fit(&mut self.by_source, n_sources * m);
+        fit(&mut self.causes, N_CAUSES * m);
+        fit(&mut self.best, m);
+        fit(&mut self.row, p);
+        fit(&mut self.contrib, p);
+        fit(&mut self.source_row, n_sources);
+        self.errs.clear();
+        self.errs.resize(m, None);
+        self.top.clear();
+        self.top.resize(m, NO_REASON);
+        self.warnings.clear();
+        self.warnings.resize(m, 0);
+    }
+}
+
+const NO_REASON: u32 = u32::MAX;
+
 impl FittedPipeline {
     /// Assesses every row of `table` into `out` (resized to the table, its capacity
-    /// reused), chunk by chunk in cache; with the `parallel` feature, chunks are spread
-    /// over all cores. Each row's numbers are bitwise those of [`FittedPipeline::assess`];
-    /// a bad row yields its error at its index. Fails as a whole only when the table
-    /// does not fit the pipeline (another schema, a required column missing).
+    /// reused), chunk by chunk in cache and a column at a time; with the `parallel`
+    /// feature, chunks are spread over all cores. Each row's numbers are bitwise those
+    /// of [`FittedPipeline::assess`]; a bad row yields its error at its index. Fails as
+    /// a whole only when the table does not fit the pipeline (another schema, a required
+    /// column missing).
     pub fn assess_columns(&self, table: &Table, out: &mut AssessmentColumns) -> Result<()> {
+        self.assess_columns_with(table, Outputs::Full, out)
+    }
+
+    /// As [`FittedPipeline::assess_columns`], computing only `outputs`.
+    ///
+    /// ```
+    /// use wealthscore::schema::{AssessmentColumns, FittedPipeline, Outputs, PipelineConfig, Schema, Table};
+    ///
+    /// let schema = Schema::from_json(r#"{"columns": [
+    ///   {"name": "churned", "type": "boolean", "role": "label"},
+    ///   {"name": "calls", "type": "number", "cause": "service"},
+    ///   {"name": "aum", "type": "number", "meaning": "aum"}]}"#)?;
+    /// let csv = "calls,aum,churned\n1,9e5,no\n6,2e5,yes\n2,8e5,no\n7,1e5,yes\n0,7e5,no\n5,3e5,yes\n";
+    /// let table = Table::read_csv(csv.as_bytes(), &schema)?;
+    /// let fitted = FittedPipeline::fit(schema, &table, &PipelineConfig::default())?.pipeline;
+    ///
+    /// let (mut full, mut fast) = (AssessmentColumns::default(), AssessmentColumns::default());
+    /// fitted.assess_columns(&table, &mut full)?;
+    /// fitted.assess_columns_with(&table, Outputs::RiskAndReason, &mut fast)?;
+    /// assert_eq!(fast.probability, full.probability);
+    /// assert_eq!(fast.top_reason, full.top_reason);
+    /// assert!(full.clv[1].is_some() && fast.clv[1].is_none());
+    /// # Ok::<(), wealthscore::Error>(())
+    /// ```
+    pub fn assess_columns_with(
+        &self,
+        table: &Table,
+        outputs: Outputs,
+        out: &mut AssessmentColumns,
+    ) -> Result<()> {
         let bound = self.bind(table)?;
         out.reset(table.n_rows());
         let parts = out.parts(CHUNK);
@@ -176,14 +278,19 @@ impl FittedPipeline {
             use rayon::prelude::*;
             parts
                 .into_par_iter()
-                .map(|part| self.assess_chunk(&bound, table, part))
+                .map_init(Scratch::default, |scratch, part| {
+                    self.assess_chunk(&bound, table, part, outputs, scratch)
+                })
                 .collect()
         };
         #[cfg(not(feature = "parallel"))]
-        let errors: Vec<Vec<(usize, Error)>> = parts
-            .into_iter()
-            .map(|part| self.assess_chunk(&bound, table, part))
-            .collect();
+        let errors: Vec<Vec<(usize, Error)>> = {
+            let mut scratch = Scratch::default();
+            parts
+                .into_iter()
+                .map(|part| self.assess_chunk(&bound, table, part, outputs, &mut scratch))
+                .collect()
+        };
         out.errors.extend(errors.into_iter().flatten());
         Ok(())
     }
@@ -193,52 +300,178 @@ impl FittedPipeline {
         self.sources().source_name(s)
     }
 
+    /// One chunk, a column at a time: each row's arithmetic runs in the same order as
+    /// [`FittedPipeline::core_row`], so the bits are the same.
     fn assess_chunk(
         &self,
         bound: &Bound<'_>,
         table: &Table,
         part: Part<'_>,
+        outputs: Outputs,
+        sc: &mut Scratch,
     ) -> Vec<(usize, Error)> {
         let p = self.n_features();
         let m = part.valid.len();
-        let mut buf = vec![0.0; m * p];
-        let mut errs: Vec<Option<Error>> = vec![None; m];
-        let mut contrib = vec![0.0; p];
-        let mut by_source = vec![0.0; self.sources().n_sources()];
+        let sources = self.sources();
+        let ns = sources.n_sources();
+        let start = part.start;
+        sc.prepare(m, p, ns);
+        self.fill_columns(bound, table, start, start + m, &mut sc.x, &mut sc.errs);
+
+        // Probabilities and per-source contributions.
+        match self.model() {
+            ChurnModel::Logistic(lr) => {
+                let (intercept, coef, mean) = lr.contribution_terms();
+                let z = &mut sc.prob;
+                z.fill(intercept);
+                // -0.0 is the identity of addition, as in `SourceIndex::sum`.
+                sc.by_source.fill(-0.0);
+                for (j, ((&c, &mu), xs)) in
+                    coef.iter().zip(mean).zip(sc.x.chunks_exact(m)).enumerate()
+                {
+                    let s = sources.source_of(j).unwrap_or(0);
+                    let Some(bs) = sc.by_source.get_mut(s * m..(s + 1) * m) else {
+                        continue;
+                    };
+                    for ((zr, br), &v) in z.iter_mut().zip(bs.iter_mut()).zip(xs) {
+                        let t = c * (v - mu);
+                        *zr += t;
+                        *br += t;
+                    }
+                }
+                for r in 0..m {
+                    if sc.errs[r].is_some() {
+                        continue;
+                    }
+                    let zr = sc.prob[r];
+                    if zr.is_finite() {
+                        sc.prob[r] = sigmoid(zr).clamp(0.0, 1.0);
+                    } else {
+                        // A non-finite feature: the row path names it.
+                        gather(&sc.x, m, r, &mut sc.row);
+                        if let Err(e) =
+                            self.row_probability(table, start + r, &sc.row, &mut sc.contrib)
+                        {
+                            sc.errs[r] = Some(e);
+                        }
+                    }
+                }
+            }
+            _ => {
+                for r in 0..m {
+                    if sc.errs[r].is_some() {
+                        continue;
+                    }
+                    gather(&sc.x, m, r, &mut sc.row);
+                    let got = self
+                        .row_probability(table, start + r, &sc.row, &mut sc.contrib)
+                        .and_then(|pr| sources.sum(&sc.contrib, &mut sc.source_row).map(|()| pr));
+                    match got {
+                        Ok(pr) => {
+                            sc.prob[r] = pr;
+                            for (s, &v) in sc.source_row.iter().enumerate() {
+                                sc.by_source[s * m + r] = v;
+                            }
+                        }
+                        Err(e) => sc.errs[r] = Some(e),
+                    }
+                }
+            }
+        }
+
+        // The top reason: the first source of largest positive contribution, as
+        // `SourceIndex::top` ranks them.
+        for (s, bs) in sc.by_source.chunks_exact(m).enumerate() {
+            let s = u32::try_from(s).unwrap_or(NO_REASON);
+            for ((best, top), &v) in sc.best.iter_mut().zip(sc.top.iter_mut()).zip(bs) {
+                // Selects, not branches: which source leads is data, not predictable.
+                let lead = v > *best;
+                *best = if lead { v } else { *best };
+                *top = if lead { s } else { *top };
+            }
+        }
+
+        if outputs == Outputs::Full {
+            self.warnings_of(
+                bound,
+                start,
+                &mut sc.warnings,
+                &mut sc.level_hits,
+                &mut sc.values,
+            );
+            // Positive contributions per cause, summed in source order as
+            // `SourceIndex::cause_totals` does.
+            for (s, bs) in sc.by_source.chunks_exact(m).enumerate() {
+                let Some(cause) = sources.cause(s) else {
+                    continue;
+                };
+                let c = cause as usize;
+                let Some(cs) = sc.causes.get_mut(c * m..(c + 1) * m) else {
+                    continue;
+                };
+                for (t, &v) in cs.iter_mut().zip(bs) {
+                    // Adding +0.0 leaves a total of positive terms (never -0.0) as it is,
+                    // so this select gives the bits of the row path's `if`.
+                    *t += if v > 0.0 { v } else { 0.0 };
+                }
+            }
+        }
+
+        let columns = self.value_columns();
+        if outputs == Outputs::Full {
+            for (j, vals) in columns.iter().zip(sc.value_columns.iter_mut()) {
+                vals.clear();
+                vals.resize(m, None);
+                if let Some(src) = j.and_then(|j| bound.sources.get(j).copied().flatten()) {
+                    src.numbers(start, vals);
+                }
+            }
+        }
+
         let mut errors = Vec::new();
-        self.fill_rows(
-            bound,
-            table,
-            part.start,
-            part.start + m,
-            &mut buf,
-            &mut errs,
-        );
-        for (r, err) in errs.into_iter().enumerate() {
-            let i = part.start + r;
-            if let Some(e) = err {
+        let risk = &self.config().risk;
+        for r in 0..m {
+            let i = start + r;
+            if let Some(e) = sc.errs[r].take() {
                 errors.push((i, e));
                 continue;
             }
-            let x = buf.get(r * p..(r + 1) * p).unwrap_or_default();
-            match self.core_row(bound, table, i, x, &mut contrib, &mut by_source) {
-                Ok(core) => {
-                    part.valid[r] = true;
-                    part.probability[r] = core.p;
-                    part.risk_level[r] = Some(self.config().risk.level(core.p));
-                    part.warnings[r] = core.warnings;
-                    if core.n_top > 0 {
-                        let s = core.top[0];
-                        part.top_reason[r] = u32::try_from(s).ok();
-                        part.top_reason_contribution[r] = by_source[s];
+            let pr = sc.prob[r];
+            if outputs == Outputs::Full {
+                let causes = ChurnCause::ALL.map(|c| (c, sc.causes[c as usize * m + r]));
+                let meaning = |j: Option<usize>| {
+                    let j = j?;
+                    let k = columns.iter().position(|c| *c == Some(j))?;
+                    sc.value_columns.get(k)?.get(r).copied().flatten()
+                };
+                match self.value_from(meaning, pr, &causes) {
+                    Ok((_, clv, actions)) => {
+                        part.warnings[r] = sc.warnings[r];
+                        part.clv[r] = clv;
+                        part.expected_value_lost[r] = clv.map(|c| c * pr);
+                        part.best_action[r] = actions[0].map(|a| a.kind);
                     }
-                    part.clv[r] = core.clv;
-                    part.expected_value_lost[r] = core.clv.map(|c| c * core.p);
-                    part.best_action[r] = core.actions[0].map(|a| a.kind);
+                    Err(e) => {
+                        errors.push((i, e));
+                        continue;
+                    }
                 }
-                Err(e) => errors.push((i, e)),
+            }
+            part.valid[r] = true;
+            part.probability[r] = pr;
+            part.risk_level[r] = Some(risk.level(pr));
+            if sc.top[r] != NO_REASON {
+                part.top_reason[r] = Some(sc.top[r]);
+                part.top_reason_contribution[r] = sc.best[r];
             }
         }
         errors
+    }
+}
+
+/// Row `r` of a column-major block of `m` rows into `row`.
+fn gather(x: &[f64], m: usize, r: usize, row: &mut [f64]) {
+    for (j, v) in row.iter_mut().enumerate() {
+        *v = x.get(j * m + r).copied().unwrap_or(0.0);
     }
 }

@@ -82,7 +82,7 @@ impl FeatureMeta {
 }
 
 pub use crate::churn::boost::Monotone;
-pub use columnar::AssessmentColumns;
+pub use columnar::{AssessmentColumns, Outputs};
 pub use pipeline::{
     ColumnReason, FitSummary, Fitted, FittedPipeline, ModelParams, OutOfTime, PipelineConfig,
     TOP_COLUMN_REASONS, TableAssessment, Transformed, out_of_time,

@@ -4,6 +4,7 @@
 
 use super::spec::{
     CellValue, ColumnSpec, ColumnType, Derive, Meaning, Missing, Role, Schema, Transform, Unseen,
+    WarningRule,
 };
 use super::table::{Column, Table, format_number, parse_bool, parse_date_days};
 use super::{FeatureMeta, MAX_LEVELS, N_CAUSES, SourceIndex};
@@ -486,7 +487,7 @@ pub struct Fitted {
 
 /// Where a numeric value comes from: a read column or a derivation of read columns.
 #[derive(Clone, Copy)]
-enum Source<'a> {
+pub(super) enum Source<'a> {
     Read(&'a Column),
     Derived(&'a Derive, &'a Column, Option<&'a Column>, f64),
 }
@@ -520,6 +521,32 @@ impl Source<'_> {
             }
         }
     }
+    /// Rows `start..start + out.len()` into `out`, `None` where missing: one dispatch
+    /// per chunk instead of one per cell.
+    pub(super) fn numbers(&self, start: usize, out: &mut [Option<f64>]) {
+        match *self {
+            Source::Read(Column::Number(v)) if v.len() >= start + out.len() => {
+                let vals = v.values().get(start..).unwrap_or_default();
+                match v.validity() {
+                    None => {
+                        for (o, &x) in out.iter_mut().zip(vals) {
+                            *o = Some(x);
+                        }
+                    }
+                    Some(valid) => {
+                        for (r, (o, &x)) in out.iter_mut().zip(vals).enumerate() {
+                            *o = valid.is_valid(start + r).then_some(x);
+                        }
+                    }
+                }
+            }
+            _ => {
+                for (r, o) in out.iter_mut().enumerate() {
+                    *o = self.number(start + r);
+                }
+            }
+        }
+    }
     fn display(&self, i: usize) -> Option<String> {
         match self {
             Source::Read(c) => c.display(i),
@@ -529,6 +556,13 @@ impl Source<'_> {
 }
 
 /// Columns of one table bound to a pipeline's schema.
+/// Asset tier, lifetime value and best actions ([`FittedPipeline::row_value`]).
+pub(super) type RowValue = (
+    Option<AssetTier>,
+    Option<f64>,
+    [Option<RankedAction>; TOP_ACTIONS],
+);
+
 /// The numbers of one row's assessment ([`FittedPipeline::core_row`]).
 pub(super) struct RowCore {
     pub(super) p: f64,
@@ -575,7 +609,7 @@ impl Roles {
 
 pub(super) struct Bound<'a> {
     /// Per schema column (by index), its source in the table (`None`: absent label).
-    sources: Vec<Option<Source<'a>>>,
+    pub(super) sources: Vec<Option<Source<'a>>>,
     /// Per fitted column, the table level code → fitted level index (categories).
     level_maps: Vec<Vec<Option<usize>>>,
     /// Per fitted column, the schema column index.
@@ -1281,10 +1315,44 @@ impl FittedPipeline {
         out: &mut [f64],
         errs: &mut [Option<Error>],
     ) {
-        let p = self.n_features();
+        self.fill(bound, table, start, end, out, errs, self.n_features(), 1);
+    }
+
+    /// As [`FittedPipeline::fill_rows`], column-major: feature `j` of row `r` at
+    /// `out[j * (end - start) + r]`, for the column-at-a-time kernels.
+    pub(super) fn fill_columns(
+        &self,
+        bound: &Bound<'_>,
+        table: &Table,
+        start: usize,
+        end: usize,
+        out: &mut [f64],
+        errs: &mut [Option<Error>],
+    ) {
+        self.fill(bound, table, start, end, out, errs, 1, end - start);
+    }
+
+    /// Feature `j` of row `r` goes to `out[r * rs + j * cs]`; one implementation for both
+    /// layouts so that they hold the same bits.
+    #[allow(clippy::too_many_arguments)]
+    fn fill(
+        &self,
+        bound: &Bound<'_>,
+        table: &Table,
+        start: usize,
+        end: usize,
+        out: &mut [f64],
+        errs: &mut [Option<Error>],
+        rs: usize,
+        cs: usize,
+    ) {
         out.iter_mut().for_each(|v| *v = 0.0);
+        let mut raws = vec![None; end - start];
+        // A byte per row to test in the inner loops, instead of a whole `Option<Error>`.
+        let mut bad = vec![false; end - start];
         for (r, e) in errs.iter_mut().enumerate() {
             *e = table.row_error(start + r).cloned();
+            bad[r] = e.is_some();
         }
         let schema = &self.body.schema;
         for (c, fc) in self.body.columns.iter().enumerate() {
@@ -1308,16 +1376,16 @@ impl FittedPipeline {
                         continue;
                     };
                     for r in 0..end - start {
-                        if errs[r].is_some() {
+                        if bad[r] {
                             continue;
                         }
                         let i = start + r;
-                        let row = &mut out[r * p..(r + 1) * p];
                         let level = match cat.codes().get(i) {
                             Some(&code) => match map.get(code as usize).copied().flatten() {
                                 Some(k) => Some(k),
                                 None => match unseen {
                                     Unseen::Error => {
+                                        bad[r] = true;
                                         errs[r] = Some(Error::invalid(
                                             format!("{}: {}", table.row_label(i), spec.name),
                                             cat.get(i).unwrap_or(""),
@@ -1328,7 +1396,7 @@ impl FittedPipeline {
                                     Unseen::Ignore => None,
                                     Unseen::Infrequent => {
                                         if let Some(o) = other {
-                                            row[off + o] = 1.0;
+                                            out[r * rs + (off + o) * cs] = 1.0;
                                         }
                                         None
                                     }
@@ -1336,11 +1404,12 @@ impl FittedPipeline {
                             },
                             None => {
                                 if fc.indicator {
-                                    row[off + enc] = 1.0;
+                                    out[r * rs + (off + enc) * cs] = 1.0;
                                 }
                                 match fill_idx {
                                     Some(k) => Some(k),
                                     None => {
+                                        bad[r] = true;
                                         errs[r] = Some(missing_error(table, spec, i));
                                         continue;
                                     }
@@ -1350,26 +1419,27 @@ impl FittedPipeline {
                         if let Some(k) = level
                             && let Some(Some(s)) = slots.get(k)
                         {
-                            row[off + s] = 1.0;
+                            out[r * rs + (off + s) * cs] = 1.0;
                         }
                     }
                 }
                 encode => {
+                    src.numbers(start, &mut raws);
                     for r in 0..end - start {
-                        if errs[r].is_some() {
+                        if bad[r] {
                             continue;
                         }
                         let i = start + r;
-                        let row = &mut out[r * p..(r + 1) * p];
-                        let raw = match src.number(i) {
+                        let raw = match raws[r] {
                             Some(v) => v,
                             None => {
                                 if fc.indicator {
-                                    row[off + enc] = 1.0;
+                                    out[r * rs + (off + enc) * cs] = 1.0;
                                 }
                                 match fc.fill {
                                     Some(f) => f,
                                     None => {
+                                        bad[r] = true;
                                         errs[r] = Some(missing_error(table, spec, i));
                                         continue;
                                     }
@@ -1377,6 +1447,7 @@ impl FittedPipeline {
                             }
                         };
                         let Some(x) = apply_steps(&fc.steps, raw) else {
+                            bad[r] = true;
                             errs[r] = Some(Error::invalid(
                                 format!("{}: {}", table.row_label(i), spec.name),
                                 format_number(raw),
@@ -1388,10 +1459,10 @@ impl FittedPipeline {
                             Encode::Bins { edges, drop_first } => {
                                 let b = edges.partition_point(|e| *e < x);
                                 if !(*drop_first && b == 0) {
-                                    row[off + b - usize::from(*drop_first)] = 1.0;
+                                    out[r * rs + (off + b - usize::from(*drop_first)) * cs] = 1.0;
                                 }
                             }
-                            _ => row[off] = x,
+                            _ => out[r * rs + off * cs] = x,
                         }
                     }
                 }
@@ -1578,14 +1649,7 @@ impl FittedPipeline {
         contrib: &mut [f64],
         by_column: &mut [f64],
     ) -> Result<RowCore> {
-        let model = self.body.model.classifier();
-        let p = model
-            .contributions(x, contrib)
-            .map_err(|e| e.within(|f| format!("{}: {f}", table.row_label(i))))?;
-        if !p.is_finite() {
-            return Err(Error::model("the model returned a non-finite probability"));
-        }
-        let p = p.clamp(0.0, 1.0);
+        let p = self.row_probability(table, i, x, contrib)?;
         // One-hot and indicator contributions summed back to their source column.
         self.sources.sum(contrib, by_column)?;
         let mut top = [0usize; TOP_COLUMN_REASONS];
@@ -1605,32 +1669,145 @@ impl FittedPipeline {
             let Some(src) = j.and_then(|j| bound.sources.get(j).copied().flatten()) else {
                 continue;
             };
-            let fired = if w.levels.is_empty() {
-                src.number(i)
-                    .is_some_and(|v| w.min.is_none_or(|m| v >= m) && w.max.is_none_or(|m| v <= m))
-            } else {
-                match src {
-                    Source::Read(Column::Category(c)) => {
-                        c.get(i).is_some_and(|l| w.levels.iter().any(|x| x == l))
-                    }
-                    Source::Read(col) => col.number(i).is_some_and(|v| {
-                        w.levels
-                            .iter()
-                            .any(|l| parse_bool(l).is_some_and(|b| f64::from(u8::from(b)) == v))
-                    }),
-                    Source::Derived(..) => false,
-                }
-            };
-            if fired {
+            if rule_fires(w, src, i) {
                 warnings |= 1 << k;
             }
         }
+        let (asset_tier, clv, actions) = self.row_value(bound, i, p, &causes)?;
+        Ok(RowCore {
+            p,
+            n_top,
+            top,
+            warnings,
+            asset_tier,
+            clv,
+            causes,
+            actions,
+        })
+    }
 
+    /// Warning bits of rows `start..start + out.len()`, a rule at a time, as
+    /// [`FittedPipeline::core_row`] sets them; `hits` and `vals` are scratch.
+    pub(super) fn warnings_of(
+        &self,
+        bound: &Bound<'_>,
+        start: usize,
+        out: &mut [u64],
+        hits: &mut Vec<bool>,
+        vals: &mut Vec<Option<f64>>,
+    ) {
+        out.fill(0);
+        for (k, (w, j)) in self
+            .body
+            .schema
+            .warnings
+            .iter()
+            .zip(&self.roles.warning_columns)
+            .enumerate()
+        {
+            let Some(src) = j.and_then(|j| bound.sources.get(j).copied().flatten()) else {
+                continue;
+            };
+            let bit = 1u64 << k;
+            match src {
+                // A level test per level, not per row.
+                Source::Read(Column::Category(c)) if !w.levels.is_empty() => {
+                    hits.clear();
+                    hits.extend(c.levels().iter().map(|l| w.levels.iter().any(|x| x == l)));
+                    for (r, o) in out.iter_mut().enumerate() {
+                        if c.codes()
+                            .get(start + r)
+                            .and_then(|&code| hits.get(code as usize))
+                            .copied()
+                            .unwrap_or(false)
+                        {
+                            *o |= bit;
+                        }
+                    }
+                }
+                _ if w.levels.is_empty() => {
+                    vals.clear();
+                    vals.resize(out.len(), None);
+                    src.numbers(start, vals);
+                    for (o, v) in out.iter_mut().zip(vals.iter()) {
+                        if v.is_some_and(|v| {
+                            w.min.is_none_or(|m| v >= m) && w.max.is_none_or(|m| v <= m)
+                        }) {
+                            *o |= bit;
+                        }
+                    }
+                }
+                _ => {
+                    for (r, o) in out.iter_mut().enumerate() {
+                        if rule_fires(w, src, start + r) {
+                            *o |= bit;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Row `i`'s churn probability from its features `x`, with the per-feature
+    /// contributions into `contrib`.
+    pub(super) fn row_probability(
+        &self,
+        table: &Table,
+        i: usize,
+        x: &[f64],
+        contrib: &mut [f64],
+    ) -> Result<f64> {
+        let p = self
+            .body
+            .model
+            .classifier()
+            .contributions(x, contrib)
+            .map_err(|e| e.within(|f| format!("{}: {f}", table.row_label(i))))?;
+        if !p.is_finite() {
+            return Err(Error::model("the model returned a non-finite probability"));
+        }
+        Ok(p.clamp(0.0, 1.0))
+    }
+
+    /// Row `i`'s asset tier, lifetime value and best actions at churn probability `p`,
+    /// with `causes` its positive contributions per cause.
+    pub(super) fn row_value(
+        &self,
+        bound: &Bound<'_>,
+        i: usize,
+        p: f64,
+        causes: &[(ChurnCause, f64); N_CAUSES],
+    ) -> Result<RowValue> {
+        self.value_from(
+            |j| bound.sources.get(j?).copied().flatten()?.number(i),
+            p,
+            causes,
+        )
+    }
+
+    /// The schema columns [`FittedPipeline::value_from`] may read: assets, annual
+    /// margin, monthly revenue, margin rate and dedicated advisor.
+    pub(super) fn value_columns(&self) -> [Option<usize>; 5] {
+        let r = &self.roles;
+        [
+            r.aum,
+            r.annual_margin,
+            r.monthly_revenue,
+            r.margin_rate,
+            r.dedicated_advisor,
+        ]
+    }
+
+    /// As [`FittedPipeline::row_value`], reading the row's value of schema column `j`
+    /// through `meaning(Some(j))`.
+    pub(super) fn value_from(
+        &self,
+        meaning: impl Fn(Option<usize>) -> Option<f64>,
+        p: f64,
+        causes: &[(ChurnCause, f64); N_CAUSES],
+    ) -> Result<RowValue> {
         let roles = &self.roles;
         let value = &self.body.schema.value;
-        let meaning = |j: Option<usize>| -> Option<f64> {
-            bound.sources.get(j?).copied().flatten()?.number(i)
-        };
         let aum = meaning(roles.aum).filter(|v| *v >= 0.0);
         let asset_tier = aum.and_then(|a| self.body.config.tiering.asset_tier(a).ok());
         let margin = if roles.annual_margin.is_some() {
@@ -1657,7 +1834,7 @@ impl FittedPipeline {
                     p,
                     clv,
                     aum.unwrap_or(0.0),
-                    &causes,
+                    causes,
                     // Without assets the tier is unknown: only actions offered to the mass
                     // tier (in the default catalogue, those offered to every tier) qualify.
                     asset_tier.unwrap_or(AssetTier::Mass),
@@ -1666,16 +1843,7 @@ impl FittedPipeline {
             )?,
             None => [None; TOP_ACTIONS],
         };
-        Ok(RowCore {
-            p,
-            n_top,
-            top,
-            warnings,
-            asset_tier,
-            clv,
-            causes,
-            actions,
-        })
+        Ok((asset_tier, clv, actions))
     }
 
     /// Names of the warning rules, indexed as in [`TableAssessment::warnings`].
@@ -1757,6 +1925,27 @@ impl FittedPipeline {
             let _ = writeln!(s, "not assessed: {n}");
         }
         s
+    }
+}
+
+/// Whether warning rule `w` fires on row `i` of its column `src`.
+#[inline]
+pub(super) fn rule_fires(w: &WarningRule, src: Source<'_>, i: usize) -> bool {
+    if w.levels.is_empty() {
+        src.number(i)
+            .is_some_and(|v| w.min.is_none_or(|m| v >= m) && w.max.is_none_or(|m| v <= m))
+    } else {
+        match src {
+            Source::Read(Column::Category(c)) => {
+                c.get(i).is_some_and(|l| w.levels.iter().any(|x| x == l))
+            }
+            Source::Read(col) => col.number(i).is_some_and(|v| {
+                w.levels
+                    .iter()
+                    .any(|l| parse_bool(l).is_some_and(|b| f64::from(u8::from(b)) == v))
+            }),
+            Source::Derived(..) => false,
+        }
     }
 }
 
