@@ -179,3 +179,48 @@ fn buffers_are_reused_and_resized_to_each_table() {
     assert!(out.errors.is_empty());
     assert_eq!(out.probability[0].to_bits(), first.to_bits());
 }
+
+/// A value the transform cannot take (log1p of -2) is that row's error in both paths,
+/// naming the line, the column and the value; a missing value the schema fills and
+/// flags is not an error. The expected message is written from the schema's rules.
+#[test]
+fn a_value_outside_the_transform_is_its_rows_error_in_both_paths() {
+    let schema = Schema::from_json(
+        r#"{"columns": [
+          {"name": "left", "type": "boolean", "role": "label"},
+          {"name": "balance", "type": "number", "transform": "log1p", "cause": "market"},
+          {"name": "calls", "type": "number", "missing": "median", "missing_indicator": true,
+           "transform": {"clip": {"lower_pct": 0, "upper_pct": 90}}, "cause": "service"}]}"#,
+    )
+    .unwrap();
+    let mut csv = String::from("balance,calls,left\n");
+    for i in 0..40 {
+        csv += &format!("{},{},{}\n", 100 * (i % 7), i % 9, i % 3 == 0);
+    }
+    let train = Table::read_csv(csv.as_bytes(), &schema).unwrap();
+    let fitted = FittedPipeline::fit(schema.clone(), &train, &PipelineConfig::default())
+        .unwrap()
+        .pipeline;
+    let test = Table::read_csv(
+        "balance,calls,left\n10,1,no\n-2,3,no\n5,,yes\n".as_bytes(),
+        &schema,
+    )
+    .unwrap();
+    let rows = fitted.assess(&test).unwrap();
+    let mut out = AssessmentColumns::default();
+    fitted.assess_columns(&test, &mut out).unwrap();
+    let expected = "line 3: balance";
+    let e = rows[1].as_ref().unwrap_err().to_string();
+    assert!(
+        e.contains(expected) && e.contains("-2") && e.contains("must be > -1"),
+        "{e}"
+    );
+    assert_eq!(out.errors.len(), 1);
+    assert_eq!(out.errors[0].0, 1);
+    assert_eq!(out.errors[0].1.to_string(), e);
+    assert_eq!(out.valid, vec![true, false, true]);
+    for i in [0, 2] {
+        let a = rows[i].as_ref().unwrap();
+        assert_eq!(out.probability[i].to_bits(), a.churn_probability.to_bits());
+    }
+}

@@ -195,7 +195,8 @@ struct Scratch {
     /// Positive contribution per cause, column-major.
     causes: Vec<f64>,
     best: Vec<f64>,
-    top: Vec<u32>,
+    /// Source index of the top reason, [`NO_REASON`] for none.
+    top: Vec<f64>,
     warnings: Vec<u64>,
     row: Vec<f64>,
     contrib: Vec<f64>,
@@ -230,7 +231,7 @@ impl Scratch {
     }
 }
 
-const NO_REASON: u32 = u32::MAX;
+const NO_REASON: f64 = -1.0;
 
 impl FittedPipeline {
     /// Assesses every row of `table` into `out` (resized to the table, its capacity
@@ -381,13 +382,16 @@ impl FittedPipeline {
 
         // The top reason: the first source of largest positive contribution, as
         // `SourceIndex::top` ranks them.
+        // The index is carried as an f64 (exact below 2^53) so that value and index
+        // select in the same vector lanes, without branches.
         for (s, bs) in sc.by_source.chunks_exact(m).enumerate() {
-            let s = u32::try_from(s).unwrap_or(NO_REASON);
+            let s = s as f64;
             for ((best, top), &v) in sc.best.iter_mut().zip(sc.top.iter_mut()).zip(bs) {
-                // Selects, not branches: which source leads is data, not predictable.
-                let lead = v > *best;
-                *best = if lead { v } else { *best };
-                *top = if lead { s } else { *top };
+                // All ones where `v` leads: bit masks, which the compiler vectorises where
+                // it would branch on an `if`.
+                let lead = u64::from(v > *best).wrapping_neg();
+                *best = f64::from_bits((v.to_bits() & lead) | (best.to_bits() & !lead));
+                *top = f64::from_bits((s.to_bits() & lead) | (top.to_bits() & !lead));
             }
         }
 
@@ -460,8 +464,9 @@ impl FittedPipeline {
             part.valid[r] = true;
             part.probability[r] = pr;
             part.risk_level[r] = Some(risk.level(pr));
-            if sc.top[r] != NO_REASON {
-                part.top_reason[r] = Some(sc.top[r]);
+            if sc.top[r] >= 0.0 {
+                // A source index, exactly (there are fewer than 2^32 sources).
+                part.top_reason[r] = Some(sc.top[r] as u32);
                 part.top_reason_contribution[r] = sc.best[r];
             }
         }

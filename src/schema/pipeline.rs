@@ -6,7 +6,7 @@ use super::spec::{
     CellValue, ColumnSpec, ColumnType, Derive, Meaning, Missing, Role, Schema, Transform, Unseen,
     WarningRule,
 };
-use super::table::{Column, Table, format_number, parse_bool, parse_date_days};
+use super::table::{Column, Table, Values, format_number, parse_bool, parse_date_days};
 use super::{FeatureMeta, MAX_LEVELS, N_CAUSES, SourceIndex};
 use crate::churn::backtest::Backtest;
 use crate::churn::boost::{BoostParams, Monotone};
@@ -521,28 +521,42 @@ impl Source<'_> {
             }
         }
     }
-    /// Rows `start..start + out.len()` into `out`, `None` where missing: one dispatch
-    /// per chunk instead of one per cell.
+    /// Rows `start..start + out.len()` into `out`, `None` where missing, as
+    /// [`Source::number`] gives them: one dispatch per chunk instead of one per cell.
     pub(super) fn numbers(&self, start: usize, out: &mut [Option<f64>]) {
         match *self {
-            Source::Read(Column::Number(v)) if v.len() >= start + out.len() => {
-                let vals = v.values().get(start..).unwrap_or_default();
-                match v.validity() {
-                    None => {
-                        for (o, &x) in out.iter_mut().zip(vals) {
-                            *o = Some(x);
-                        }
+            Source::Read(c) => column_numbers(c, start, out),
+            Source::Derived(d, a, b, as_of) => {
+                column_numbers(a, start, out);
+                let finite = |v: f64| v.is_finite().then_some(v);
+                let Some(b) = b else {
+                    for o in out.iter_mut() {
+                        *o = match d {
+                            Derive::MonthsSince(_) => o.and_then(|a| finite((as_of - a) / 30.4375)),
+                            _ => None,
+                        };
                     }
-                    Some(valid) => {
-                        for (r, (o, &x)) in out.iter_mut().zip(vals).enumerate() {
-                            *o = valid.is_valid(start + r).then_some(x);
-                        }
+                    return;
+                };
+                // The second operand a block at a time, on the stack.
+                const BLOCK: usize = 256;
+                let mut bv = [None; BLOCK];
+                for (k, block) in out.chunks_mut(BLOCK).enumerate() {
+                    let bv = &mut bv[..block.len()];
+                    column_numbers(b, start + k * BLOCK, bv);
+                    for (o, &bv) in block.iter_mut().zip(bv.iter()) {
+                        *o = match (*o, d) {
+                            (None, _) => None,
+                            (Some(a), Derive::MonthsSince(_)) => finite((as_of - a) / 30.4375),
+                            (Some(a), Derive::Difference(_)) => bv.and_then(|b| finite(a - b)),
+                            (Some(a), Derive::Ratio(_)) => {
+                                bv.filter(|b| *b != 0.0).and_then(|b| finite(a / b))
+                            }
+                            (Some(a), Derive::RelativeChange(_)) => {
+                                bv.filter(|b| *b != 0.0).and_then(|b| finite(a / b - 1.0))
+                            }
+                        };
                     }
-                }
-            }
-            _ => {
-                for (r, o) in out.iter_mut().enumerate() {
-                    *o = self.number(start + r);
                 }
             }
         }
@@ -552,6 +566,34 @@ impl Source<'_> {
             Source::Read(c) => c.display(i),
             Source::Derived(..) => self.number(i).map(format_number),
         }
+    }
+}
+
+/// Rows `start..start + out.len()` of `col` as numbers, as [`Column::number`] gives them.
+fn column_numbers(col: &Column, start: usize, out: &mut [Option<f64>]) {
+    fn each<T: Copy>(v: &Values<T>, start: usize, out: &mut [Option<f64>], f: impl Fn(T) -> f64) {
+        let vals = v.values().get(start..).unwrap_or_default();
+        if vals.len() < out.len() {
+            out.fill(None);
+        }
+        match v.validity() {
+            None => {
+                for (o, &x) in out.iter_mut().zip(vals) {
+                    *o = Some(f(x));
+                }
+            }
+            Some(valid) => {
+                for (r, (o, &x)) in out.iter_mut().zip(vals).enumerate() {
+                    *o = valid.is_valid(start + r).then(|| f(x));
+                }
+            }
+        }
+    }
+    match col {
+        Column::Number(v) => each(v, start, out, |x| x),
+        Column::Boolean(v) => each(v, start, out, |b| f64::from(u8::from(b))),
+        Column::Date(v) => each(v, start, out, f64::from),
+        Column::Category(_) | Column::Text(_) => out.fill(None),
     }
 }
 
@@ -705,22 +747,6 @@ fn numeric_mode(values: &[f64]) -> Option<f64> {
         k = e;
     }
     best.map(|(x, _)| x)
-}
-
-fn apply_steps(steps: &[Step], mut x: f64) -> Option<f64> {
-    for s in steps {
-        x = match *s {
-            Step::Log1p => {
-                if x <= -1.0 {
-                    return None;
-                }
-                x.ln_1p()
-            }
-            Step::Clip { lower, upper } => x.clamp(lower, upper),
-            Step::Standardise { mean, scale } => (x - mean) / scale,
-        };
-    }
-    Some(x)
 }
 
 impl FittedPipeline {
@@ -1348,6 +1374,7 @@ impl FittedPipeline {
     ) {
         out.iter_mut().for_each(|v| *v = 0.0);
         let mut raws = vec![None; end - start];
+        let mut xs = vec![0.0; end - start];
         // A byte per row to test in the inner loops, instead of a whole `Option<Error>`.
         let mut bad = vec![false; end - start];
         for (r, e) in errs.iter_mut().enumerate() {
@@ -1424,13 +1451,16 @@ impl FittedPipeline {
                     }
                 }
                 encode => {
+                    // A pass per step over the chunk's values, each value going through
+                    // the same operations in the same order as `apply_steps` (the same
+                    // bits), so that the clip and standardise passes vectorise.
                     src.numbers(start, &mut raws);
                     for r in 0..end - start {
+                        xs[r] = 0.0;
                         if bad[r] {
                             continue;
                         }
-                        let i = start + r;
-                        let raw = match raws[r] {
+                        xs[r] = match raws[r] {
                             Some(v) => v,
                             None => {
                                 if fc.indicator {
@@ -1440,29 +1470,64 @@ impl FittedPipeline {
                                     Some(f) => f,
                                     None => {
                                         bad[r] = true;
-                                        errs[r] = Some(missing_error(table, spec, i));
+                                        errs[r] = Some(missing_error(table, spec, start + r));
                                         continue;
                                     }
                                 }
                             }
                         };
-                        let Some(x) = apply_steps(&fc.steps, raw) else {
-                            bad[r] = true;
-                            errs[r] = Some(Error::invalid(
-                                format!("{}: {}", table.row_label(i), spec.name),
-                                format_number(raw),
-                                "must be > -1 for log1p",
-                            ));
-                            continue;
-                        };
-                        match encode {
-                            Encode::Bins { edges, drop_first } => {
-                                let b = edges.partition_point(|e| *e < x);
+                    }
+                    for step in &fc.steps {
+                        match *step {
+                            Step::Log1p => {
+                                for r in 0..end - start {
+                                    let x = xs[r];
+                                    if bad[r] {
+                                        continue;
+                                    }
+                                    if x <= -1.0 {
+                                        bad[r] = true;
+                                        errs[r] = Some(log1p_error(
+                                            table,
+                                            spec,
+                                            start + r,
+                                            raws[r].or(fc.fill),
+                                        ));
+                                        continue;
+                                    }
+                                    xs[r] = x.ln_1p();
+                                }
+                            }
+                            Step::Clip { lower, upper } => {
+                                for x in xs.iter_mut() {
+                                    *x = x.clamp(lower, upper);
+                                }
+                            }
+                            Step::Standardise { mean, scale } => {
+                                for x in xs.iter_mut() {
+                                    *x = (*x - mean) / scale;
+                                }
+                            }
+                        }
+                    }
+                    match encode {
+                        Encode::Bins { edges, drop_first } => {
+                            for r in 0..end - start {
+                                if bad[r] {
+                                    continue;
+                                }
+                                let b = edges.partition_point(|e| *e < xs[r]);
                                 if !(*drop_first && b == 0) {
                                     out[r * rs + (off + b - usize::from(*drop_first)) * cs] = 1.0;
                                 }
                             }
-                            _ => out[r * rs + off * cs] = x,
+                        }
+                        _ => {
+                            // A bad row's features are never read, so no test per row.
+                            let dst = out.iter_mut().skip(off * cs).step_by(rs.max(1));
+                            for (o, &x) in dst.zip(xs.iter()) {
+                                *o = x;
+                            }
                         }
                     }
                 }
@@ -1956,6 +2021,14 @@ fn present(src: &Source<'_>, spec: &ColumnSpec, i: usize) -> bool {
         }
         s => s.number(i).is_some(),
     }
+}
+
+fn log1p_error(table: &Table, spec: &ColumnSpec, i: usize, raw: Option<f64>) -> Error {
+    Error::invalid(
+        format!("{}: {}", table.row_label(i), spec.name),
+        raw.map_or_else(String::new, format_number),
+        "must be > -1 for log1p",
+    )
 }
 
 fn missing_error(table: &Table, spec: &ColumnSpec, i: usize) -> Error {
