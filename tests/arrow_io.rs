@@ -296,13 +296,30 @@ fn pipeline_scores_an_arrow_batch_as_it_scores_the_table() {
         .as_any()
         .downcast_ref::<Float64Array>()
         .unwrap();
+    let text = |name: &str| {
+        out.column_by_name(name)
+            .unwrap()
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .unwrap()
+            .clone()
+    };
+    let (ids, reasons, columns) = (text("id"), text("top_reason"), text("top_reason_column"));
     for (i, e) in expected.iter().enumerate() {
         // Bitwise: the Arrow path replays the same transforms on the same values.
-        assert_eq!(
-            p.value(i).to_bits(),
-            e.as_ref().unwrap().churn_probability.to_bits()
-        );
+        let e = e.as_ref().unwrap();
+        assert_eq!(p.value(i).to_bits(), e.churn_probability.to_bits());
+        // The texts are the row path's, as its `Display` writes them.
+        assert_eq!(Some(ids.value(i)), e.id.as_deref());
+        match e.reasons.first() {
+            Some(top) => {
+                assert_eq!(reasons.value(i), top.to_string());
+                assert_eq!(columns.value(i), top.column);
+            }
+            None => assert!(reasons.is_null(i) && columns.is_null(i)),
+        }
     }
+    assert!((0..60).any(|i| !reasons.is_null(i)));
 
     // A bad row (NaN calls) is that row's error; its neighbours are unaffected.
     let bad = RecordBatch::try_from_iter([

@@ -14,6 +14,7 @@ use super::spec::{ColumnSpec, ColumnType, Role, Schema};
 use super::storage::{SharedSlice, Storage};
 use super::table::{Categories, Column, Table, Validity, Values, find_header};
 use crate::error::{Error, Result};
+use arrow_array::builder::StringBuilder;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Date32Type, Date64Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type,
@@ -555,59 +556,75 @@ impl super::FittedPipeline {
     /// # Ok::<(), wealthscore::Error>(())
     /// ```
     pub fn assess_table_to_record_batch(&self, table: &Table) -> Result<RecordBatch> {
+        use std::fmt::Write as _;
         let mut a = AssessmentColumns::default();
         self.assess_columns(table, &mut a)?;
         let bound = self.bind(table)?;
         let names: Vec<&str> = self.warning_names().collect();
         let n = a.len();
-        let id: Vec<Option<String>> = (0..n)
-            .map(|r| table.column_text_id(self.schema(), r))
-            .collect();
-        let valid = |r: usize| a.valid.get(r).copied().unwrap_or(false);
-        let p: Vec<Option<f64>> = (0..n).map(|r| valid(r).then(|| a.probability[r])).collect();
-        let level = a
-            .risk_level
+        // Text written straight into the arrays' buffers: no string per cell.
+        let text = || StringBuilder::with_capacity(n, 16 * n);
+        let (mut id, mut level, mut warnings) = (text(), text(), text());
+        let (mut reason, mut reason_col, mut action, mut error) = (text(), text(), text(), text());
+        let id_column = self
+            .schema()
+            .columns
             .iter()
-            .map(|l| l.as_ref().and_then(wire_name))
+            .find(|c| c.role == Role::Id)
+            .and_then(|c| table.column(&c.name));
+        for r in 0..n {
+            match id_column {
+                Some(Column::Text(v)) => id.append_option(v.get(r)),
+                Some(c) => id.append_option(c.display(r)),
+                None => id.append_null(),
+            }
+            level.append_option(a.risk_level[r].as_ref().and_then(wire_name));
+            action.append_option(a.best_action[r].as_ref().and_then(wire_name));
+            if a.valid[r] {
+                let bits = a.warnings[r];
+                let fired = names
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| bits & (1 << k) != 0);
+                for (m, (_, w)) in fired.enumerate() {
+                    let _ = write!(warnings, "{}{w}", if m > 0 { ", " } else { "" });
+                }
+                warnings.append_value("");
+            } else {
+                warnings.append_null();
+            }
+            match a.top_reason[r]
+                .and_then(|s| self.write_reason(&bound, r, s as usize, &mut reason))
+            {
+                Some(column) => {
+                    reason.append_value("");
+                    reason_col.append_value(column);
+                }
+                None => {
+                    reason.append_null();
+                    reason_col.append_null();
+                }
+            }
+        }
+        let mut errors = a.errors.iter().peekable();
+        for r in 0..n {
+            match errors.next_if(|(i, _)| *i == r) {
+                Some((_, e)) => {
+                    let _ = write!(error, "{e}");
+                    error.append_value("");
+                }
+                None => error.append_null(),
+            }
+        }
+        let p: Vec<Option<f64>> = (0..n)
+            .map(|r| a.valid[r].then(|| a.probability[r]))
             .collect();
-        let warnings = (0..n)
-            .map(|r| {
-                valid(r).then(|| {
-                    let bits = a.warnings[r];
-                    let fired: Vec<&str> = names
-                        .iter()
-                        .enumerate()
-                        .filter(|(k, _)| bits & (1 << k) != 0)
-                        .map(|(_, w)| *w)
-                        .collect();
-                    fired.join(", ")
-                })
-            })
-            .collect();
-        let top = |r: usize| {
-            let s = a.top_reason.get(r).copied().flatten()? as usize;
-            self.column_reason(&bound, r, s, a.top_reason_contribution[r])
-        };
-        let (reason, reason_col): (Vec<_>, Vec<_>) = (0..n)
-            .map(|r| top(r).map(|t| (t.to_string(), t.column)).unzip())
-            .unzip();
         let reason_c = (0..n)
             .map(|r| a.top_reason[r].map(|_| a.top_reason_contribution[r]))
             .collect();
-        let action = a
-            .best_action
-            .iter()
-            .map(|k| k.as_ref().and_then(wire_name))
-            .collect();
-        let mut error: Vec<Option<String>> = vec![None; n];
-        for (r, e) in &a.errors {
-            if let Some(slot) = error.get_mut(*r) {
-                *slot = Some(e.to_string());
-            }
-        }
         let clv = std::mem::take(&mut a.clv);
         let lost = std::mem::take(&mut a.expected_value_lost);
-        let text = |v: Vec<Option<String>>| Arc::new(StringArray::from(v)) as ArrayRef;
+        let text = |mut b: StringBuilder| Arc::new(b.finish()) as ArrayRef;
         let num = |v: Vec<Option<f64>>| Arc::new(Float64Array::from(v)) as ArrayRef;
         // Every field nullable whatever this table holds: batches of one stream share one
         // schema (`try_from_iter` would mark a field nullable only when it has a null).
@@ -625,13 +642,5 @@ impl super::FittedPipeline {
             ("error", text(error), true),
         ])
         .map_err(arrow_err)
-    }
-}
-
-impl Table {
-    /// The id of row `r` from the schema's id column, if any.
-    fn column_text_id(&self, schema: &Schema, r: usize) -> Option<String> {
-        let c = schema.columns.iter().find(|c| c.role == Role::Id)?;
-        self.column(&c.name)?.display(r)
     }
 }

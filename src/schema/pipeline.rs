@@ -1702,6 +1702,32 @@ impl FittedPipeline {
         })
     }
 
+    /// Writes the text of [`FittedPipeline::column_reason`] (as its `Display` shows it)
+    /// into `w`, allocating only for the value; returns the reason's column name.
+    pub(super) fn write_reason(
+        &self,
+        bound: &Bound<'_>,
+        i: usize,
+        s: usize,
+        w: &mut impl std::fmt::Write,
+    ) -> Option<&str> {
+        let j = *bound.column_of.get(*self.source_columns.get(s)?)?;
+        let spec = self.body.schema.columns.get(j)?;
+        let value = bound
+            .sources
+            .get(j)
+            .copied()
+            .flatten()
+            .and_then(|s| s.display(i));
+        let label = spec.display_label();
+        let _ = match (value, &spec.unit) {
+            (Some(v), Some(u)) => write!(w, "{label} = {v} {u}"),
+            (Some(v), None) => write!(w, "{label} = {v}"),
+            (None, _) => write!(w, "{label} missing"),
+        };
+        Some(&spec.name)
+    }
+
     /// The numbers of row `i`'s assessment from its features `x`, shared by the row
     /// ([`FittedPipeline::assess`]) and columnar ([`FittedPipeline::assess_columns`])
     /// paths so that both give the same bits. Allocates nothing.
