@@ -253,10 +253,28 @@ impl Membership {
     /// Writes the membership of every `xs[i]` into `out[i]`.
     ///
     /// Errors if the lengths differ or any `xs[i]` is not finite (naming `x[i]`);
-    /// `out` is then partly written.
+    /// `out` is then partly written. With the `parallel` feature, 262,144 points or more
+    /// are split over all cores (the values are the same).
     pub fn eval_slice(&self, xs: &[f64], out: &mut [f64]) -> Result<()> {
         check::same_len("x vs out", xs.len(), out.len())?;
-        if !self.eval_chunk(xs, out) {
+        // Large inputs over all cores under `parallel`: a point's membership does not
+        // depend on the others, so the values are the same either way.
+        #[cfg(feature = "parallel")]
+        let finite = {
+            use rayon::prelude::*;
+            const CHUNK: usize = 1 << 16;
+            if xs.len() >= 4 * CHUNK {
+                xs.par_chunks(CHUNK)
+                    .zip(out.par_chunks_mut(CHUNK))
+                    .map(|(x, o)| self.eval_chunk(x, o))
+                    .reduce(|| true, |a, b| a & b)
+            } else {
+                self.eval_chunk(xs, out)
+            }
+        };
+        #[cfg(not(feature = "parallel"))]
+        let finite = self.eval_chunk(xs, out);
+        if !finite {
             check::all_finite("x", xs)?;
         }
         Ok(())
@@ -451,6 +469,32 @@ fn pimf(x: f64, a: f64, b: f64, c: f64, d: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A slice large enough to be split over cores gives trimf's closed form at every
+    /// point, and a NaN at its end is still named by its index.
+    #[test]
+    fn large_slices_give_the_closed_form_and_name_a_bad_point() {
+        let n = 300_000;
+        let xs: Vec<f64> = (0..n).map(|i| 10.0 * i as f64 / n as f64).collect();
+        let m = Membership::triangular(2.0, 5.0, 8.0).unwrap();
+        let out = m.eval_vec(&xs).unwrap();
+        for (&x, &y) in xs.iter().zip(&out).step_by(997) {
+            let expected = if x <= 2.0 || x >= 8.0 {
+                0.0
+            } else if x <= 5.0 {
+                (x - 2.0) / 3.0
+            } else {
+                (8.0 - x) / 3.0
+            };
+            assert!((y - expected).abs() < 1e-15, "{x}: {y} vs {expected}");
+        }
+        let mut bad = xs;
+        bad[n - 1] = f64::NAN;
+        match m.eval_vec(&bad) {
+            Err(Error::NonFinite { field }) => assert_eq!(field, format!("x[{}]", n - 1)),
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn rejects_bad_parameters() {

@@ -78,6 +78,12 @@ impl RfmValues {
 
     /// Checks the three values; names are built only on failure (scoring must not
     /// allocate).
+    /// All three finite and >= 0, without branches (so a pass over many vectorises).
+    fn looks_valid(&self) -> bool {
+        let ok = |v: f64| (v >= 0.0) & (v <= f64::MAX);
+        ok(self.recency_days) & ok(self.frequency) & ok(self.monetary)
+    }
+
     fn check(&self, i: Option<usize>) -> Result<()> {
         for (f, v) in [
             ("recency_days", self.recency_days),
@@ -286,6 +292,28 @@ fn from_key(k: i64) -> f64 {
     f64::from_bits((k ^ ((((k >> 63) as u64) >> 1) as i64)) as u64)
 }
 
+/// Checks every value, naming the first bad one (`rfm[i].field`); over all cores under
+/// `parallel`, chunks in order so the first bad row is the one reported.
+fn check_all(values: &[RfmValues]) -> Result<()> {
+    const CHUNK: usize = 1 << 15;
+    let run = |(c, vs): (usize, &[RfmValues])| -> Result<()> {
+        if vs.iter().all(RfmValues::looks_valid) {
+            return Ok(());
+        }
+        vs.iter()
+            .enumerate()
+            .try_for_each(|(i, v)| v.check(Some(c * CHUNK + i)))
+    };
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        let results: Vec<Result<()>> = values.par_chunks(CHUNK).enumerate().map(run).collect();
+        results.into_iter().collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    values.chunks(CHUNK).enumerate().try_for_each(run)
+}
+
 /// Quintile edges of `n > 0` data given by their [`order_key`]s, `key(i)` for row `i`.
 ///
 /// Each edge needs the order statistics at `⌊h⌋` and `⌊h⌋ + 1` (`h = (n − 1) p`): eight
@@ -437,9 +465,7 @@ impl RfmModel {
     /// Fits the quintile edges of each of the three values.
     pub fn fit(values: &[RfmValues]) -> Result<Self> {
         check::non_empty("rfm values", values)?;
-        for (i, v) in values.iter().enumerate() {
-            v.check(Some(i))?;
-        }
+        check_all(values)?;
         fn edges(values: &[RfmValues], f: impl Fn(&RfmValues) -> f64) -> [f64; 4] {
             quintile_edges_by(values.len(), |i| order_key(f(&values[i])))
         }
@@ -561,6 +587,33 @@ pub fn rfm(clients: &[ClientRecord]) -> Result<(RfmModel, Vec<RfmScore>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Among many values (checked in parallel chunks), the first bad one is the one
+    /// named, by fit and by scoring alike.
+    #[test]
+    fn the_first_bad_value_of_many_is_named() {
+        let mut values: Vec<RfmValues> = (0..100_000)
+            .map(|i| RfmValues {
+                recency_days: (i % 365) as f64,
+                frequency: (i % 40) as f64,
+                monetary: 1000.0 + i as f64,
+            })
+            .collect();
+        let model = RfmModel::fit(&values).unwrap();
+        values[90_000].frequency = -1.0;
+        values[70_000].monetary = f64::NAN;
+        match RfmModel::fit(&values) {
+            Err(Error::NonFinite { field }) => assert_eq!(field, "rfm[70000].monetary"),
+            other => panic!("{other:?}"),
+        }
+        match model.score_all(&values) {
+            Err(Error::NonFinite { field }) => assert_eq!(field, "rfm[70000].monetary"),
+            other => panic!("{other:?}"),
+        }
+        values[70_000].monetary = 5.0;
+        let e = RfmModel::fit(&values).unwrap_err().to_string();
+        assert!(e.contains("rfm[90000].frequency") && e.contains(">= 0"), "{e}");
+    }
 
     #[test]
     fn segment_grid_equals_from_scores() {
