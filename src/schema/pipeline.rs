@@ -1704,6 +1704,7 @@ impl FittedPipeline {
 
     /// Writes the text of [`FittedPipeline::column_reason`] (as its `Display` shows it)
     /// into `w`, allocating only for the value; returns the reason's column name.
+    #[cfg(feature = "arrow")]
     pub(super) fn write_reason(
         &self,
         bound: &Bound<'_>,

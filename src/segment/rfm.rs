@@ -80,7 +80,7 @@ impl RfmValues {
     /// allocate).
     /// All three finite and >= 0, without branches (so a pass over many vectorises).
     fn looks_valid(&self) -> bool {
-        let ok = |v: f64| (v >= 0.0) & (v <= f64::MAX);
+        let ok = |v: f64| (0.0..=f64::MAX).contains(&v);
         ok(self.recency_days) & ok(self.frequency) & ok(self.monetary)
     }
 
