@@ -252,8 +252,8 @@ impl FittedPipeline {
     /// let schema = Schema::from_json(r#"{"columns": [
     ///   {"name": "churned", "type": "boolean", "role": "label"},
     ///   {"name": "calls", "type": "number", "cause": "service"},
-    ///   {"name": "aum", "type": "number", "meaning": "aum"}]}"#)?;
-    /// let csv = "calls,aum,churned\n1,9e5,no\n6,2e5,yes\n2,8e5,no\n7,1e5,yes\n0,7e5,no\n5,3e5,yes\n";
+    ///   {"name": "margin", "type": "number", "meaning": "annual_margin"}]}"#)?;
+    /// let csv = "calls,margin,churned\n1,900,no\n6,200,yes\n2,800,no\n7,100,yes\n0,700,no\n5,300,yes\n";
     /// let table = Table::read_csv(csv.as_bytes(), &schema)?;
     /// let fitted = FittedPipeline::fit(schema, &table, &PipelineConfig::default())?.pipeline;
     ///

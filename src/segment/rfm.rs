@@ -612,7 +612,10 @@ mod tests {
         }
         values[70_000].monetary = 5.0;
         let e = RfmModel::fit(&values).unwrap_err().to_string();
-        assert!(e.contains("rfm[90000].frequency") && e.contains(">= 0"), "{e}");
+        assert!(
+            e.contains("rfm[90000].frequency") && e.contains(">= 0"),
+            "{e}"
+        );
     }
 
     #[test]
