@@ -212,10 +212,18 @@ pub(crate) fn add_leaf_sums(
         for group in groups.by_ref() {
             let mut idx = [r as usize; LANES];
             for _ in 0..depth {
+                // Leaf-wise trees are deep in places and shallow elsewhere: stop at the
+                // group's own depth, once no lane moves (every lane sits on a leaf).
+                let mut moved = false;
                 for (k, i) in idx.iter_mut().enumerate() {
                     let node = nodes[*i];
                     let v = group[k * p + node.feature as usize];
-                    *i = node.left as usize + usize::from(v > node.threshold);
+                    let next = node.left as usize + usize::from(v > node.threshold);
+                    moved |= next != *i;
+                    *i = next;
+                }
+                if !moved {
+                    break;
                 }
             }
             for (o, &i) in ob[oi..oi + LANES].iter_mut().zip(&idx) {
