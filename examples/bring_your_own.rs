@@ -182,7 +182,19 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     let (train, test) = split(&args, &schema, &table)?;
     println!("train {} rows, test {} rows", train.len(), test.len());
-    let config = PipelineConfig::with_model(ModelParams::from_name(&args.model)?);
+    let model = ModelParams::from_name(&args.model)?;
+    if let ModelParams::Auto(sp) = &model {
+        // Selection fits every candidate on every fold: say so before the wait.
+        println!(
+            "selecting among {} candidates by {}-fold cross-validation on {} rows: {} fits, \
+             typically 10 s to a minute on two cores",
+            sp.candidates.len(),
+            sp.folds,
+            train.len(),
+            sp.candidates.len() * sp.folds + 1
+        );
+    }
+    let config = PipelineConfig::with_model(model);
     let t0 = std::time::Instant::now();
     let train_table = table.take(&train)?;
     let fitted = FittedPipeline::fit(schema.clone(), &train_table, &config)?;
