@@ -224,3 +224,73 @@ fn a_value_outside_the_transform_is_its_rows_error_in_both_paths() {
         assert_eq!(out.probability[i].to_bits(), a.churn_probability.to_bits());
     }
 }
+
+/// Shapes the core-banking export does not have: a table of no rows, a table where every
+/// row is bad, and a schema of categories and a boolean only (no value columns), with a
+/// level rule and a numeric rule on a boolean. The reference is the row path on the same
+/// rows; the expected warning bits are written from the rules.
+#[test]
+fn edge_shapes_match_the_row_path() {
+    let schema = Schema::from_json(
+        r#"{"columns": [
+          {"name": "left", "type": "boolean", "role": "label"},
+          {"name": "plan", "type": "category", "cause": "product"},
+          {"name": "online", "type": "boolean", "cause": "service"}],
+          "warnings": [
+            {"name": "basic plan", "column": "plan", "levels": ["basic"]},
+            {"name": "offline", "column": "online", "max": 0}]}"#,
+    )
+    .unwrap();
+    let mut csv = String::from("plan,online,left\n");
+    for i in 0..60 {
+        let plan = ["basic", "premium", "gold"][i % 3];
+        csv += &format!("{plan},{},{}\n", i % 4 == 0, (i % 3 == 0) ^ (i % 7 == 0));
+    }
+    let table = Table::read_csv(csv.as_bytes(), &schema).unwrap();
+    let fitted = FittedPipeline::fit(schema.clone(), &table, &PipelineConfig::default())
+        .unwrap()
+        .pipeline;
+    let mut out = AssessmentColumns::default();
+    for outputs in [Outputs::Full, Outputs::RiskAndReason] {
+        fitted
+            .assess_columns_with(&table, outputs, &mut out)
+            .unwrap();
+        let rows = fitted.assess(&table).unwrap();
+        for (i, row) in rows.iter().enumerate() {
+            let a = row.as_ref().unwrap();
+            assert_eq!(out.probability[i].to_bits(), a.churn_probability.to_bits());
+            assert_eq!(
+                out.top_reason[i].and_then(|s| fitted.reason_column(s as usize)),
+                a.reasons.first().map(|r| r.column.as_str())
+            );
+            if outputs == Outputs::Full {
+                let expected = u64::from(i % 3 == 0) | (u64::from(i % 4 != 0) << 1);
+                assert_eq!(out.warnings[i], expected, "row {i}");
+                assert_eq!(out.warnings[i], a.warnings.bits());
+                assert_eq!(out.clv[i], None);
+            }
+        }
+    }
+
+    // No rows: nothing, and no error.
+    let empty = Table::read_csv("plan,online,left\n".as_bytes(), &schema).unwrap();
+    fitted.assess_columns(&empty, &mut out).unwrap();
+    assert!(out.is_empty() && out.errors.is_empty());
+
+    // Every row bad (`plan` missing, and missing values are rejected by default): each
+    // row its own error, in order.
+    let bad = Table::read_csv(
+        "plan,online,left\n,yes,no\n,no,no\n,yes,yes\n".as_bytes(),
+        &schema,
+    )
+    .unwrap();
+    fitted.assess_columns(&bad, &mut out).unwrap();
+    let rows = fitted.assess(&bad).unwrap();
+    assert_eq!(out.valid, vec![false; 3]);
+    assert_eq!(out.errors.len(), 3);
+    for (k, (i, e)) in out.errors.iter().enumerate() {
+        assert_eq!(*i, k);
+        assert_eq!(e.to_string(), rows[k].as_ref().unwrap_err().to_string());
+        assert!(e.to_string().contains("plan"), "{e}");
+    }
+}
