@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Fitted;
+use super::fastmath::{exp_nonpos, ln_1p_nonneg};
 use super::optim::{FitOptions, minimise};
 use super::special::{digamma, hyp2f1, ln_gamma};
 use crate::error::{Error, Result, check};
@@ -82,13 +83,15 @@ impl RfmSummary {
     #[inline]
     fn looks_valid(&self) -> bool {
         let (x, t, big_t) = (self.frequency, self.recency, self.age);
-        x >= 0.0
-            && x.fract() == 0.0
-            && t >= 0.0
-            && t <= big_t
-            && big_t.is_finite()
-            && self.monetary >= 0.0
-            && self.monetary.is_finite()
+        // Whole counts below 2^53 by a round trip through an integer (no libm call);
+        // anything else takes the full check, which decides.
+        let whole = (0.0..=9.007_199_254_740_992e15).contains(&x) && (x as i64) as f64 == x;
+        whole
+            & (t >= 0.0)
+            & (t <= big_t)
+            & big_t.is_finite()
+            & (self.monetary >= 0.0)
+            & self.monetary.is_finite()
     }
 }
 
@@ -383,12 +386,8 @@ impl BgNbd {
     fn p_alive_from_log_ratio(&self, x: f64, t_x: f64, age: f64, ln_ab: f64) -> f64 {
         // log of the odds of having dropped out after the last transaction;
         // ln((α+T)/(α+t_x)) as ln_1p of the gap avoids cancelling two large logs.
-        let lr = ln_ab + (self.r + x) * ((age - t_x) / (self.alpha + t_x)).ln_1p();
-        // 1 / (1 + e^lr) with the exponent kept <= 0, as selects rather than branches
-        // (the sign of lr is what the data makes unpredictable).
-        let e = (-lr.abs()).exp();
-        let num = if lr > 0.0 { e } else { 1.0 };
-        num / (1.0 + e)
+        let lr = ln_ab + (self.r + x) * ln_1p_nonneg((age - t_x) / (self.alpha + t_x));
+        odds_to_alive(lr, exp_nonpos(-lr.abs()))
     }
 
     /// [`BgNbd::probability_alive`] of every client; writes `out[i]` for `data[i]`.
@@ -417,18 +416,43 @@ impl BgNbd {
             *v = ln_a - (self.b + k as f64 - 1.0).ln();
         }
         let run = |offset: usize, rows: &[RfmSummary], out: &mut [f64]| -> Result<()> {
-            for (i, (s, o)) in rows.iter().zip(out.iter_mut()).enumerate() {
-                if !s.looks_valid() {
-                    s.validate_at(&format!("[{}]", offset + i))?;
+            // A pass per step over blocks on the stack: the `ln_1p` and `exp` passes
+            // have no call and no branch, so their iterations overlap (see `fastmath`);
+            // each value goes through `p_alive_from_log_ratio`'s operations in its order.
+            const BLOCK: usize = 256;
+            let (mut g, mut coef, mut lab) = ([0.0; BLOCK], [0.0; BLOCK], [0.0; BLOCK]);
+            for (blk, (rows, out)) in rows.chunks(BLOCK).zip(out.chunks_mut(BLOCK)).enumerate() {
+                let n = rows.len();
+                for (i, s) in rows.iter().enumerate() {
+                    if !s.looks_valid() {
+                        s.validate_at(&format!("[{}]", offset + blk * BLOCK + i))?;
+                    }
+                    let x = s.frequency;
+                    g[i] = (s.age - s.recency) / (self.alpha + s.recency);
+                    coef[i] = self.r + x;
+                    lab[i] = if x < LN_B_TABLE as f64 {
+                        ln_ab[x as usize]
+                    } else {
+                        ln_a - (self.b + x - 1.0).ln()
+                    };
                 }
-                let x = s.frequency;
-                *o = if x == 0.0 {
-                    1.0
-                } else if x < LN_B_TABLE as f64 {
-                    self.p_alive_from_log_ratio(x, s.recency, s.age, ln_ab[x as usize])
-                } else {
-                    self.p_alive_from_log_ratio(x, s.recency, s.age, ln_a - (self.b + x - 1.0).ln())
-                };
+                for v in &mut g[..n] {
+                    *v = ln_1p_nonneg(*v);
+                }
+                // g becomes the log odds, lab the exponential.
+                for ((l, c), v) in lab[..n].iter_mut().zip(&coef).zip(&mut g[..n]) {
+                    *v = *l + c * *v;
+                }
+                for (e, v) in lab[..n].iter_mut().zip(&g) {
+                    *e = exp_nonpos(-v.abs());
+                }
+                for (((o, s), &lr), &e) in out.iter_mut().zip(rows).zip(&g).zip(&lab) {
+                    *o = if s.frequency == 0.0 {
+                        1.0
+                    } else {
+                        odds_to_alive(lr, e)
+                    };
+                }
             }
             Ok(())
         };
@@ -580,6 +604,15 @@ where
         return results.into_iter().collect();
     }
     f(0, data, out)
+}
+
+/// P(alive) from the log odds `lr` of having dropped out and `e = exp(-|lr|)`:
+/// `1 / (1 + e^lr)` with the exponent kept <= 0, as selects rather than branches (the
+/// sign of `lr` is what the data makes unpredictable).
+#[inline]
+fn odds_to_alive(lr: f64, e: f64) -> f64 {
+    let num = if lr > 0.0 { e } else { 1.0 };
+    num / (1.0 + e)
 }
 
 /// Terms of the BG/NBD likelihood that depend only on the frequency `x`.

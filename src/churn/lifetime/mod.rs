@@ -24,6 +24,7 @@
 //! ```
 
 mod bgnbd;
+mod fastmath;
 mod gamma_gamma;
 mod optim;
 mod sbg;
