@@ -705,8 +705,31 @@ impl ActionCatalogue {
     /// # Ok::<(), wealthscore::Error>(())
     /// ```
     pub fn rank(&self, client: &ClientRisk<'_>) -> Result<[Option<RankedAction>; TOP_ACTIONS]> {
-        client.validate()?;
         let mut top: [Option<RankedAction>; TOP_ACTIONS] = [None; TOP_ACTIONS];
+        self.each_worth_it(client, |candidate| insert_top(&mut top, candidate))?;
+        Ok(top)
+    }
+
+    /// The first of [`ActionCatalogue::rank`], without ranking the others.
+    pub(crate) fn best(&self, client: &ClientRisk<'_>) -> Result<Option<RankedAction>> {
+        let mut best: Option<RankedAction> = None;
+        // Strictly greater, as `insert_top` orders ties: the first one stays first.
+        self.each_worth_it(client, |c| {
+            if best.is_none_or(|b| c.value_saved > b.value_saved) {
+                best = Some(c);
+            }
+        })?;
+        Ok(best)
+    }
+
+    /// Every action offered to the client whose expected value saved exceeds its cost,
+    /// in catalogue order.
+    fn each_worth_it(
+        &self,
+        client: &ClientRisk<'_>,
+        mut take: impl FnMut(RankedAction),
+    ) -> Result<()> {
+        client.validate()?;
         let positives = Positives::of(client.reasons);
         for (a, mask) in self.actions.iter().zip(&self.masks) {
             if mask.tiers & (1 << client.tier as u32) == 0
@@ -721,15 +744,14 @@ impl ActionCatalogue {
             if value <= 0.0 {
                 continue;
             }
-            let candidate = RankedAction {
+            take(RankedAction {
                 kind: a.kind,
                 value_saved: value,
                 probability_cut: cut,
                 cost: a.cost,
-            };
-            insert_top(&mut top, candidate);
+            });
         }
-        Ok(top)
+        Ok(())
     }
 
     /// Allocates a budget across clients, at most one action per client, for the most

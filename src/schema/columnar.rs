@@ -448,7 +448,8 @@ impl FittedPipeline {
                     let k = columns.iter().position(|c| *c == Some(j))?;
                     sc.value_columns.get(k)?.get(r).copied().flatten()
                 };
-                match self.value_from(meaning, pr, &causes) {
+                // Only the best action is an output here.
+                match self.value_from(meaning, pr, &causes, false) {
                     Ok((_, clv, actions)) => {
                         part.warnings[r] = sc.warnings[r];
                         part.clv[r] = clv;

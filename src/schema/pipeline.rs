@@ -1874,6 +1874,7 @@ impl FittedPipeline {
             |j| bound.sources.get(j?).copied().flatten()?.number(i),
             p,
             causes,
+            true,
         )
     }
 
@@ -1892,11 +1893,14 @@ impl FittedPipeline {
 
     /// As [`FittedPipeline::row_value`], reading the row's value of schema column `j`
     /// through `meaning(Some(j))`.
+    ///
+    /// With `all_actions` false, only the best action is ranked (the others are `None`).
     pub(super) fn value_from(
         &self,
         meaning: impl Fn(Option<usize>) -> Option<f64>,
         p: f64,
         causes: &[(ChurnCause, f64); N_CAUSES],
+        all_actions: bool,
     ) -> Result<RowValue> {
         let roles = &self.roles;
         let value = &self.body.schema.value;
@@ -1920,8 +1924,8 @@ impl FittedPipeline {
             .filter(|m| *m >= 0.0)
             .and_then(|m| retention_clv(m, 1.0 - p, value.discount_rate).ok());
         let actions = match clv {
-            Some(clv) => self.body.config.actions.rank(
-                &ClientRisk::new(
+            Some(clv) => {
+                let client = ClientRisk::new(
                     "",
                     p,
                     clv,
@@ -1931,8 +1935,16 @@ impl FittedPipeline {
                     // tier (in the default catalogue, those offered to every tier) qualify.
                     asset_tier.unwrap_or(AssetTier::Mass),
                 )
-                .with_dedicated_advisor(meaning(roles.dedicated_advisor).is_some_and(|v| v > 0.5)),
-            )?,
+                .with_dedicated_advisor(meaning(roles.dedicated_advisor).is_some_and(|v| v > 0.5));
+                let catalogue = &self.body.config.actions;
+                if all_actions {
+                    catalogue.rank(&client)?
+                } else {
+                    let mut top = [None; TOP_ACTIONS];
+                    top[0] = catalogue.best(&client)?;
+                    top
+                }
+            }
             None => [None; TOP_ACTIONS],
         };
         Ok((asset_tier, clv, actions))
