@@ -927,19 +927,16 @@ human_labels!(ActionKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::rngs::SmallRng;
+    use rand::{RngExt, SeedableRng};
 
     /// The gathered-positives fit is the per-reason fit to the bit, within and beyond
     /// the gathered capacity, with zero, negative and NaN contributions mixed in.
     #[test]
     fn fit_from_positives_is_the_fit_bitwise() {
         let catalogue = ActionCatalogue::default();
-        let mut state = 7u64;
-        let mut next = || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut rng = SmallRng::seed_from_u64(7);
+        let mut next = || rng.random::<f64>();
         for len in [
             0,
             1,

@@ -208,7 +208,7 @@ struct Scratch {
 }
 
 impl Scratch {
-    fn prepare(&mut self, m: usize, p: usize, n_sources: usize) {
+    fn prepare(&mut self, m: usize, p: usize, n_sources: usize, outputs: Outputs) {
         let fit = |v: &mut Vec<f64>, n: usize| {
             v.clear();
             v.resize(n, 0.0);
@@ -217,7 +217,9 @@ impl Scratch {
         self.x.resize(p * m, 0.0);
         fit(&mut self.prob, m);
         fit(&mut self.by_source, n_sources * m);
-        fit(&mut self.causes, N_CAUSES * m);
+        if outputs == Outputs::Full {
+            fit(&mut self.causes, N_CAUSES * m);
+        }
         fit(&mut self.best, m);
         fit(&mut self.row, p);
         fit(&mut self.contrib, p);
@@ -226,7 +228,7 @@ impl Scratch {
         self.errs.resize(m, None);
         self.top.clear();
         self.top.resize(m, NO_REASON);
-        self.warnings.clear();
+        // `warnings_of` clears the bits it sets.
         self.warnings.resize(m, 0);
     }
 }
@@ -316,7 +318,7 @@ impl FittedPipeline {
         let sources = self.sources();
         let ns = sources.n_sources();
         let start = part.start;
-        sc.prepare(m, p, ns);
+        sc.prepare(m, p, ns, outputs);
         self.fill_columns(bound, table, start, start + m, &mut sc.x, &mut sc.errs);
 
         // Probabilities and per-source contributions.
@@ -419,11 +421,7 @@ impl FittedPipeline {
                     *t += if v > 0.0 { v } else { 0.0 };
                 }
             }
-        }
-
-        let columns = self.value_columns();
-        if outputs == Outputs::Full {
-            for (j, vals) in columns.iter().zip(sc.value_columns.iter_mut()) {
+            for (j, vals) in self.value_columns().iter().zip(sc.value_columns.iter_mut()) {
                 vals.clear();
                 vals.resize(m, None);
                 if let Some(src) = j.and_then(|j| bound.sources.get(j).copied().flatten()) {
@@ -432,6 +430,7 @@ impl FittedPipeline {
             }
         }
 
+        let columns = self.value_columns();
         let mut errors = Vec::new();
         let risk = &self.config().risk;
         for r in 0..m {

@@ -498,26 +498,7 @@ impl Source<'_> {
         match *self {
             Source::Read(c) => c.number(i),
             Source::Derived(d, a, b, as_of) => {
-                let a = a.number(i)?;
-                let v = match d {
-                    Derive::Difference(_) => a - b?.number(i)?,
-                    Derive::Ratio(_) => {
-                        let b = b?.number(i)?;
-                        if b == 0.0 {
-                            return None;
-                        }
-                        a / b
-                    }
-                    Derive::RelativeChange(_) => {
-                        let b = b?.number(i)?;
-                        if b == 0.0 {
-                            return None;
-                        }
-                        a / b - 1.0
-                    }
-                    Derive::MonthsSince(_) => (as_of - a) / 30.4375,
-                };
-                v.is_finite().then_some(v)
+                derive(d, as_of, a.number(i)?, b.and_then(|b| b.number(i)))
             }
         }
     }
@@ -528,13 +509,9 @@ impl Source<'_> {
             Source::Read(c) => column_numbers(c, start, out),
             Source::Derived(d, a, b, as_of) => {
                 column_numbers(a, start, out);
-                let finite = |v: f64| v.is_finite().then_some(v);
                 let Some(b) = b else {
                     for o in out.iter_mut() {
-                        *o = match d {
-                            Derive::MonthsSince(_) => o.and_then(|a| finite((as_of - a) / 30.4375)),
-                            _ => None,
-                        };
+                        *o = o.and_then(|a| derive(d, as_of, a, None));
                     }
                     return;
                 };
@@ -545,17 +522,7 @@ impl Source<'_> {
                     let bv = &mut bv[..block.len()];
                     column_numbers(b, start + k * BLOCK, bv);
                     for (o, &bv) in block.iter_mut().zip(bv.iter()) {
-                        *o = match (*o, d) {
-                            (None, _) => None,
-                            (Some(a), Derive::MonthsSince(_)) => finite((as_of - a) / 30.4375),
-                            (Some(a), Derive::Difference(_)) => bv.and_then(|b| finite(a - b)),
-                            (Some(a), Derive::Ratio(_)) => {
-                                bv.filter(|b| *b != 0.0).and_then(|b| finite(a / b))
-                            }
-                            (Some(a), Derive::RelativeChange(_)) => {
-                                bv.filter(|b| *b != 0.0).and_then(|b| finite(a / b - 1.0))
-                            }
-                        };
+                        *o = o.and_then(|a| derive(d, as_of, a, bv));
                     }
                 }
             }
@@ -567,6 +534,19 @@ impl Source<'_> {
             Source::Derived(..) => self.number(i).map(format_number),
         }
     }
+}
+
+/// A derived column's value from its first operand `a` and second `b` (`None` when
+/// missing or not used); `None` where it is undefined or not finite.
+#[inline]
+fn derive(d: &Derive, as_of: f64, a: f64, b: Option<f64>) -> Option<f64> {
+    let v = match d {
+        Derive::Difference(_) => a - b?,
+        Derive::Ratio(_) => a / b.filter(|b| *b != 0.0)?,
+        Derive::RelativeChange(_) => a / b.filter(|b| *b != 0.0)? - 1.0,
+        Derive::MonthsSince(_) => (as_of - a) / 30.4375,
+    };
+    v.is_finite().then_some(v)
 }
 
 /// Rows `start..start + out.len()` of `col` as numbers, as [`Column::number`] gives them.
@@ -1451,9 +1431,9 @@ impl FittedPipeline {
                     }
                 }
                 encode => {
-                    // A pass per step over the chunk's values, each value going through
-                    // the same operations in the same order as `apply_steps` (the same
-                    // bits), so that the clip and standardise passes vectorise.
+                    // A pass per step over the chunk's values (each value still goes
+                    // through the steps in order), so that the clip and standardise
+                    // passes vectorise.
                     src.numbers(start, &mut raws);
                     for r in 0..end - start {
                         xs[r] = 0.0;
@@ -1720,12 +1700,12 @@ impl FittedPipeline {
             .copied()
             .flatten()
             .and_then(|s| s.display(i));
-        let label = spec.display_label();
-        let _ = match (value, &spec.unit) {
-            (Some(v), Some(u)) => write!(w, "{label} = {v} {u}"),
-            (Some(v), None) => write!(w, "{label} = {v}"),
-            (None, _) => write!(w, "{label} missing"),
-        };
+        let _ = write_reason_text(
+            w,
+            spec.display_label(),
+            value.as_deref(),
+            spec.unit.as_deref(),
+        );
         Some(&spec.name)
     }
 
@@ -1750,19 +1730,9 @@ impl FittedPipeline {
         self.sources.cause_totals(by_column, &mut causes);
 
         let mut warnings = 0u64;
-        for (k, (w, j)) in self
-            .body
-            .schema
-            .warnings
-            .iter()
-            .zip(&self.roles.warning_columns)
-            .enumerate()
-        {
-            let Some(src) = j.and_then(|j| bound.sources.get(j).copied().flatten()) else {
-                continue;
-            };
+        for (bit, w, src) in self.bound_rules(bound) {
             if rule_fires(w, src, i) {
-                warnings |= 1 << k;
+                warnings |= bit;
             }
         }
         let (asset_tier, clv, actions) = self.row_value(bound, i, p, &causes)?;
@@ -1778,6 +1748,23 @@ impl FittedPipeline {
         })
     }
 
+    /// Each warning rule whose column the table holds: its bit, the rule, the column.
+    fn bound_rules<'b>(
+        &'b self,
+        bound: &'b Bound<'b>,
+    ) -> impl Iterator<Item = (u64, &'b WarningRule, Source<'b>)> {
+        self.body
+            .schema
+            .warnings
+            .iter()
+            .zip(&self.roles.warning_columns)
+            .enumerate()
+            .filter_map(|(k, (w, j))| {
+                let src = bound.sources.get((*j)?).copied().flatten()?;
+                Some((1u64 << k, w, src))
+            })
+    }
+
     /// Warning bits of rows `start..start + out.len()`, a rule at a time, as
     /// [`FittedPipeline::core_row`] sets them; `hits` and `vals` are scratch.
     pub(super) fn warnings_of(
@@ -1789,18 +1776,7 @@ impl FittedPipeline {
         vals: &mut Vec<Option<f64>>,
     ) {
         out.fill(0);
-        for (k, (w, j)) in self
-            .body
-            .schema
-            .warnings
-            .iter()
-            .zip(&self.roles.warning_columns)
-            .enumerate()
-        {
-            let Some(src) = j.and_then(|j| bound.sources.get(j).copied().flatten()) else {
-                continue;
-            };
-            let bit = 1u64 << k;
+        for (bit, w, src) in self.bound_rules(bound) {
             match src {
                 // A level test per level, not per row.
                 Source::Read(Column::Category(c)) if !w.levels.is_empty() => {
@@ -1822,9 +1798,7 @@ impl FittedPipeline {
                     vals.resize(out.len(), None);
                     src.numbers(start, vals);
                     for (o, v) in out.iter_mut().zip(vals.iter()) {
-                        if v.is_some_and(|v| {
-                            w.min.is_none_or(|m| v >= m) && w.max.is_none_or(|m| v <= m)
-                        }) {
+                        if v.is_some_and(|v| within(w, v)) {
                             *o |= bit;
                         }
                     }
@@ -2032,12 +2006,17 @@ impl FittedPipeline {
     }
 }
 
+/// Whether `v` lies within numeric rule `w`'s bounds.
+#[inline]
+fn within(w: &WarningRule, v: f64) -> bool {
+    w.min.is_none_or(|m| v >= m) && w.max.is_none_or(|m| v <= m)
+}
+
 /// Whether warning rule `w` fires on row `i` of its column `src`.
 #[inline]
 pub(super) fn rule_fires(w: &WarningRule, src: Source<'_>, i: usize) -> bool {
     if w.levels.is_empty() {
-        src.number(i)
-            .is_some_and(|v| w.min.is_none_or(|m| v >= m) && w.max.is_none_or(|m| v <= m))
+        src.number(i).is_some_and(|v| within(w, v))
     } else {
         match src {
             Source::Read(Column::Category(c)) => {
@@ -2386,11 +2365,21 @@ pub struct ColumnReason {
 
 impl std::fmt::Display for ColumnReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match (&self.value, &self.unit) {
-            (Some(v), Some(u)) => write!(f, "{} = {v} {u}", self.label),
-            (Some(v), None) => write!(f, "{} = {v}", self.label),
-            (None, _) => write!(f, "{} missing", self.label),
-        }
+        write_reason_text(f, &self.label, self.value.as_deref(), self.unit.as_deref())
+    }
+}
+
+/// A reason as people read it: `label = value unit`, or `label missing`.
+fn write_reason_text(
+    w: &mut impl std::fmt::Write,
+    label: &str,
+    value: Option<&str>,
+    unit: Option<&str>,
+) -> std::fmt::Result {
+    match (value, unit) {
+        (Some(v), Some(u)) => write!(w, "{label} = {v} {u}"),
+        (Some(v), None) => write!(w, "{label} = {v}"),
+        (None, _) => write!(w, "{label} missing"),
     }
 }
 
