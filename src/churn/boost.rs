@@ -412,27 +412,16 @@ impl BoostedModel {
         if x.len() != out.len() * p {
             return Err(Error::dims("x (rows × features)", out.len() * p, x.len()));
         }
-        // Tree-major over blocks of rows: one tree's nodes stay in cache while a block of
-        // rows walks it.
-        const BLOCK: usize = 256;
-        for (b, (xb, ob)) in x.chunks(BLOCK * p).zip(out.chunks_mut(BLOCK)).enumerate() {
-            for (i, row) in xb.chunks_exact(p).enumerate() {
-                if row.iter().any(|v| !v.is_finite()) {
-                    check_row(row, b * BLOCK + i)?;
-                }
-            }
-            ob.iter_mut().for_each(|o| *o = self.data.base_score);
-            tree::add_leaf_sums(
-                &self.packed.nodes,
-                &self.data.roots,
-                &self.packed.tree_depth,
-                &self.data.value,
-                xb,
-                p,
-                ob,
-            );
-        }
-        Ok(())
+        tree::leaf_sums_into(
+            &self.packed,
+            &self.data.roots,
+            &self.data.value,
+            x,
+            p,
+            out,
+            self.data.base_score,
+            |z| z,
+        )
     }
 
     /// Probabilities of a row-major slice of rows into `out`, allocating nothing.

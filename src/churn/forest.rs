@@ -297,32 +297,17 @@ impl ForestModel {
         if x.len() != out.len() * p {
             return Err(Error::dims("x (rows × features)", out.len() * p, x.len()));
         }
-        if p == 0 {
-            return Ok(());
-        }
-        // Tree-major over blocks of rows: one tree's nodes stay in cache while a block of
-        // rows walks it, instead of every row walking all trees' nodes.
-        const BLOCK: usize = 256;
         let w = 1.0 / self.n_trees() as f64;
-        for (b, (xb, ob)) in x.chunks(BLOCK * p).zip(out.chunks_mut(BLOCK)).enumerate() {
-            for (i, row) in xb.chunks_exact(p).enumerate() {
-                if row.iter().any(|v| !v.is_finite()) {
-                    check_row(row, b * BLOCK + i)?;
-                }
-            }
-            ob.iter_mut().for_each(|o| *o = 0.0);
-            tree::add_leaf_sums(
-                &self.packed.nodes,
-                &self.data.roots,
-                &self.packed.tree_depth,
-                &self.data.value,
-                xb,
-                p,
-                ob,
-            );
-            ob.iter_mut().for_each(|o| *o *= w);
-        }
-        Ok(())
+        tree::leaf_sums_into(
+            &self.packed,
+            &self.data.roots,
+            &self.data.value,
+            x,
+            p,
+            out,
+            0.0,
+            |s| s * w,
+        )
     }
 }
 

@@ -42,10 +42,117 @@ pub(crate) struct Arrays<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Packed {
     pub nodes: Vec<Node>,
-    /// Depth of each tree.
-    pub tree_depth: Vec<u8>,
+    /// Depth of each tree: its deepest leaf and its shallowest.
+    pub tree_depth: Vec<(u8, u8)>,
     /// Cover-weighted mean leaf value of each tree (the tree's expected value).
     pub expected: Vec<f64>,
+    /// The byte layout of batch walks, when every feature splits at 255 values or fewer.
+    binned: Option<Binned>,
+}
+
+/// Batch walks compare bytes, not f64s: a value is replaced by the number of its
+/// feature's distinct split thresholds below it, and a threshold by its rank among them.
+/// With thresholds `t_0 < t_1 < …`, `x > t_k` exactly when more than `k` thresholds lie
+/// below `x`, so every row reaches the same leaf. A block of rows is then a few kB and
+/// stays in L1 next to the tree (as f64s it spilled to L2, and every step waited on it).
+#[derive(Debug, Clone, PartialEq)]
+struct Binned {
+    /// Distinct thresholds of feature `f`, ascending: `cuts[cut_start[f]..cut_start[f + 1]]`.
+    cuts: Vec<f64>,
+    cut_start: Vec<usize>,
+    nodes: Vec<ByteNode>,
+}
+
+/// A split on `bins[feature] > rank`; a leaf points at itself with rank 255, which no
+/// byte exceeds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct ByteNode {
+    left: u32,
+    feature: u16,
+    rank: u8,
+}
+
+impl Binned {
+    fn new(a: &Arrays<'_>, n_features: usize) -> Option<Binned> {
+        let mut by_feature: Vec<Vec<f64>> = vec![Vec::new(); n_features];
+        for i in 0..a.left.len() {
+            if a.left[i] != 0 {
+                by_feature
+                    .get_mut(usize::from(a.feature[i]))?
+                    .push(a.threshold[i]);
+            }
+        }
+        let mut cuts = Vec::new();
+        let mut cut_start = Vec::with_capacity(n_features + 1);
+        for t in &mut by_feature {
+            // Thresholds are finite (checked by `pack`).
+            t.sort_by(f64::total_cmp);
+            t.dedup_by(|a, b| a == b);
+            if t.len() > 255 {
+                return None;
+            }
+            cut_start.push(cuts.len());
+            cuts.extend_from_slice(t);
+        }
+        cut_start.push(cuts.len());
+        let mut nodes = Vec::with_capacity(a.left.len());
+        for i in 0..a.left.len() {
+            nodes.push(if a.left[i] == 0 {
+                ByteNode {
+                    left: i as u32,
+                    feature: 0,
+                    rank: u8::MAX,
+                }
+            } else {
+                let f = usize::from(a.feature[i]);
+                let mine = cuts.get(*cut_start.get(f)?..*cut_start.get(f + 1)?)?;
+                let rank = mine.partition_point(|&c| c < a.threshold[i]);
+                ByteNode {
+                    left: a.left[i],
+                    feature: a.feature[i],
+                    rank: u8::try_from(rank).ok()?,
+                }
+            });
+        }
+        Some(Binned {
+            cuts,
+            cut_start,
+            nodes,
+        })
+    }
+
+    /// Writes the byte of every value of the row-major block `xb` (`p` columns) into
+    /// `bins`, a feature at a time so that its thresholds stay in registers and cache.
+    fn bin_block(&self, xb: &[f64], p: usize, bins: &mut [u8]) {
+        for f in 0..p {
+            let (Some(&s), Some(&e)) = (self.cut_start.get(f), self.cut_start.get(f + 1)) else {
+                return;
+            };
+            let cuts = &self.cuts[s..e];
+            if cuts.is_empty() {
+                continue;
+            }
+            for (b, row) in bins.chunks_exact_mut(p).zip(xb.chunks_exact(p)) {
+                b[f] = count_below(cuts, row[f]);
+            }
+        }
+    }
+}
+
+/// How many of the ascending `cuts` (1 to 255 of them) lie below `v`: a binary search
+/// without data-dependent branches, so rows in flight do not mispredict.
+#[inline]
+fn count_below(cuts: &[f64], v: f64) -> u8 {
+    let mut base = 0usize;
+    let mut len = cuts.len();
+    // The answer lies in base..=base + len.
+    while len > 1 {
+        let half = len / 2;
+        // Without the hint the compiler branches here, and half the rows mispredict.
+        base = std::hint::select_unpredictable(v > cuts[base + half - 1], base + half, base);
+        len -= half;
+    }
+    (base + usize::from(v > cuts[base])) as u8
 }
 
 /// Checks the arrays (sizes, ranges, children after parents and inside their tree, so no
@@ -86,6 +193,7 @@ pub(crate) fn pack(
             return Err(Error::model(format!("tree {t} has an invalid node range")));
         }
         let mut deepest = 0u8;
+        let mut shallowest = u8::MAX;
         let mut leaf_sum = 0.0;
         for i in r..end {
             if !a.value[i].is_finite() {
@@ -100,6 +208,7 @@ pub(crate) fn pack(
             let l = a.left[i] as usize;
             if l == 0 {
                 leaf_sum += a.cover[i] * a.value[i];
+                shallowest = shallowest.min(depth[i]);
                 continue;
             }
             // Children after their parent and inside the tree: no cycles, no escape.
@@ -150,7 +259,7 @@ pub(crate) fn pack(
                 "node {i} of tree {t} has no parent (only the root, node {r}, may lack one)"
             )));
         }
-        tree_depth.push(deepest);
+        tree_depth.push((deepest, shallowest.min(deepest)));
         expected.push(leaf_sum / a.cover[r]);
     }
     // Leaves point at themselves with an infinite threshold, so that a walk of fixed
@@ -176,6 +285,7 @@ pub(crate) fn pack(
         nodes,
         tree_depth,
         expected,
+        binned: Binned::new(a, n_features),
     })
 }
 
@@ -192,33 +302,114 @@ pub(crate) fn leaf(nodes: &[Node], root: u32, x: &[f64]) -> usize {
     }
 }
 
-/// Adds to each `out[k]` the sum over trees of the leaf value row `k` of the row-major
-/// block `xb` (`p` columns, finite) reaches.
-pub(crate) fn add_leaf_sums(
-    nodes: &[Node],
+/// Largest block of row bytes a batch walk bins at once (on the stack, so that batch
+/// scoring allocates nothing).
+const BIN_BYTES: usize = 16 * 1024;
+/// Rows per block: enough that a tree's nodes are fetched once for many rows, few enough
+/// that the block and the tree share L1.
+const BLOCK_ROWS: usize = 512;
+/// Rows that walk a tree abreast.
+const LANES: usize = 8;
+
+/// Scores the row-major rows `x` (`p` columns, `out.len()` rows): each `out[k]` becomes
+/// `finish(init + Σ leaf values)`, the trees added in order, so the sums equal
+/// [`leaf`]'s row by row. The first row holding a non-finite value fails the call.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn leaf_sums_into(
+    packed: &Packed,
     roots: &[u32],
-    tree_depth: &[u8],
     value: &[f64],
-    xb: &[f64],
+    x: &[f64],
+    p: usize,
+    out: &mut [f64],
+    init: f64,
+    finish: impl Fn(f64) -> f64,
+) -> Result<()> {
+    if p == 0 {
+        // No feature, no split: every tree is its root leaf.
+        let z = roots
+            .iter()
+            .fold(init, |z, &r| z + value[leaf(&packed.nodes, r, &[])]);
+        out.iter_mut().for_each(|o| *o = finish(z));
+        return Ok(());
+    }
+    let depth = &packed.tree_depth;
+    match &packed.binned {
+        Some(b) if p * LANES <= BIN_BYTES => {
+            let rows = (BIN_BYTES / p).min(BLOCK_ROWS);
+            let mut bins = [0u8; BIN_BYTES];
+            for (k, (xb, ob)) in x.chunks(rows * p).zip(out.chunks_mut(rows)).enumerate() {
+                check_block(xb, p, k * rows)?;
+                let bb = &mut bins[..ob.len() * p];
+                b.bin_block(xb, p, bb);
+                ob.fill(init);
+                let step = |i: usize, row: &[u8], at: usize| {
+                    let n = b.nodes[i];
+                    n.left as usize + usize::from(row[at + usize::from(n.feature)] > n.rank)
+                };
+                walk_block(roots, depth, value, bb, p, ob, step);
+                ob.iter_mut().for_each(|o| *o = finish(*o));
+            }
+        }
+        _ => {
+            let rows = BLOCK_ROWS / 2;
+            for (k, (xb, ob)) in x.chunks(rows * p).zip(out.chunks_mut(rows)).enumerate() {
+                check_block(xb, p, k * rows)?;
+                ob.fill(init);
+                let step = |i: usize, row: &[f64], at: usize| {
+                    let n = packed.nodes[i];
+                    n.left as usize + usize::from(row[at + n.feature as usize] > n.threshold)
+                };
+                walk_block(roots, depth, value, xb, p, ob, step);
+                ob.iter_mut().for_each(|o| *o = finish(*o));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Names the first non-finite value of the block whose first row is row `first`.
+fn check_block(xb: &[f64], p: usize, first: usize) -> Result<()> {
+    for (i, row) in xb.chunks_exact(p).enumerate() {
+        if row.iter().any(|v| !v.is_finite()) {
+            super::check_row(row, first + i)?;
+        }
+    }
+    Ok(())
+}
+
+/// Adds to each `ob[k]` the leaf value row `k` of the row-major block `xb` reaches in
+/// every tree, in tree order; `step(i, rows, at)` is the node after node `i` for the row
+/// starting at `rows[at]` (a leaf's is itself).
+#[inline(always)]
+fn walk_block<T>(
+    roots: &[u32],
+    tree_depth: &[(u8, u8)],
+    value: &[f64],
+    xb: &[T],
     p: usize,
     ob: &mut [f64],
+    step: impl Fn(usize, &[T], usize) -> usize,
 ) {
-    // Eight rows walk a tree together for a fixed number of steps: their loads overlap
-    // instead of waiting on each other, and no branch depends on the data.
-    const LANES: usize = 8;
-    for (&r, &depth) in roots.iter().zip(tree_depth) {
+    for (&r, &(deepest, shallowest)) in roots.iter().zip(tree_depth) {
         let mut groups = xb.chunks_exact(p * LANES);
-        let mut oi = 0;
-        for group in groups.by_ref() {
+        let mut outs = ob.chunks_exact_mut(LANES);
+        // Eight rows walk a tree together for a fixed number of steps: their loads
+        // overlap instead of waiting on each other, and no branch depends on the data.
+        for (group, o) in groups.by_ref().zip(outs.by_ref()) {
             let mut idx = [r as usize; LANES];
-            for _ in 0..depth {
+            // No row reaches a leaf before the shallowest one.
+            for _ in 0..shallowest {
+                for (k, i) in idx.iter_mut().enumerate() {
+                    *i = step(*i, group, k * p);
+                }
+            }
+            for _ in shallowest..deepest {
                 // Leaf-wise trees are deep in places and shallow elsewhere: stop at the
                 // group's own depth, once no lane moves (every lane sits on a leaf).
                 let mut moved = false;
                 for (k, i) in idx.iter_mut().enumerate() {
-                    let node = nodes[*i];
-                    let v = group[k * p + node.feature as usize];
-                    let next = node.left as usize + usize::from(v > node.threshold);
+                    let next = step(*i, group, k * p);
                     moved |= next != *i;
                     *i = next;
                 }
@@ -226,13 +417,24 @@ pub(crate) fn add_leaf_sums(
                     break;
                 }
             }
-            for (o, &i) in ob[oi..oi + LANES].iter_mut().zip(&idx) {
+            for (o, &i) in o.iter_mut().zip(&idx) {
                 *o += value[i];
             }
-            oi += LANES;
         }
-        for (row, o) in groups.remainder().chunks_exact(p).zip(ob[oi..].iter_mut()) {
-            *o += value[leaf(nodes, r, row)];
+        for (row, o) in groups
+            .remainder()
+            .chunks_exact(p)
+            .zip(outs.into_remainder())
+        {
+            let mut i = r as usize;
+            loop {
+                let next = step(i, row, 0);
+                if next == i {
+                    break;
+                }
+                i = next;
+            }
+            *o += value[i];
         }
     }
 }
@@ -498,6 +700,143 @@ mod tests {
             let total: f64 = phi.iter().sum();
             prop_assert!((total - (fx - packed.expected[0])).abs() < 1e-9);
         }
+    }
+
+    /// Trees concatenated into one ensemble: node arrays and roots.
+    fn ensemble(trees: &[TreeArrays]) -> (Vec<u32>, TreeArrays) {
+        let mut roots = Vec::new();
+        let (mut f, mut t, mut l, mut v, mut c) = (vec![], vec![], vec![], vec![], vec![]);
+        for (tf, tt, tl, tv, tc) in trees {
+            let off = f.len() as u32;
+            roots.push(off);
+            f.extend_from_slice(tf);
+            t.extend_from_slice(tt);
+            l.extend(tl.iter().map(|&x| if x == 0 { 0 } else { x + off }));
+            v.extend_from_slice(tv);
+            c.extend_from_slice(tc);
+        }
+        (roots, (f, t, l, v, c))
+    }
+
+    /// The batch walk against the definition: each row's leaves found one row at a time
+    /// by [`leaf`] (f64 comparisons), summed in tree order.
+    fn batch_equals_one_row_walks(roots: &[u32], t: &TreeArrays, m: usize, x: &[f64]) -> bool {
+        let (feature, threshold, left, value, cover) = t;
+        let a = Arrays {
+            roots,
+            feature,
+            threshold,
+            left,
+            value,
+            cover,
+        };
+        let packed = pack(&a, m, 10_000, 1_000_000).unwrap();
+        let mut out = vec![f64::NAN; x.len() / m];
+        leaf_sums_into(&packed, roots, value, x, m, &mut out, 0.25, |z| z * 3.0).unwrap();
+        out.iter().zip(x.chunks_exact(m)).all(|(&o, row)| {
+            let z = roots
+                .iter()
+                .fold(0.25, |z, &r| z + value[leaf(&packed.nodes, r, row)]);
+            (z * 3.0).to_bits() == o.to_bits()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(60))]
+
+        /// Thresholds and values from one small grid, so that rows sit exactly on
+        /// thresholds and several nodes share one; 1,100 rows span three blocks and end
+        /// off the lane width.
+        #[test]
+        fn byte_walk_reaches_the_leaves_of_the_f64_walk(
+            m in 1usize..6,
+            trees in prop::collection::vec(
+                prop::collection::vec((0u16..6, -4i32..5, 0.05f64..0.95, prop::bool::weighted(0.85)), 1..60),
+                1..8),
+            cells in prop::collection::vec(-5i32..6, 1_100 * 5),
+        ) {
+            let grid = |k: i32| if k == 0 { -0.0 } else { f64::from(k) * 0.5 };
+            let trees: Vec<TreeArrays> = trees
+                .iter()
+                .map(|s| {
+                    let s: Vec<_> = s.iter().map(|&(f, k, sh, sp)| (f, grid(k), sh, sp)).collect();
+                    random_tree(m, 12, &s)
+                })
+                .collect();
+            let (roots, t) = ensemble(&trees);
+            let x: Vec<f64> = cells.iter().take(1_100 * m).map(|&k| grid(k)).collect();
+            let packed = pack(&Arrays { roots: &roots, feature: &t.0, threshold: &t.1, left: &t.2, value: &t.3, cover: &t.4 }, m, 10_000, 1_000_000).unwrap();
+            prop_assert!(packed.binned.is_some());
+            prop_assert!(batch_equals_one_row_walks(&roots, &t, m, &x));
+        }
+    }
+
+    #[test]
+    fn more_than_255_thresholds_walk_in_f64() {
+        // 300 stumps on feature 1, each at its own threshold: too many for a byte.
+        let stumps: Vec<TreeArrays> = (0..300)
+            .map(|k| {
+                let t = f64::from(k) / 300.0;
+                (
+                    vec![1, 0, 0],
+                    vec![t, 0.0, 0.0],
+                    vec![1, 0, 0],
+                    vec![0.0, t, 1.0 - t],
+                    vec![2.0, 1.0, 1.0],
+                )
+            })
+            .collect();
+        let (roots, t) = ensemble(&stumps);
+        let a = Arrays {
+            roots: &roots,
+            feature: &t.0,
+            threshold: &t.1,
+            left: &t.2,
+            value: &t.3,
+            cover: &t.4,
+        };
+        assert!(pack(&a, 2, 10_000, 1_000_000).unwrap().binned.is_none());
+        let x: Vec<f64> = (0..1_000)
+            .flat_map(|i| [0.0, f64::from(i) / 999.0])
+            .collect();
+        assert!(batch_equals_one_row_walks(&roots, &t, 2, &x));
+        // 255 thresholds: the byte path, same leaves.
+        let (roots, t) = ensemble(&stumps[..255]);
+        let a = Arrays {
+            roots: &roots,
+            feature: &t.0,
+            threshold: &t.1,
+            left: &t.2,
+            value: &t.3,
+            cover: &t.4,
+        };
+        assert!(pack(&a, 2, 10_000, 1_000_000).unwrap().binned.is_some());
+        assert!(batch_equals_one_row_walks(&roots, &t, 2, &x));
+    }
+
+    #[test]
+    fn a_non_finite_value_names_its_row_across_blocks() {
+        let (roots, t) = ensemble(&[(
+            vec![0, 0, 0],
+            vec![0.5, 0.0, 0.0],
+            vec![1, 0, 0],
+            vec![0.0, 1.0, 2.0],
+            vec![2.0, 1.0, 1.0],
+        )]);
+        let a = Arrays {
+            roots: &roots,
+            feature: &t.0,
+            threshold: &t.1,
+            left: &t.2,
+            value: &t.3,
+            cover: &t.4,
+        };
+        let packed = pack(&a, 1, 1, 100).unwrap();
+        let mut x = vec![0.0; 1_500];
+        x[1_234] = f64::NAN;
+        let mut out = vec![0.0; 1_500];
+        let e = leaf_sums_into(&packed, &roots, &t.3, &x, 1, &mut out, 0.0, |z| z).unwrap_err();
+        assert!(e.to_string().contains("x[1234][0]"), "{e}");
     }
 
     #[test]
