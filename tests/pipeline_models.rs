@@ -146,6 +146,13 @@ fn a_monotone_column_in_the_schema_binds_the_boosted_model() {
         drops
     };
     assert_eq!(drops(&p, &schema), 0);
+    // `predict` scores the boosted model in batches; the assessment walks one row at a
+    // time: the same bits.
+    let batch = p.predict(&table).unwrap();
+    for (b, a) in batch.iter().zip(p.assess(&table).unwrap()) {
+        let (b, a) = (b.as_ref().unwrap(), a.unwrap());
+        assert_eq!(b.to_bits(), a.churn_probability.to_bits());
+    }
     // The model card records the settings in effect, constraint included.
     let params = p.card().unwrap().parameters.to_string();
     assert!(params.contains("\"increasing\""), "{params}");

@@ -1569,6 +1569,7 @@ impl FittedPipeline {
             let batch = match &self.body.model {
                 ChurnModel::Logistic(lr) => lr.predict_into(&buf[..m * p], &mut probs[..m]),
                 ChurnModel::Forest(f) => f.predict_into(&buf[..m * p], &mut probs[..m]),
+                ChurnModel::Boosted(b) => b.predict_into(&buf[..m * p], &mut probs[..m]),
                 _ => Err(Error::model("no batch path")),
             };
             let batch_ok = batch.is_ok();
