@@ -42,12 +42,23 @@ pub(crate) struct Arrays<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Packed {
     pub nodes: Vec<Node>,
-    /// Depth of each tree: its deepest leaf and its shallowest.
-    pub tree_depth: Vec<(u8, u8)>,
+    /// Shape of each tree, for batch walks.
+    tree_depth: Vec<Depth>,
     /// Cover-weighted mean leaf value of each tree (the tree's expected value).
     pub expected: Vec<f64>,
     /// The byte layout of batch walks, when every feature splits at 255 values or fewer.
     binned: Option<Binned>,
+}
+
+/// How deep a tree's leaves lie.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Depth {
+    deepest: u8,
+    shallowest: u8,
+    /// Whether a walk should test for rows that all reached their leaves: worth it when
+    /// rows end well above the deepest leaf (leaf-wise trees), a waste of a third of the
+    /// instructions when nearly all end at the bottom (depth-limited trees).
+    stop_early: bool,
 }
 
 /// Batch walks compare bytes, not f64s: a value is replaced by the number of its
@@ -195,6 +206,7 @@ pub(crate) fn pack(
         let mut deepest = 0u8;
         let mut shallowest = u8::MAX;
         let mut leaf_sum = 0.0;
+        let mut depth_sum = 0.0;
         for i in r..end {
             if !a.value[i].is_finite() {
                 return Err(Error::model(format!("node {i} has a non-finite value")));
@@ -209,6 +221,7 @@ pub(crate) fn pack(
             if l == 0 {
                 leaf_sum += a.cover[i] * a.value[i];
                 shallowest = shallowest.min(depth[i]);
+                depth_sum += a.cover[i] * f64::from(depth[i]);
                 continue;
             }
             // Children after their parent and inside the tree: no cycles, no escape.
@@ -259,7 +272,12 @@ pub(crate) fn pack(
                 "node {i} of tree {t} has no parent (only the root, node {r}, may lack one)"
             )));
         }
-        tree_depth.push((deepest, shallowest.min(deepest)));
+        tree_depth.push(Depth {
+            deepest,
+            shallowest: shallowest.min(deepest),
+            // The mean row's leaf (by training cover) lies over a level above the deepest.
+            stop_early: depth_sum / a.cover[r] < f64::from(deepest) - 1.0,
+        });
         expected.push(leaf_sum / a.cover[r]);
     }
     // Leaves point at themselves with an infinite threshold, so that a walk of fixed
@@ -384,14 +402,14 @@ fn check_block(xb: &[f64], p: usize, first: usize) -> Result<()> {
 #[inline(always)]
 fn walk_block<T>(
     roots: &[u32],
-    tree_depth: &[(u8, u8)],
+    tree_depth: &[Depth],
     value: &[f64],
     xb: &[T],
     p: usize,
     ob: &mut [f64],
     step: impl Fn(usize, &[T], usize) -> usize,
 ) {
-    for (&r, &(deepest, shallowest)) in roots.iter().zip(tree_depth) {
+    for (&r, d) in roots.iter().zip(tree_depth) {
         let mut groups = xb.chunks_exact(p * LANES);
         let mut outs = ob.chunks_exact_mut(LANES);
         // Eight rows walk a tree together for a fixed number of steps: their loads
@@ -399,12 +417,13 @@ fn walk_block<T>(
         for (group, o) in groups.by_ref().zip(outs.by_ref()) {
             let mut idx = [r as usize; LANES];
             // No row reaches a leaf before the shallowest one.
-            for _ in 0..shallowest {
+            let unchecked = if d.stop_early { d.shallowest } else { d.deepest };
+            for _ in 0..unchecked {
                 for (k, i) in idx.iter_mut().enumerate() {
                     *i = step(*i, group, k * p);
                 }
             }
-            for _ in shallowest..deepest {
+            for _ in unchecked..d.deepest {
                 // Leaf-wise trees are deep in places and shallow elsewhere: stop at the
                 // group's own depth, once no lane moves (every lane sits on a leaf).
                 let mut moved = false;
