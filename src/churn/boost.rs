@@ -379,11 +379,13 @@ impl BoostedModel {
 
     #[inline]
     fn margin_unchecked(&self, x: &[f64]) -> f64 {
-        let mut s = self.data.base_score;
-        for &r in &self.data.roots {
-            s += self.data.value[tree::leaf(&self.packed.nodes, r, x)];
-        }
-        s
+        tree::one_row_sum(
+            &self.packed,
+            &self.data.roots,
+            &self.data.value,
+            x,
+            self.data.base_score,
+        )
     }
 
     /// The model's logit for one row.

@@ -218,10 +218,7 @@ impl ForestModel {
 
     #[inline]
     fn proba_unchecked(&self, x: &[f64]) -> f64 {
-        let mut s = 0.0;
-        for &r in &self.data.roots {
-            s += self.leaf_value(r, x);
-        }
+        let s = tree::one_row_sum(&self.packed, &self.data.roots, &self.data.value, x, 0.0);
         s * (1.0 / self.data.roots.len() as f64)
     }
 

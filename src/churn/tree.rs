@@ -320,6 +320,46 @@ pub(crate) fn leaf(nodes: &[Node], root: u32, x: &[f64]) -> usize {
     }
 }
 
+/// `init` plus the leaf values one row `x` (finite, every feature) reaches, trees added in
+/// order. Eight depth-limited trees are walked abreast to their bottom without
+/// data-dependent branches (alone, the walk mispredicts about every other level);
+/// leaf-wise trees, whose rows mostly end far above the bottom, are walked one by one.
+pub(crate) fn one_row_sum(
+    packed: &Packed,
+    roots: &[u32],
+    value: &[f64],
+    x: &[f64],
+    init: f64,
+) -> f64 {
+    let nodes = &packed.nodes;
+    let mut z = init;
+    let mut trees = roots.chunks_exact(LANES);
+    let mut depths = packed.tree_depth.chunks_exact(LANES);
+    for (rs, ds) in trees.by_ref().zip(depths.by_ref()) {
+        if ds.iter().any(|d| d.stop_early) {
+            for &r in rs {
+                z += value[leaf(nodes, r, x)];
+            }
+            continue;
+        }
+        let mut idx: [usize; LANES] = std::array::from_fn(|k| rs[k] as usize);
+        let deepest = ds.iter().map(|d| d.deepest).max().unwrap_or(0);
+        for _ in 0..deepest {
+            for i in &mut idx {
+                let n = nodes[*i];
+                *i = n.left as usize + usize::from(x[n.feature as usize] > n.threshold);
+            }
+        }
+        for &i in &idx {
+            z += value[i];
+        }
+    }
+    for &r in trees.remainder() {
+        z += value[leaf(nodes, r, x)];
+    }
+    z
+}
+
 /// Largest block of row bytes a batch walk bins at once (on the stack, so that batch
 /// scoring allocates nothing).
 const BIN_BYTES: usize = 16 * 1024;
@@ -417,7 +457,11 @@ fn walk_block<T>(
         for (group, o) in groups.by_ref().zip(outs.by_ref()) {
             let mut idx = [r as usize; LANES];
             // No row reaches a leaf before the shallowest one.
-            let unchecked = if d.stop_early { d.shallowest } else { d.deepest };
+            let unchecked = if d.stop_early {
+                d.shallowest
+            } else {
+                d.deepest
+            };
             for _ in 0..unchecked {
                 for (k, i) in idx.iter_mut().enumerate() {
                     *i = step(*i, group, k * p);
@@ -737,7 +781,7 @@ mod tests {
         (roots, (f, t, l, v, c))
     }
 
-    /// The batch walk against the definition: each row's leaves found one row at a time
+    /// The batch walk and the one-row walk against the definition: each row's leaves found one row at a time
     /// by [`leaf`] (f64 comparisons), summed in tree order.
     fn batch_equals_one_row_walks(roots: &[u32], t: &TreeArrays, m: usize, x: &[f64]) -> bool {
         let (feature, threshold, left, value, cover) = t;
@@ -756,7 +800,8 @@ mod tests {
             let z = roots
                 .iter()
                 .fold(0.25, |z, &r| z + value[leaf(&packed.nodes, r, row)]);
-            (z * 3.0).to_bits() == o.to_bits()
+            let one = one_row_sum(&packed, roots, value, row, 0.25);
+            (z * 3.0).to_bits() == o.to_bits() && z.to_bits() == one.to_bits()
         })
     }
 
@@ -771,7 +816,7 @@ mod tests {
             m in 1usize..6,
             trees in prop::collection::vec(
                 prop::collection::vec((0u16..6, -4i32..5, 0.05f64..0.95, prop::bool::weighted(0.85)), 1..60),
-                1..8),
+                1..20),
             cells in prop::collection::vec(-5i32..6, 1_100 * 5),
         ) {
             let grid = |k: i32| if k == 0 { -0.0 } else { f64::from(k) * 0.5 };
