@@ -139,7 +139,9 @@ impl Binned {
             let (Some(&s), Some(&e)) = (self.cut_start.get(f), self.cut_start.get(f + 1)) else {
                 return;
             };
-            let cuts = &self.cuts[s..e];
+            let Some(cuts) = self.cuts.get(s..e) else {
+                return;
+            };
             if cuts.is_empty() {
                 continue;
             }
