@@ -230,16 +230,17 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             _ => failed += 1,
         }
     }
+    let auc = roc_auc(&p, &y).map_err(|e| format!("the test split cannot be scored: {e}"))?;
     println!(
-        "test AUC {:.4}  ({} rows scored, {failed} failed)",
-        roc_auc(&p, &y)?,
+        "test AUC {auc:.4}  ({} rows scored, {failed} failed)",
         p.len()
     );
     println!(
         "\n{:>6} {:>8} {:>9} {:>7} {:>6} {:>9}",
         "decile", "clients", "churners", "rate", "lift", "captured"
     );
-    for r in lift_table(&p, &y, 10)? {
+    // Deciles, or fewer groups on a small test split.
+    for r in lift_table(&p, &y, p.len().clamp(1, 10))? {
         println!(
             "{:>6} {:>8} {:>9} {:>6.1}% {:>6.2} {:>8.1}%",
             r.group,
@@ -283,10 +284,22 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(card) = pipeline.card() {
         print!("\n{}", card.to_text());
     }
-    let stem = if schema.name.is_empty() {
-        "pipeline"
+    // The schema's name is the user's text: only its plain characters reach the path.
+    let stem: String = schema
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let stem = if stem.trim_matches('_').is_empty() {
+        "pipeline".into()
     } else {
-        &schema.name
+        stem
     };
     let path = out_dir.join(format!("{stem}.{}.pipeline.json", args.model));
     pipeline.save(&path)?;
@@ -338,7 +351,7 @@ fn split(
             let rec = rec?;
             sides.insert(rec[key].trim().to_string(), rec[side].trim().to_string());
         }
-        let (mut train, mut test) = (Vec::new(), Vec::new());
+        let (mut train, mut test, mut neither) = (Vec::new(), Vec::new(), 0);
         for i in 0..table.n_rows() {
             match ids
                 .display(i)
@@ -347,8 +360,21 @@ fn split(
             {
                 Some("train") => train.push(i),
                 Some("test") => test.push(i),
-                _ => {}
+                _ => neither += 1,
             }
+        }
+        if neither > 0 {
+            println!("{neither} rows of the data are on neither side of {path}, left out");
+        }
+        if train.is_empty() || test.is_empty() {
+            return Err(format!(
+                "{path}: {} train and {} test rows match the data's `{}` values; \
+                 is it the split file of this data?",
+                train.len(),
+                test.len(),
+                id.name
+            )
+            .into());
         }
         return Ok((train, test));
     }
@@ -359,6 +385,28 @@ fn split(
     let usable: Vec<usize> = (0..table.n_rows())
         .filter(|&i| table.row_error(i).is_none() && col.number(i).is_some())
         .collect();
+    let unlabelled = (0..table.n_rows())
+        .filter(|&i| table.row_error(i).is_none() && col.number(i).is_none())
+        .count();
+    if unlabelled > 0 {
+        println!(
+            "{unlabelled} rows without a `{}` value left out",
+            label.name
+        );
+    }
+    if usable.is_empty() {
+        let first = table
+            .row_errors()
+            .first()
+            .map_or(String::new(), |(_, e)| format!("; the first error: {e}"));
+        return Err(format!(
+            "no row of the data can be used: {} of {} failed to read and {unlabelled} lack \
+             the label{first}",
+            table.row_errors().len(),
+            table.n_rows()
+        )
+        .into());
+    }
     let y: Vec<bool> = usable
         .iter()
         .map(|&i| col.number(i).is_some_and(|v| v > 0.5))

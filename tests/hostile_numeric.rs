@@ -143,6 +143,28 @@ fn constant_column_without_penalty_names_the_column() {
     }
 }
 
+#[test]
+fn an_extreme_value_names_its_column_not_the_penalty() {
+    // One 1e308 among ordinary values (as a corrupt money cell): the default penalty is
+    // already on, so the error must point at the column, not at `l2`.
+    let n = 200;
+    let x = Array2::from_shape_fn((n, 2), |(i, j)| match (i, j) {
+        (7, 1) => 1e308,
+        (_, 0) => (i % 10) as f64,
+        _ => (i % 7) as f64 * 20.0,
+    });
+    let y: Vec<bool> = (0..n).map(|i| i % 3 == 0).collect();
+    match LogisticModel::fit(&LogisticParams::default(), x.view(), &y) {
+        Err(Error::Fit { reason, .. }) => {
+            assert!(
+                reason.contains("`x1`") && reason.contains("extreme"),
+                "{reason}"
+            )
+        }
+        other => panic!("expected Fit, got {other:?}"),
+    }
+}
+
 // ---------------------------------------------------------------- counts
 
 #[test]

@@ -438,3 +438,25 @@ fn unknown_keys_in_a_pipeline_configuration_are_refused() {
     let e = serde_json::from_str::<PipelineConfig>(cfg).unwrap_err();
     assert!(e.to_string().contains("risk_cutoff"), "{e}");
 }
+
+#[test]
+fn a_fit_without_usable_rows_says_why() {
+    let schema = schema_with(r#"{"name": "z", "type": "number"}"#);
+    let fit = |csv: &str| {
+        let table = Table::read_csv(csv.as_bytes(), &schema).unwrap();
+        match FittedPipeline::fit(schema.clone(), &table, &PipelineConfig::default()) {
+            Err(Error::Fit { reason, .. }) => reason,
+            other => panic!("expected Fit, got {other:?}"),
+        }
+    };
+    let header = "y,x,c,now,before,opened,z\n";
+    assert_eq!(fit(header), "the table has no rows");
+    // Two rows, neither usable: the first error is the earliest row's, in the user's terms.
+    let why = fit(&format!(
+        "{header}maybe,1,a,1,1,2026-01-31,1\n1,1,a,1,1,2026-01-31,abc\n"
+    ));
+    assert!(
+        why.contains("none of the 2 rows") && why.contains("line 2: y") && why.contains("maybe"),
+        "{why}"
+    );
+}

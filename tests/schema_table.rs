@@ -156,6 +156,38 @@ fn a_missing_column_is_one_error_naming_all_absent_columns() {
 }
 
 #[test]
+fn a_header_naming_a_read_column_twice_is_refused() {
+    // `Calls` and `calls` both match the schema's `calls`: which one is meant is unknown.
+    let csv = "id,balance,calls,plan,opened,active,Calls\nA,1,2,basic,2020-01-01,y,3\n";
+    match Table::read_csv(csv.as_bytes(), &schema()) {
+        Err(Error::InvalidInput { field, value, .. }) => {
+            assert_eq!(field, "CSV header");
+            assert_eq!(value, "calls");
+        }
+        other => panic!("{other:?}"),
+    }
+    // A column the schema does not read may repeat.
+    let csv = "id,balance,calls,plan,opened,active,x,x\nA,1,2,basic,2020-01-01,y,1,2\n";
+    assert!(Table::read_csv(csv.as_bytes(), &schema()).is_ok());
+}
+
+#[test]
+fn a_row_with_cells_past_the_header_is_an_error_of_its_row() {
+    // Line 3 has an eighth cell (a shifted row); line 4 only a trailing delimiter.
+    let csv = "id,balance,calls,plan,opened,active\n\
+               A,1,2,basic,2020-01-01,y\n\
+               B,1,2,basic,2020-01-01,y,oops\n\
+               C,1,2,basic,2020-01-01,y,\n";
+    let t = Table::read_csv(csv.as_bytes(), &schema()).unwrap();
+    assert_eq!(t.n_rows(), 3);
+    let errs = t.row_errors();
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].0, 1);
+    let e = errs[0].1.to_string();
+    assert!(e.contains("line 3") && e.contains("7 fields"), "{e}");
+}
+
+#[test]
 fn the_label_may_be_absent_and_headers_match_case_insensitively() {
     let csv = "ID,Balance,Calls,Plan,Opened,Active\nA,1,2,basic,2020-01-01,true\n";
     let t = Table::read_csv(csv.as_bytes(), &schema()).unwrap();

@@ -486,16 +486,30 @@ impl Fit for LogisticModel {
                 // have saturated at 0 and 1: the classes are separable.
                 if it == 1 {
                     let constant = (0..p).find(|&j| z.chunks_exact(k).all(|row| row[j] == 0.0));
-                    let which = match constant {
-                        Some(j) => format!("column `{}` is constant", schema.names[j]),
-                        None => "some columns are collinear".to_string(),
+                    // With a penalty the Hessian is singular only when it overflowed.
+                    let huge = (0..p).find(|&j| {
+                        z.chunks_exact(k)
+                            .any(|row| !row[j].is_finite() || row[j].abs() > 1e150)
+                    });
+                    let reason = match (huge, constant) {
+                        (Some(j), _) if params.l2 > 0.0 => format!(
+                            "column `{}` holds values too extreme to scale (e.g. 1e308); \
+                             cap or drop them",
+                            schema.names[j]
+                        ),
+                        (_, Some(j)) => format!(
+                            "column `{}` is constant, so the unpenalised coefficients are \
+                             not determined: set l2 > 0 (e.g. the default 1.0) or drop it",
+                            schema.names[j]
+                        ),
+                        _ => "some columns are collinear or hold extreme values, so the \
+                              coefficients are not determined: set l2 > 0 (e.g. the default \
+                              1.0), drop the redundant columns or cap extreme values"
+                            .to_string(),
                     };
                     return Err(Error::Fit {
                         model: "logistic regression".into(),
-                        reason: format!(
-                            "{which}, so the unpenalised coefficients are not determined: \
-                             set l2 > 0 (e.g. the default 1.0) or drop the redundant columns"
-                        ),
+                        reason,
                     });
                 }
                 return Err(separable(iterations, params.l2));

@@ -797,10 +797,13 @@ impl FittedPipeline {
         if rows.is_empty() {
             return Err(Error::Fit {
                 model: "pipeline".into(),
-                reason: format!(
-                    "no usable rows among {n} (first error: {:?})",
-                    skipped.first().map(|e| e.1.to_string())
-                ),
+                reason: match skipped.iter().min_by_key(|e| e.0) {
+                    None => "the table has no rows".to_string(),
+                    Some((_, e)) => format!(
+                        "none of the {n} rows can be used (each failed to read or lacks its \
+                         label or a required cell); the first: {e}"
+                    ),
+                },
             });
         }
 

@@ -504,8 +504,9 @@ impl Table {
     ///
     /// Columns may come in any order and extra columns are ignored. A header lacking
     /// columns the schema reads is one error naming all of them (the label column may be
-    /// absent: data to score need not be labelled). A bad cell (not a number, not a date,
-    /// an undeclared level, a row with too few fields) makes that row an error naming its
+    /// absent: data to score need not be labelled), and so is a header naming one of them
+    /// twice. A bad cell (not a number, not a date, an undeclared level, a row with too few
+    /// fields or a non-empty one past the header's end) makes that row an error naming its
     /// physical line (the header is line 1) and column, in [`Table::row_errors`]; the
     /// other rows are unaffected. Cells are trimmed; an empty cell or one of
     /// [`Schema::missing_values`] is missing.
@@ -530,6 +531,25 @@ impl Table {
                     index.push(None);
                 }
             }
+        }
+        // A column the schema reads that the header names twice is ambiguous.
+        let twice: Vec<&str> = read
+            .iter()
+            .zip(&index)
+            .filter(|&(_, j)| {
+                j.and_then(|j| header.get(j)).is_some_and(|h| {
+                    header.iter().filter(|g| g.eq_ignore_ascii_case(h)).count() > 1
+                })
+            })
+            .map(|(c, _)| c.name.as_str())
+            .collect();
+        if !twice.is_empty() {
+            return Err(Error::invalid(
+                "CSV header",
+                twice.join(", "),
+                "the header names these columns more than once, so which one the schema \
+                 reads is ambiguous: rename or drop the copies",
+            ));
         }
         if !absent.is_empty() {
             return Err(Error::invalid(
@@ -604,6 +624,16 @@ impl Table {
                         Error::invalid(format!("line {line}: {}", c.name), cell, why)
                     });
                 }
+            }
+            let past_end = rec.iter().skip(header.len()).any(|c| !c.trim().is_empty());
+            if past_end && err.is_none() {
+                // Cells past the header's end (empty ones, from trailing delimiters, are
+                // fine): the row is shifted, or a cell holds the delimiter unquoted.
+                err = Some(Error::invalid(
+                    format!("line {line}"),
+                    format!("{} fields", rec.len()),
+                    format!("the header has {}", header.len()),
+                ));
             }
             if let Some(e) = err {
                 errors.push((row, e));
