@@ -460,3 +460,36 @@ fn a_fit_without_usable_rows_says_why() {
         "{why}"
     );
 }
+
+#[test]
+fn a_warning_level_differing_from_the_data_only_in_case_is_refused_at_fit() {
+    let with_rule = |level: &str| {
+        Schema::from_json(&format!(
+            r#"{{"columns": [
+                {{"name": "y", "type": "boolean", "role": "label"}},
+                {{"name": "x", "type": "number"}},
+                {{"name": "c", "type": "category"}},
+                {{"name": "now", "type": "number", "role": "info"}},
+                {{"name": "before", "type": "number", "role": "info"}},
+                {{"name": "opened", "type": "date", "role": "info"}}
+            ],
+            "warnings": [{{"name": "plan", "column": "c", "levels": ["{level}"]}}]}}"#
+        ))
+        .unwrap()
+    };
+    let fit = |schema: Schema| {
+        let table = Table::read_csv(TRAIN.as_bytes(), &schema).unwrap();
+        FittedPipeline::fit(schema, &table, &PipelineConfig::default())
+    };
+    // The data's levels are a, b, c: ` B` would never fire.
+    match fit(with_rule(" B")) {
+        Err(Error::InvalidConfig { field, reason }) => {
+            assert_eq!(field, "warnings[0].levels");
+            assert!(reason.contains("`b`"), "{reason}");
+        }
+        other => panic!("expected InvalidConfig, got {other:?}"),
+    }
+    // An exact level, or one the training data lacks altogether, is accepted.
+    assert!(fit(with_rule("b")).is_ok());
+    assert!(fit(with_rule("closed")).is_ok());
+}

@@ -752,6 +752,7 @@ impl FittedPipeline {
                 "is the label column but the data lacks it (fitting needs labels)",
             )
         })?;
+        check_rule_levels(&schema, table)?;
         let n = table.n_rows();
         let mut skipped: Vec<(usize, Error)> = Vec::new();
         let mut good = vec![true; n];
@@ -2012,6 +2013,33 @@ impl FittedPipeline {
 
 /// Whether `v` lies within numeric rule `w`'s bounds.
 #[inline]
+/// A warning level that differs from a level of the training data only in case or spaces
+/// would never fire (levels match exactly): a typo, refused at fit with the level meant.
+fn check_rule_levels(schema: &Schema, table: &Table) -> Result<()> {
+    for (k, w) in schema.warnings.iter().enumerate() {
+        let Some(Column::Category(c)) = table.column(&w.column) else {
+            continue;
+        };
+        for l in &w.levels {
+            if c.levels().iter().any(|x| x == l) {
+                continue;
+            }
+            let near = |x: &&String| x.trim().eq_ignore_ascii_case(l.trim());
+            if let Some(meant) = c.levels().iter().find(near) {
+                return Err(Error::config(
+                    format!("warnings[{k}].levels"),
+                    format!(
+                        "`{l}` never occurs in column `{}`, whose levels are compared exactly; \
+                         the data has `{meant}`",
+                        w.column
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn within(w: &WarningRule, v: f64) -> bool {
     w.min.is_none_or(|m| v >= m) && w.max.is_none_or(|m| v <= m)
 }
