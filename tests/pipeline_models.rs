@@ -358,3 +358,25 @@ fn out_of_time_split_and_backtest_on_the_as_of_column() {
     let err = out_of_time(&schema, &table, "2030-01-01").unwrap_err();
     assert!(err.to_string().contains("0 test rows"), "{err}");
 }
+
+#[test]
+fn a_tree_model_that_never_splits_is_refused_with_the_setting_to_change() {
+    let schema = core_banking_schema("");
+    // 30 rows: fewer than the 2 × 20 a split of the default `min_samples_leaf` needs.
+    let table = Table::read_csv(export(30, 5, false).as_bytes(), &schema).unwrap();
+    for params in [
+        ModelParams::Boosted(BoostParams::default()),
+        ModelParams::Forest(wealthscore::churn::forest::ForestParams::default()),
+    ] {
+        match FittedPipeline::fit(schema.clone(), &table, &PipelineConfig::with_model(params)) {
+            Err(wealthscore::Error::Fit { reason, .. }) => {
+                assert!(reason.contains("`min_samples_leaf` = 20"), "{reason}")
+            }
+            other => panic!("expected a fit error, got {other:?}"),
+        }
+    }
+    // With leaves of one row the same data splits.
+    let small = BoostParams::default().with_min_samples_leaf(1);
+    let config = PipelineConfig::with_model(ModelParams::Boosted(small));
+    assert!(FittedPipeline::fit(schema, &table, &config).is_ok());
+}

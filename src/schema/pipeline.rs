@@ -129,12 +129,28 @@ impl ModelParams {
                 monotone.check_logistic(m.coefficients())?;
                 ChurnModel::Logistic(m)
             }
-            ModelParams::Forest(p) => ChurnModel::Forest(
-                crate::churn::forest::ForestModel::fit_with_schema(p, x.view(), y, names)?,
-            ),
-            ModelParams::Boosted(p) => ChurnModel::Boosted(
-                crate::churn::boost::BoostedModel::fit_with_schema(p, x.view(), y, names)?,
-            ),
+            ModelParams::Forest(p) => {
+                let m = crate::churn::forest::ForestModel::fit_with_schema(p, x.view(), y, names)?;
+                never_split(
+                    "forest",
+                    m.n_nodes(),
+                    m.n_trees(),
+                    y.len(),
+                    p.min_samples_leaf,
+                )?;
+                ChurnModel::Forest(m)
+            }
+            ModelParams::Boosted(p) => {
+                let m = crate::churn::boost::BoostedModel::fit_with_schema(p, x.view(), y, names)?;
+                never_split(
+                    "boosted",
+                    m.n_nodes(),
+                    m.n_trees(),
+                    y.len(),
+                    p.min_samples_leaf,
+                )?;
+                ChurnModel::Boosted(m)
+            }
             ModelParams::Auto(sp) => {
                 let sel = crate::churn::select::select(sp, x.view(), y, Some(names))?;
                 return Ok((ChurnModel::Selected(sel.model.clone()), Some(sel)));
@@ -142,6 +158,29 @@ impl ModelParams {
         };
         Ok((model, None))
     }
+}
+
+/// A tree model whose trees are all single leaves scores every client alike: refused,
+/// with the setting to change, instead of a model of AUC 0.5.
+fn never_split(model: &str, nodes: usize, trees: usize, rows: usize, leaf: usize) -> Result<()> {
+    if nodes > trees {
+        return Ok(());
+    }
+    let why = if rows < 2 * leaf {
+        format!(
+            "{rows} training rows are too few for `min_samples_leaf` = {leaf} (a split needs \
+             twice that many in a node)"
+        )
+    } else {
+        format!("no feature separates the {rows} training rows into leaves of {leaf} or more")
+    };
+    Err(Error::Fit {
+        model: model.into(),
+        reason: format!(
+            "no tree split, so every client would get the same probability: {why}; lower \
+             `min_samples_leaf` or fit the logistic model"
+        ),
+    })
 }
 
 /// The schema's monotone constraints, one per feature.
