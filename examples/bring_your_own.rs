@@ -220,16 +220,22 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .ok_or("the data has no label column")?;
     let probs = pipeline.predict(&test_table)?;
     let (mut p, mut y) = (Vec::new(), Vec::new());
-    let mut failed = 0;
+    let mut failed = Vec::new();
     for (i, r) in probs.iter().enumerate() {
         match (r, label_col.number(i)) {
             (Ok(q), Some(l)) => {
                 p.push(*q);
                 y.push(l > 0.5);
             }
-            _ => failed += 1,
+            (Err(e), _) => failed.push(e.to_string()),
+            (Ok(_), None) => failed.push(format!("{}: no label", test_table.row_label(i))),
         }
     }
+    // Say why rows were not scored, not only how many.
+    for e in failed.iter().take(3) {
+        println!("  not scored: {e}");
+    }
+    let failed = failed.len();
     let auc = roc_auc(&p, &y).map_err(|e| format!("the test split cannot be scored: {e}"))?;
     println!(
         "test AUC {auc:.4}  ({} rows scored, {failed} failed)",
@@ -253,6 +259,13 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let assessed = pipeline.assess(&test_table)?;
+    let not_assessed: Vec<_> = assessed.iter().filter_map(|a| a.as_ref().err()).collect();
+    if let Some(e) = not_assessed.first() {
+        println!(
+            "\n{} test rows could not be assessed and are not in the list; the first: {e}",
+            not_assessed.len()
+        );
+    }
     let mut ok: Vec<_> = assessed.iter().filter_map(|a| a.as_ref().ok()).collect();
     ok.sort_by(|a, b| {
         let key = |x: &&wealthscore::schema::TableAssessment| {
