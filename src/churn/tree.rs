@@ -783,9 +783,8 @@ mod tests {
         (roots, (f, t, l, v, c))
     }
 
-    /// The batch walk and the one-row walk against the definition: each row's leaves found one row at a time
-    /// by [`leaf`] (f64 comparisons), summed in tree order.
-    fn batch_equals_one_row_walks(roots: &[u32], t: &TreeArrays, m: usize, x: &[f64]) -> bool {
+    /// The ensemble `roots`, `t` over `m` features, validated and packed.
+    fn packed_of(roots: &[u32], t: &TreeArrays, m: usize) -> Packed {
         let (feature, threshold, left, value, cover) = t;
         let a = Arrays {
             roots,
@@ -795,7 +794,14 @@ mod tests {
             value,
             cover,
         };
-        let packed = pack(&a, m, 10_000, 1_000_000).unwrap();
+        pack(&a, m, 10_000, 1_000_000).unwrap()
+    }
+
+    /// The batch walk and the one-row walk against the definition: each row's leaves found one row at a time
+    /// by [`leaf`] (f64 comparisons), summed in tree order.
+    fn batch_equals_one_row_walks(roots: &[u32], t: &TreeArrays, m: usize, x: &[f64]) -> bool {
+        let value = &t.3;
+        let packed = packed_of(roots, t, m);
         let mut out = vec![f64::NAN; x.len() / m];
         leaf_sums_into(&packed, roots, value, x, m, &mut out, 0.25, |z| z * 3.0).unwrap();
         out.iter().zip(x.chunks_exact(m)).all(|(&o, row)| {
@@ -831,8 +837,7 @@ mod tests {
                 .collect();
             let (roots, t) = ensemble(&trees);
             let x: Vec<f64> = cells.iter().take(1_100 * m).map(|&k| grid(k)).collect();
-            let packed = pack(&Arrays { roots: &roots, feature: &t.0, threshold: &t.1, left: &t.2, value: &t.3, cover: &t.4 }, m, 10_000, 1_000_000).unwrap();
-            prop_assert!(packed.binned.is_some());
+            prop_assert!(packed_of(&roots, &t, m).binned.is_some());
             prop_assert!(batch_equals_one_row_walks(&roots, &t, m, &x));
         }
     }
@@ -853,30 +858,14 @@ mod tests {
             })
             .collect();
         let (roots, t) = ensemble(&stumps);
-        let a = Arrays {
-            roots: &roots,
-            feature: &t.0,
-            threshold: &t.1,
-            left: &t.2,
-            value: &t.3,
-            cover: &t.4,
-        };
-        assert!(pack(&a, 2, 10_000, 1_000_000).unwrap().binned.is_none());
+        assert!(packed_of(&roots, &t, 2).binned.is_none());
         let x: Vec<f64> = (0..1_000)
             .flat_map(|i| [0.0, f64::from(i) / 999.0])
             .collect();
         assert!(batch_equals_one_row_walks(&roots, &t, 2, &x));
         // 255 thresholds: the byte path, same leaves.
         let (roots, t) = ensemble(&stumps[..255]);
-        let a = Arrays {
-            roots: &roots,
-            feature: &t.0,
-            threshold: &t.1,
-            left: &t.2,
-            value: &t.3,
-            cover: &t.4,
-        };
-        assert!(pack(&a, 2, 10_000, 1_000_000).unwrap().binned.is_some());
+        assert!(packed_of(&roots, &t, 2).binned.is_some());
         assert!(batch_equals_one_row_walks(&roots, &t, 2, &x));
     }
 
@@ -889,15 +878,7 @@ mod tests {
             vec![0.0, 1.0, 2.0],
             vec![2.0, 1.0, 1.0],
         )]);
-        let a = Arrays {
-            roots: &roots,
-            feature: &t.0,
-            threshold: &t.1,
-            left: &t.2,
-            value: &t.3,
-            cover: &t.4,
-        };
-        let packed = pack(&a, 1, 1, 100).unwrap();
+        let packed = packed_of(&roots, &t, 1);
         let mut x = vec![0.0; 1_500];
         x[1_234] = f64::NAN;
         let mut out = vec![0.0; 1_500];

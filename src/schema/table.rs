@@ -625,8 +625,7 @@ impl Table {
                     });
                 }
             }
-            let past_end = rec.iter().skip(header.len()).any(|c| !c.trim().is_empty());
-            if past_end && err.is_none() {
+            if err.is_none() && rec.iter().skip(header.len()).any(|c| !c.trim().is_empty()) {
                 // Cells past the header's end (empty ones, from trailing delimiters, are
                 // fine): the row is shifted, or a cell holds the delimiter unquoted.
                 err = Some(Error::invalid(
