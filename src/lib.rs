@@ -97,6 +97,7 @@ pub mod campaign;
 pub mod churn;
 pub mod client;
 pub mod error;
+mod fastmath;
 pub mod fuzzy;
 pub mod json;
 pub mod metrics;

@@ -181,6 +181,22 @@ fn missing_arrow_column_is_one_error_naming_it() {
 }
 
 #[test]
+fn arrow_fields_naming_a_read_column_twice_are_refused() {
+    // Arrow allows two fields of one name; which one `balance` means is then unknown.
+    let s = Schema::from_json(r#"{"columns": [{"name": "balance", "type": "number"}]}"#).unwrap();
+    let col = || Arc::new(Float64Array::from(vec![1.0])) as ArrayRef;
+    let b = RecordBatch::try_from_iter([("balance", col()), ("Balance", col())]).unwrap();
+    let err = Table::from_record_batch(&b, &s).unwrap_err().to_string();
+    assert!(
+        err.contains("balance") && err.contains("more than one"),
+        "{err}"
+    );
+    // A field the schema does not read may repeat.
+    let b = RecordBatch::try_from_iter([("balance", col()), ("x", col()), ("x", col())]).unwrap();
+    assert!(Table::from_record_batch(&b, &s).is_ok());
+}
+
+#[test]
 fn declared_levels_reject_unknown_arrow_values_per_row() {
     let s = Schema::from_json(
         r#"{"columns": [{"name": "plan", "type": "category", "levels": ["basic", "premium"]}]}"#,

@@ -166,6 +166,12 @@ fn a_header_naming_a_read_column_twice_is_refused() {
         }
         other => panic!("{other:?}"),
     }
+    // Two spellings, neither exact: still ambiguous, not "absent".
+    let csv = "id,balance,CALLS,plan,opened,active,Calls\nA,1,2,basic,2020-01-01,y,3\n";
+    let err = Table::read_csv(csv.as_bytes(), &schema())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("more than once"), "{err}");
     // A column the schema does not read may repeat.
     let csv = "id,balance,calls,plan,opened,active,x,x\nA,1,2,basic,2020-01-01,y,1,2\n";
     assert!(Table::read_csv(csv.as_bytes(), &schema()).is_ok());

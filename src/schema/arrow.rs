@@ -12,7 +12,7 @@
 use super::AssessmentColumns;
 use super::spec::{ColumnSpec, ColumnType, Role, Schema};
 use super::storage::{SharedSlice, Storage};
-use super::table::{Categories, Column, Table, Validity, Values, find_header};
+use super::table::{Categories, Column, Table, Validity, Values, find_header, named_twice};
 use crate::error::{Error, Result};
 use arrow_array::builder::StringBuilder;
 use arrow_array::cast::AsArray;
@@ -398,6 +398,22 @@ impl Table {
             .iter()
             .map(|f| f.name().clone())
             .collect();
+        let twice = named_twice(
+            &header,
+            schema
+                .columns
+                .iter()
+                .filter(|c| c.is_read())
+                .map(|c| c.name.as_str()),
+        );
+        if !twice.is_empty() {
+            return Err(Error::invalid(
+                "record batch",
+                twice.join(", "),
+                "the batch has more than one field of these names, so which one the schema \
+                 reads is ambiguous: rename or drop the copies",
+            ));
+        }
         let mut absent = Vec::new();
         let mut columns = Vec::new();
         let mut errors: CellErrors = Vec::new();

@@ -1,7 +1,7 @@
 //! Columnar assessment: a whole table scored into reusable column buffers, chunk by
 //! chunk, with the same per-row arithmetic as [`FittedPipeline::assess`] (bitwise).
 
-use super::pipeline::{Bound, CHUNK};
+use super::pipeline::{Bound, CHUNK, FillScratch};
 use super::{FittedPipeline, N_CAUSES, Table};
 use crate::churn::risk::RiskLevel;
 use crate::churn::{ChurnModel, sigmoid};
@@ -205,6 +205,7 @@ struct Scratch {
     values: Vec<Option<f64>>,
     /// The value columns ([`FittedPipeline::value_columns`]) of the chunk.
     value_columns: [Vec<Option<f64>>; 5],
+    fill: FillScratch,
 }
 
 impl Scratch {
@@ -319,7 +320,14 @@ impl FittedPipeline {
         let ns = sources.n_sources();
         let start = part.start;
         sc.prepare(m, p, ns, outputs);
-        self.fill_columns(bound, table, start, start + m, &mut sc.x, &mut sc.errs);
+        self.fill_columns(
+            bound,
+            table,
+            start..start + m,
+            &mut sc.x,
+            &mut sc.errs,
+            &mut sc.fill,
+        );
 
         // Probabilities and per-source contributions.
         match self.model() {

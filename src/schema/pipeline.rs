@@ -18,6 +18,7 @@ use crate::churn::select::{CandidateSpec, Selection, SelectionParams};
 use crate::churn::{ChurnModel, FeatureSchema, Fit};
 use crate::client::ChurnCause;
 use crate::error::{Error, Result};
+use crate::fastmath::ln_1p_fast;
 use crate::metrics::retention_clv;
 use crate::retention::{ActionCatalogue, ClientRisk, RankedAction, TOP_ACTIONS};
 use crate::scorer::Warnings;
@@ -567,6 +568,40 @@ impl Source<'_> {
             }
         }
     }
+    /// As [`Source::numbers`], split into values and presence flags (`vals[r]` is
+    /// unspecified where `present[r]` is false), so that the passes over them have no
+    /// branch and vectorise; `tmp` holds a second operand's column.
+    fn values(&self, start: usize, vals: &mut [f64], present: &mut [bool], tmp: &mut Operand) {
+        match *self {
+            Source::Read(c) => column_values(c, start, vals, present),
+            Source::Derived(d, a, b, as_of) => {
+                column_values(a, start, vals, present);
+                let months = matches!(d, Derive::MonthsSince(_));
+                // `derive` reads no second operand for a date's months.
+                let Some(b) = b.filter(|_| !months) else {
+                    for (v, p) in vals.iter_mut().zip(present.iter_mut()) {
+                        let y = (as_of - *v) / 30.4375;
+                        *p &= months && y.is_finite();
+                        *v = y;
+                    }
+                    return;
+                };
+                let m = vals.len();
+                tmp.vals.resize(m, 0.0);
+                tmp.present.resize(m, false);
+                column_values(b, start, &mut tmp.vals, &mut tmp.present);
+                // The operations of `derive`: a zero divisor gives a non-finite quotient,
+                // which is undefined there too.
+                let f: fn(f64, f64, f64) -> f64 = match d {
+                    Derive::Difference(_) => |a, b, _| a - b,
+                    Derive::Ratio(_) => |a, b, _| a / b,
+                    Derive::RelativeChange(_) => |a, b, _| a / b - 1.0,
+                    Derive::MonthsSince(_) => |a, _, as_of| (as_of - a) / 30.4375,
+                };
+                combine(vals, present, &tmp.vals, &tmp.present, as_of, f);
+            }
+        }
+    }
     fn display(&self, i: usize) -> Option<String> {
         match self {
             Source::Read(c) => c.display(i),
@@ -586,6 +621,132 @@ fn derive(d: &Derive, as_of: f64, a: f64, b: Option<f64>) -> Option<f64> {
         Derive::MonthsSince(_) => (as_of - a) / 30.4375,
     };
     v.is_finite().then_some(v)
+}
+
+/// Calls `f(r, cell)` on feature `j` of each of `m` rows laid out as in
+/// [`FittedPipeline::fill`] (`r * rs + j * cs`); a contiguous column runs as a slice, which
+/// vectorises where a strided walk does not.
+#[inline(always)]
+fn for_feature(
+    out: &mut [f64],
+    rs: usize,
+    cs: usize,
+    j: usize,
+    m: usize,
+    mut f: impl FnMut(usize, &mut f64),
+) {
+    if rs == 1 {
+        if let Some(col) = out.get_mut(j * cs..j * cs + m) {
+            for (r, o) in col.iter_mut().enumerate() {
+                f(r, o);
+            }
+        }
+    } else {
+        let cells = out.iter_mut().skip(j * cs).step_by(rs.max(1)).take(m);
+        for (r, o) in cells.enumerate() {
+            f(r, o);
+        }
+    }
+}
+
+/// Working columns of [`FittedPipeline::fill`], kept from chunk to chunk (fresh ones per
+/// chunk cost an allocation and a page fault each).
+#[derive(Default)]
+pub(super) struct FillScratch {
+    vals: Vec<f64>,
+    present: Vec<bool>,
+    flag: Vec<bool>,
+    /// A byte per row to test in the inner loops, instead of a whole `Option<Error>`.
+    bad: Vec<bool>,
+    operand: Operand,
+}
+
+impl FillScratch {
+    fn prepare(&mut self, m: usize) {
+        self.vals.resize(m, 0.0);
+        self.present.resize(m, false);
+        self.flag.resize(m, false);
+        self.bad.resize(m, false);
+    }
+}
+
+/// Whether [`ln_1p_fast`] gives the log1p transform of `x` (a finite `x > -1`).
+#[inline(always)]
+fn log1p_fast_holds(x: f64) -> bool {
+    x > -1.0 && x.is_finite()
+}
+
+/// The log1p transform of one value: the same bits at fit time and in every scoring
+/// path (libm's where the fast kernel does not hold: NaN, infinity, `x <= -1`).
+fn log1p(x: f64) -> f64 {
+    if log1p_fast_holds(x) {
+        ln_1p_fast(x)
+    } else {
+        x.ln_1p()
+    }
+}
+
+/// A derived column's second operand, per chunk.
+#[derive(Default)]
+pub(super) struct Operand {
+    vals: Vec<f64>,
+    present: Vec<bool>,
+}
+
+/// `f(a, b)` where both operands are present and the result is finite.
+#[inline(always)]
+fn combine(
+    vals: &mut [f64],
+    present: &mut [bool],
+    b_vals: &[f64],
+    b_present: &[bool],
+    as_of: f64,
+    f: impl Fn(f64, f64, f64) -> f64,
+) {
+    for (((v, p), &b), &bp) in vals
+        .iter_mut()
+        .zip(present.iter_mut())
+        .zip(b_vals)
+        .zip(b_present)
+    {
+        let y = f(*v, b, as_of);
+        *p = *p & bp & y.is_finite();
+        *v = y;
+    }
+}
+
+/// Rows `start..start + vals.len()` of `col` as [`column_numbers`] gives them, split into
+/// values and presence flags.
+fn column_values(col: &Column, start: usize, vals: &mut [f64], present: &mut [bool]) {
+    fn each<T: Copy>(
+        v: &Values<T>,
+        start: usize,
+        vals: &mut [f64],
+        present: &mut [bool],
+        f: impl Fn(T) -> f64,
+    ) {
+        let src = v.values().get(start..).unwrap_or_default();
+        // Rows past the column's end are missing.
+        let n = src.len().min(vals.len());
+        for (o, &x) in vals.iter_mut().zip(src) {
+            *o = f(x);
+        }
+        if let Some(rest) = vals.get_mut(n..) {
+            rest.fill(0.0);
+        }
+        let (head, tail) = present.split_at_mut(n);
+        tail.fill(false);
+        match v.validity() {
+            None => head.fill(true),
+            Some(valid) => valid.flags_into(start, head),
+        }
+    }
+    match col {
+        Column::Number(v) => each(v, start, vals, present, |x| x),
+        Column::Boolean(v) => each(v, start, vals, present, |b| f64::from(u8::from(b))),
+        Column::Date(v) => each(v, start, vals, present, f64::from),
+        Column::Category(_) | Column::Text(_) => present.fill(false),
+    }
 }
 
 /// Rows `start..start + out.len()` of `col` as numbers, as [`Column::number`] gives them.
@@ -1359,12 +1520,12 @@ impl FittedPipeline {
         &self,
         bound: &Bound<'_>,
         table: &Table,
-        start: usize,
-        end: usize,
+        rows: std::ops::Range<usize>,
         out: &mut [f64],
         errs: &mut [Option<Error>],
+        fs: &mut FillScratch,
     ) {
-        self.fill(bound, table, start, end, out, errs, self.n_features(), 1);
+        self.fill(bound, table, rows, out, errs, self.n_features(), 1, fs);
     }
 
     /// As [`FittedPipeline::fill_rows`], column-major: feature `j` of row `r` at
@@ -1373,12 +1534,13 @@ impl FittedPipeline {
         &self,
         bound: &Bound<'_>,
         table: &Table,
-        start: usize,
-        end: usize,
+        rows: std::ops::Range<usize>,
         out: &mut [f64],
         errs: &mut [Option<Error>],
+        fs: &mut FillScratch,
     ) {
-        self.fill(bound, table, start, end, out, errs, 1, end - start);
+        let m = rows.len();
+        self.fill(bound, table, rows, out, errs, 1, m, fs);
     }
 
     /// Feature `j` of row `r` goes to `out[r * rs + j * cs]`; one implementation for both
@@ -1388,21 +1550,43 @@ impl FittedPipeline {
         &self,
         bound: &Bound<'_>,
         table: &Table,
-        start: usize,
-        end: usize,
+        rows: std::ops::Range<usize>,
         out: &mut [f64],
         errs: &mut [Option<Error>],
         rs: usize,
         cs: usize,
+        fs: &mut FillScratch,
     ) {
-        out.iter_mut().for_each(|v| *v = 0.0);
-        let mut raws = vec![None; end - start];
-        let mut xs = vec![0.0; end - start];
-        // A byte per row to test in the inner loops, instead of a whole `Option<Error>`.
-        let mut bad = vec![false; end - start];
+        let (start, end) = (rows.start, rows.end);
+        let m = rows.len();
+        fs.prepare(m);
+        let FillScratch {
+            vals,
+            present,
+            flag,
+            bad,
+            operand,
+        } = fs;
+        let (vals, present, flag) = (&mut vals[..m], &mut present[..m], &mut flag[..m]);
+        let bad = &mut bad[..m];
+        // Value features are written whole below; the others set only their ones.
+        for fc in &self.body.columns {
+            let (from, to) = match fc.encode {
+                Encode::Value => (0, 0),
+                _ => (
+                    fc.offset,
+                    fc.offset + fc.n_encoded() + usize::from(fc.indicator),
+                ),
+            };
+            for j in from..to {
+                for_feature(out, rs, cs, j, m, |_, o| *o = 0.0);
+            }
+        }
         for (r, e) in errs.iter_mut().enumerate() {
             *e = table.row_error(start + r).cloned();
-            bad[r] = e.is_some();
+            if let Some(b) = bad.get_mut(r) {
+                *b = e.is_some();
+            }
         }
         let schema = &self.body.schema;
         for (c, fc) in self.body.columns.iter().enumerate() {
@@ -1475,50 +1659,57 @@ impl FittedPipeline {
                 }
                 encode => {
                     // A pass per step over the chunk's values (each value still goes
-                    // through the steps in order), so that the clip and standardise
-                    // passes vectorise.
-                    src.numbers(start, &mut raws);
-                    for r in 0..end - start {
-                        xs[r] = 0.0;
-                        if bad[r] {
-                            continue;
+                    // through the steps in order), without branches where it can, so
+                    // that the passes vectorise.
+                    src.values(start, vals, present, operand);
+                    let any_missing = present.contains(&false);
+                    if any_missing {
+                        let fill = fc.fill.unwrap_or(0.0).to_bits();
+                        for (v, &p) in vals.iter_mut().zip(present.iter()) {
+                            // Bit masks vectorise where an `if` on a bool does not.
+                            let keep = u64::from(p).wrapping_neg();
+                            *v = f64::from_bits((v.to_bits() & keep) | (fill & !keep));
                         }
-                        xs[r] = match raws[r] {
-                            Some(v) => v,
-                            None => {
-                                if fc.indicator {
-                                    out[r * rs + (off + enc) * cs] = 1.0;
-                                }
-                                match fc.fill {
-                                    Some(f) => f,
-                                    None => {
-                                        bad[r] = true;
-                                        errs[r] = Some(missing_error(table, spec, start + r));
-                                        continue;
-                                    }
-                                }
-                            }
-                        };
                     }
+                    if fc.indicator {
+                        for_feature(out, rs, cs, off + enc, m, |r, o| {
+                            *o = f64::from(u8::from(!present.get(r).copied().unwrap_or(true)));
+                        });
+                    }
+                    if fc.fill.is_none() && any_missing {
+                        for r in 0..m {
+                            if !present[r] && !bad[r] {
+                                bad[r] = true;
+                                errs[r] = Some(missing_error(table, spec, start + r));
+                            }
+                        }
+                    }
+                    let xs = &mut *vals;
                     for step in &fc.steps {
                         match *step {
                             Step::Log1p => {
-                                for r in 0..end - start {
-                                    let x = xs[r];
-                                    if bad[r] {
-                                        continue;
+                                // The fast kernel where it holds; the rest after.
+                                for (x, f) in xs.iter_mut().zip(flag.iter_mut()) {
+                                    let ok = log1p_fast_holds(*x);
+                                    *f = !ok;
+                                    let y = ln_1p_fast(if ok { *x } else { 0.0 });
+                                    *x = if ok { y } else { *x };
+                                }
+                                if flag.contains(&true) {
+                                    for r in 0..m {
+                                        if !flag[r] || bad[r] {
+                                            continue;
+                                        }
+                                        let x = xs[r];
+                                        if x <= -1.0 {
+                                            bad[r] = true;
+                                            let raw = src.number(start + r).or(fc.fill);
+                                            errs[r] =
+                                                Some(log1p_error(table, spec, start + r, raw));
+                                        } else {
+                                            xs[r] = log1p(x);
+                                        }
                                     }
-                                    if x <= -1.0 {
-                                        bad[r] = true;
-                                        errs[r] = Some(log1p_error(
-                                            table,
-                                            spec,
-                                            start + r,
-                                            raws[r].or(fc.fill),
-                                        ));
-                                        continue;
-                                    }
-                                    xs[r] = x.ln_1p();
                                 }
                             }
                             Step::Clip { lower, upper } => {
@@ -1539,7 +1730,14 @@ impl FittedPipeline {
                                 if bad[r] {
                                     continue;
                                 }
-                                let b = edges.partition_point(|e| *e < xs[r]);
+                                // Edges increase (checked on load): with few of them,
+                                // a branch-free count is the partition point.
+                                let x = xs[r];
+                                let b = if edges.len() <= 16 {
+                                    edges.iter().map(|e| usize::from(*e < x)).sum()
+                                } else {
+                                    edges.partition_point(|e| *e < x)
+                                };
                                 if !(*drop_first && b == 0) {
                                     out[r * rs + (off + b - usize::from(*drop_first)) * cs] = 1.0;
                                 }
@@ -1547,10 +1745,9 @@ impl FittedPipeline {
                         }
                         _ => {
                             // A bad row's features are never read, so no test per row.
-                            let dst = out.iter_mut().skip(off * cs).step_by(rs.max(1));
-                            for (o, &x) in dst.zip(xs.iter()) {
-                                *o = x;
-                            }
+                            for_feature(out, rs, cs, off, m, |r, o| {
+                                *o = xs.get(r).copied().unwrap_or(0.0);
+                            });
                         }
                     }
                 }
@@ -1572,11 +1769,19 @@ impl FittedPipeline {
         let mut errors = Vec::new();
         let mut buf = vec![0.0; CHUNK * p];
         let mut errs: Vec<Option<Error>> = vec![None; CHUNK];
+        let mut fs = FillScratch::default();
         let mut start = 0;
         while start < n {
             let end = (start + CHUNK).min(n);
             let m = end - start;
-            self.fill_rows(&bound, table, start, end, &mut buf[..m * p], &mut errs[..m]);
+            self.fill_rows(
+                &bound,
+                table,
+                start..end,
+                &mut buf[..m * p],
+                &mut errs[..m],
+                &mut fs,
+            );
             for r in 0..m {
                 match errs[r].take() {
                     Some(e) => errors.push((start + r, e)),
@@ -1603,12 +1808,20 @@ impl FittedPipeline {
         let mut buf = vec![0.0; CHUNK * p];
         let mut probs = vec![0.0; CHUNK];
         let mut errs: Vec<Option<Error>> = vec![None; CHUNK];
+        let mut fs = FillScratch::default();
         let model = self.body.model.classifier();
         let mut start = 0;
         while start < n {
             let end = (start + CHUNK).min(n);
             let m = end - start;
-            self.fill_rows(&bound, table, start, end, &mut buf[..m * p], &mut errs[..m]);
+            self.fill_rows(
+                &bound,
+                table,
+                start..end,
+                &mut buf[..m * p],
+                &mut errs[..m],
+                &mut fs,
+            );
             let batch = match &self.body.model {
                 ChurnModel::Logistic(lr) => lr.predict_into(&buf[..m * p], &mut probs[..m]),
                 ChurnModel::Forest(f) => f.predict_into(&buf[..m * p], &mut probs[..m]),
@@ -1639,13 +1852,21 @@ impl FittedPipeline {
         let mut out = Vec::with_capacity(n);
         let mut buf = vec![0.0; CHUNK * p];
         let mut errs: Vec<Option<Error>> = vec![None; CHUNK];
+        let mut fs = FillScratch::default();
         let mut contrib = vec![0.0; p];
         let mut by_column = vec![0.0; self.sources.n_sources()];
         let mut start = 0;
         while start < n {
             let end = (start + CHUNK).min(n);
             let m = end - start;
-            self.fill_rows(&bound, table, start, end, &mut buf[..m * p], &mut errs[..m]);
+            self.fill_rows(
+                &bound,
+                table,
+                start..end,
+                &mut buf[..m * p],
+                &mut errs[..m],
+                &mut fs,
+            );
             for r in 0..m {
                 out.push(match errs[r].take() {
                     Some(e) => Err(e),
@@ -2167,7 +2388,7 @@ fn fit_numeric(
             Transform::Log1p => {
                 steps.push(Step::Log1p);
                 values.iter_mut().for_each(|v| {
-                    *v = if *v > -1.0 { v.ln_1p() } else { f64::NAN };
+                    *v = if *v > -1.0 { log1p(*v) } else { f64::NAN };
                 });
             }
             Transform::Clip(c) => {

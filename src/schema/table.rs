@@ -61,6 +61,31 @@ impl Validity {
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
+    /// Flags of rows `start..start + out.len()` into `out` (false past the end), a
+    /// byte of the bitmap at a time.
+    pub(crate) fn flags_into(&self, start: usize, out: &mut [bool]) {
+        let mut i = start;
+        let mut k = 0;
+        // Unaligned head, bit by bit.
+        while !i.is_multiple_of(8) && k < out.len() {
+            out[k] = self.is_valid(i);
+            i += 1;
+            k += 1;
+        }
+        for block in out[k..].chunks_mut(8) {
+            let byte = if i + 8 <= self.len {
+                self.bits.get(i / 8).copied().unwrap_or(0)
+            } else {
+                // The last byte: bits past `len` may be set.
+                (0..8).fold(0u8, |b, t| b | (u8::from(self.is_valid(i + t)) << t))
+            };
+            for (t, o) in block.iter_mut().enumerate() {
+                *o = byte & (1 << t) != 0;
+            }
+            i += 8;
+        }
+    }
+
     /// Whether row `i` holds a value (false beyond the end).
     #[inline]
     pub fn is_valid(&self, i: usize) -> bool {
@@ -532,17 +557,7 @@ impl Table {
                 }
             }
         }
-        // A column the schema reads that the header names twice is ambiguous.
-        let twice: Vec<&str> = read
-            .iter()
-            .zip(&index)
-            .filter(|&(_, j)| {
-                j.and_then(|j| header.get(j)).is_some_and(|h| {
-                    header.iter().filter(|g| g.eq_ignore_ascii_case(h)).count() > 1
-                })
-            })
-            .map(|(c, _)| c.name.as_str())
-            .collect();
+        let twice = named_twice(&header, read.iter().map(|c| c.name.as_str()));
         if !twice.is_empty() {
             return Err(Error::invalid(
                 "CSV header",
@@ -755,6 +770,23 @@ impl Table {
 }
 
 /// The header index of a column: the exact name, else the unique case-insensitive match.
+/// The columns of `read` that `header` names more than once (ignoring case): which one
+/// a reader would take is ambiguous.
+pub(super) fn named_twice<'a>(
+    header: &[String],
+    read: impl IntoIterator<Item = &'a str>,
+) -> Vec<&'a str> {
+    read.into_iter()
+        .filter(|name| {
+            header
+                .iter()
+                .filter(|h| h.eq_ignore_ascii_case(name))
+                .count()
+                > 1
+        })
+        .collect()
+}
+
 pub(super) fn find_header(header: &[String], name: &str) -> Option<usize> {
     if let Some(j) = header.iter().position(|h| h == name) {
         return Some(j);
@@ -961,6 +993,23 @@ fn delimiter_hint(header: &[String], delimiter: char) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn validity_flags_of_a_range_match_the_bits_one_by_one() {
+        // Every third row missing, 37 rows: ranges at every start and length, past the
+        // end too, against `is_valid` (which reads one bit).
+        let flags: Vec<bool> = (0..37).map(|i| i % 3 != 1).collect();
+        let v = Validity::from_flags(&flags);
+        for start in 0..40 {
+            for len in 0..45 {
+                let mut out = vec![true; len];
+                v.flags_into(start, &mut out);
+                let want: Vec<bool> = (start..start + len).map(|i| v.is_valid(i)).collect();
+                assert_eq!(out, want, "start {start} len {len}");
+            }
+        }
+        assert!(!v.is_valid(1) && v.is_valid(36) && !v.is_valid(37));
+    }
 
     #[test]
     fn civil_days_match_known_dates() {

@@ -9,10 +9,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::Fitted;
-use super::fastmath::{exp_nonpos, ln_1p_nonneg};
 use super::optim::{FitOptions, minimise};
 use super::special::{digamma, hyp2f1, ln_gamma};
 use crate::error::{Error, Result, check};
+use crate::fastmath::{exp_nonpos, ln_1p_fast};
 
 /// Size of the `ln(a / (b + x - 1))` lookup in [`BgNbd::probability_alive_batch`].
 const LN_B_TABLE: usize = 64;
@@ -386,7 +386,7 @@ impl BgNbd {
     fn p_alive_from_log_ratio(&self, x: f64, t_x: f64, age: f64, ln_ab: f64) -> f64 {
         // log of the odds of having dropped out after the last transaction;
         // ln((α+T)/(α+t_x)) as ln_1p of the gap avoids cancelling two large logs.
-        let lr = ln_ab + (self.r + x) * ln_1p_nonneg((age - t_x) / (self.alpha + t_x));
+        let lr = ln_ab + (self.r + x) * ln_1p_fast((age - t_x) / (self.alpha + t_x));
         odds_to_alive(lr, exp_nonpos(-lr.abs()))
     }
 
@@ -437,7 +437,7 @@ impl BgNbd {
                     };
                 }
                 for v in &mut g[..n] {
-                    *v = ln_1p_nonneg(*v);
+                    *v = ln_1p_fast(*v);
                 }
                 // g becomes the log odds, lab the exponential.
                 for ((l, c), v) in lab[..n].iter_mut().zip(&coef).zip(&mut g[..n]) {

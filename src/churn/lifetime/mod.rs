@@ -24,7 +24,6 @@
 //! ```
 
 mod bgnbd;
-mod fastmath;
 mod gamma_gamma;
 mod optim;
 mod sbg;

@@ -1,4 +1,4 @@
-//! `exp` of a non-positive number and `ln_1p` of a non-negative one, written out (after
+//! `exp` of a non-positive number and `ln_1p` of a finite number above −1, written out (after
 //! fdlibm's reductions) so that a loop over many values has no call and no branch: the
 //! compiler then overlaps or vectorises the iterations, where a loop calling libm runs
 //! one value after another. Both are within a few units in the last place of libm
@@ -14,7 +14,7 @@ const SHIFTER: f64 = 6_755_399_441_055_744.0;
 
 /// `e^y` for `y <= 0` (0 below about −745, as libm).
 #[inline]
-pub(super) fn exp_nonpos(y: f64) -> f64 {
+pub(crate) fn exp_nonpos(y: f64) -> f64 {
     let y = y.max(-746.0);
     let t = y * std::f64::consts::LOG2_E + SHIFTER;
     let kf = t - SHIFTER;
@@ -49,9 +49,9 @@ pub(super) fn exp_nonpos(y: f64) -> f64 {
     p * pow2(k1) * pow2(k2)
 }
 
-/// `ln(1 + g)` for finite `g >= 0`.
+/// `ln(1 + g)` for finite `g > -1` (garbage, never a panic, outside it).
 #[inline]
-pub(super) fn ln_1p_nonneg(g: f64) -> f64 {
+pub(crate) fn ln_1p_fast(g: f64) -> f64 {
     const LG: [f64; 7] = [
         6.666_666_666_666_735_130e-01,
         3.999_999_999_940_941_908e-01,
@@ -112,8 +112,15 @@ mod tests {
             let e = ulps(exp_nonpos(y), y.exp());
             worst.0 = worst.0.max(e);
             let g = 10f64.powf(next() * 60.0 - 30.0);
-            let l = ulps(ln_1p_nonneg(g), g.ln_1p());
+            let l = ulps(ln_1p_fast(g), g.ln_1p());
             worst.1 = worst.1.max(l);
+            // Negative arguments, from -1e-30 to just above -1.
+            let g = -(10f64.powf(next() * 30.0 - 30.0)).min(1.0 - f64::EPSILON);
+            worst.1 = worst.1.max(ulps(ln_1p_fast(g), g.ln_1p()));
+            let g = -next();
+            if g > -1.0 {
+                worst.1 = worst.1.max(ulps(ln_1p_fast(g), g.ln_1p()));
+            }
         }
         for y in [
             0.0, -0.0, -1e-300, -0.5, -1.0, -700.0, -708.4, -709.0, -740.0, -745.0,
@@ -131,8 +138,14 @@ mod tests {
             9.007e15,
             1e300,
             f64::MAX,
+            -0.0,
+            -1e-300,
+            -0.29289321881345254,
+            -0.5,
+            -0.9,
+            -1.0 + f64::EPSILON / 2.0,
         ] {
-            worst.1 = worst.1.max(ulps(ln_1p_nonneg(g), g.ln_1p()));
+            worst.1 = worst.1.max(ulps(ln_1p_fast(g), g.ln_1p()));
         }
         assert!(
             worst.0 <= 4 && worst.1 <= 2,
