@@ -298,9 +298,10 @@ impl ActionMask {
         };
         let mut hit = 0.0;
         for (&c, &v) in pos.causes.iter().zip(&pos.values).take(n) {
-            if self.causes & c != 0 {
-                hit += v;
-            }
+            // A bit mask instead of a branch the data decides (mispredicted half the
+            // time); adding +0.0 to a sum of positives leaves its bits as they are.
+            let take = u64::from(self.causes & c != 0).wrapping_neg();
+            hit += f64::from_bits(v.to_bits() & take);
         }
         if pos.total > 0.0 {
             hit / pos.total
@@ -348,6 +349,21 @@ impl Positives {
             total: 0.0,
         };
         let mut n = 0;
+        if reasons.len() <= MAX_POSITIVE {
+            // Without data-dependent branches: every reason is written, and only a
+            // positive one advances `n` (adding +0.0 to the total leaves its bits).
+            for &(cause, v) in reasons {
+                let pos = v > 0.0;
+                if let (Some(c), Some(x)) = (p.causes.get_mut(n), p.values.get_mut(n)) {
+                    *c = 1 << cause as u32;
+                    *x = v;
+                }
+                p.total += f64::from_bits(v.to_bits() & u64::from(pos).wrapping_neg());
+                n += usize::from(pos);
+            }
+            p.n = Some(n);
+            return p;
+        }
         for &(cause, v) in reasons {
             if v > 0.0 {
                 p.total += v;

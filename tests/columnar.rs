@@ -208,7 +208,21 @@ fn a_value_outside_the_transform_is_its_rows_error_in_both_paths() {
     .unwrap();
     let rows = fitted.assess(&test).unwrap();
     let mut out = AssessmentColumns::default();
+    // Buffers that held a good assessment in every row first: a bad row's cells are
+    // rewritten, so the result is that of fresh buffers.
+    let good = Table::read_csv(
+        "balance,calls,left\n10,1,no\n20,3,no\n5,,yes\n".as_bytes(),
+        &schema,
+    )
+    .unwrap();
+    fitted.assess_columns(&good, &mut out).unwrap();
+    assert_eq!(out.valid, vec![true; 3]);
     fitted.assess_columns(&test, &mut out).unwrap();
+    let mut fresh = AssessmentColumns::default();
+    fitted.assess_columns(&test, &mut fresh).unwrap();
+    assert_eq!(out, fresh);
+    assert_eq!(out.probability[1], 0.0);
+    assert_eq!(out.risk_level[1], None);
     let expected = "line 3: balance";
     let e = rows[1].as_ref().unwrap_err().to_string();
     assert!(

@@ -75,25 +75,23 @@ impl AssessmentColumns {
         self.valid.is_empty()
     }
 
+    /// Sizes every output to `n` rows. Cells kept from an earlier call are not cleared
+    /// here: `assess_chunk` writes every cell of every row (clearing
+    /// first would write the whole output twice).
     fn reset(&mut self, n: usize) {
-        self.valid.clear();
-        self.valid.resize(n, false);
-        self.probability.clear();
-        self.probability.resize(n, 0.0);
-        self.risk_level.clear();
-        self.risk_level.resize(n, None);
-        self.warnings.clear();
-        self.warnings.resize(n, 0);
-        self.top_reason.clear();
-        self.top_reason.resize(n, None);
-        self.top_reason_contribution.clear();
-        self.top_reason_contribution.resize(n, 0.0);
-        self.clv.clear();
-        self.clv.resize(n, None);
-        self.expected_value_lost.clear();
-        self.expected_value_lost.resize(n, None);
-        self.best_action.clear();
-        self.best_action.resize(n, None);
+        fn size<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
+            v.truncate(n);
+            v.resize(n, x);
+        }
+        size(&mut self.valid, n, false);
+        size(&mut self.probability, n, 0.0);
+        size(&mut self.risk_level, n, None);
+        size(&mut self.warnings, n, 0);
+        size(&mut self.top_reason, n, None);
+        size(&mut self.top_reason_contribution, n, 0.0);
+        size(&mut self.clv, n, None);
+        size(&mut self.expected_value_lost, n, None);
+        size(&mut self.best_action, n, None);
         self.errors.clear();
     }
 
@@ -441,6 +439,17 @@ impl FittedPipeline {
         let columns = self.value_columns();
         let mut errors = Vec::new();
         let risk = &self.config().risk;
+        // Every cell is written (see `AssessmentColumns::reset`): the defaults first,
+        // then what each assessed row has.
+        part.valid.fill(false);
+        part.probability.fill(0.0);
+        part.risk_level.fill(None);
+        part.warnings.fill(0);
+        part.top_reason.fill(None);
+        part.top_reason_contribution.fill(0.0);
+        part.clv.fill(None);
+        part.expected_value_lost.fill(None);
+        part.best_action.fill(None);
         for r in 0..m {
             let i = start + r;
             if let Some(e) = sc.errs[r].take() {
