@@ -54,7 +54,8 @@ pub struct AssessmentColumns {
     pub top_reason: Vec<Option<u32>>,
     /// The top reason's contribution (0 when there is none).
     pub top_reason_contribution: Vec<f64>,
-    /// Client lifetime value, when the schema provides a margin.
+    /// Client lifetime value, when the schema provides a margin and the row's margin is
+    /// not negative (a client who costs more than they earn has no value to save).
     pub clv: Vec<Option<f64>>,
     /// Expected value lost, `clv × probability`.
     pub expected_value_lost: Vec<Option<f64>>,

@@ -2697,7 +2697,8 @@ pub struct TableAssessment {
     pub causes: Vec<(ChurnCause, f64)>,
     /// Asset tier, when the schema has an `aum` column.
     pub asset_tier: Option<AssetTier>,
-    /// Client lifetime value, when the schema gives a margin.
+    /// Client lifetime value, when the schema gives a margin and the row's margin is not
+    /// negative (a client who costs more than they earn has no value to save).
     pub clv: Option<f64>,
     /// CLV × churn probability.
     pub expected_value_lost: Option<f64>,
