@@ -890,12 +890,7 @@ fn check_header(headers: &csv::StringRecord) -> Result<()> {
 /// assert!(e.to_string().contains("missing required column `tenure_months`"));
 /// ```
 pub fn read_csv<R: std::io::Read>(reader: R) -> Result<Vec<Result<ClientRecord>>> {
-    let newlines = std::rc::Rc::new(std::cell::RefCell::new(Newlines::default()));
-    let counting = LineCounter {
-        inner: reader,
-        offset: 0,
-        newlines: std::rc::Rc::clone(&newlines),
-    };
+    let (counting, newlines) = crate::csvlines::LineCounter::new(reader);
     // Flexible, so that a row of the wrong length is checked here, after the
     // unterminated-quote check below has seen its fields.
     let mut r = csv::ReaderBuilder::new()
@@ -957,46 +952,6 @@ pub fn read_csv<R: std::io::Read>(reader: R) -> Result<Vec<Result<ClientRecord>>
         }
     }
     Ok(out)
-}
-
-/// Byte offsets of the `\n`s read so far and not yet passed, to turn a record's byte
-/// offset into its physical line. csv's own line count is one short for a record after
-/// a `\r\n` (it starts the record at the `\n`), so lines are counted here.
-#[derive(Default)]
-struct Newlines {
-    pending: std::collections::VecDeque<u64>,
-    passed: usize,
-}
-
-impl Newlines {
-    /// The 1-based line of the record starting at `offset`: one more than the newlines
-    /// at or before it (a record may start at the `\n` of a `\r\n`).
-    fn line_of(&mut self, offset: u64) -> usize {
-        while self.pending.front().is_some_and(|&p| p <= offset) {
-            self.pending.pop_front();
-            self.passed += 1;
-        }
-        self.passed + 1
-    }
-}
-
-/// A reader that records where the newlines are.
-struct LineCounter<R> {
-    inner: R,
-    offset: u64,
-    newlines: std::rc::Rc<std::cell::RefCell<Newlines>>,
-}
-
-impl<R: std::io::Read> std::io::Read for LineCounter<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let mut nl = self.newlines.borrow_mut();
-        for (i, _) in buf[..n].iter().enumerate().filter(|(_, b)| **b == b'\n') {
-            nl.pending.push_back(self.offset + i as u64);
-        }
-        self.offset += n as u64;
-        Ok(n)
-    }
 }
 
 /// csv's message without its own position (which counts records, not lines).

@@ -96,6 +96,7 @@ pub mod assoc;
 pub mod campaign;
 pub mod churn;
 pub mod client;
+mod csvlines;
 pub mod error;
 mod fastmath;
 pub mod fuzzy;

@@ -178,6 +178,54 @@ fn a_header_naming_a_read_column_twice_is_refused() {
 }
 
 #[test]
+fn crlf_files_name_the_physical_line_of_a_bad_row() {
+    // Line 3 holds `zz` for a number: the same line with `\r\n` and `\n` endings.
+    for eol in ["\r\n", "\n"] {
+        let csv = [
+            "id,balance,calls,plan,opened,active",
+            "A,1,2,basic,2020-01-01,y",
+            "B,zz,2,basic,2020-01-01,y",
+            "C,1,2,basic,2020-01-01,y",
+        ]
+        .join(eol)
+            + eol;
+        let t = Table::read_csv(csv.as_bytes(), &schema()).unwrap();
+        let errs = t.row_errors();
+        assert_eq!(errs.len(), 1);
+        assert!(
+            errs[0].1.to_string().contains("line 3: balance"),
+            "{eol:?}: {}",
+            errs[0].1
+        );
+    }
+}
+
+#[test]
+fn a_quote_left_open_fails_the_read_instead_of_swallowing_the_rows_after_it() {
+    // Line 3 opens a quote in a column the schema does not read and never closes it:
+    // without the check, lines 3-5 would be one row.
+    let csv = "id,balance,calls,plan,opened,active,note\n\
+               A,1,2,basic,2020-01-01,y,ok\n\
+               B,1,2,basic,2020-01-01,y,\"said \"\"I will leave\n\
+               C,1,2,basic,2020-01-01,y,ok\n\
+               D,1,2,basic,2020-01-01,y,ok\n";
+    let err = Table::read_csv(csv.as_bytes(), &schema())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("line 3") && err.contains("`note`") && err.contains("not closed"),
+        "{err}"
+    );
+    // A closed quoted field may span lines, in the last row too.
+    let csv = "id,balance,calls,plan,opened,active,note\n\
+               A,1,2,basic,2020-01-01,y,\"two\nlines\"\n\
+               B,1,2,basic,2020-01-01,y,\"said \"\"bye\"\"\nthen left\"\n";
+    let t = Table::read_csv(csv.as_bytes(), &schema()).unwrap();
+    assert_eq!(t.n_rows(), 2);
+    assert!(t.row_errors().is_empty());
+}
+
+#[test]
 fn a_row_with_cells_past_the_header_is_an_error_of_its_row() {
     // Line 3 has an eighth cell (a shifted row); line 4 only a trailing delimiter.
     let csv = "id,balance,calls,plan,opened,active\n\

@@ -538,11 +538,12 @@ impl Table {
     pub fn read_csv<R: std::io::Read>(reader: R, schema: &Schema) -> Result<Self> {
         // The delimiter is ASCII (checked by `Schema::validate`).
         let delimiter = u8::try_from(schema.csv.delimiter).unwrap_or(b',');
+        let (counting, newlines) = crate::csvlines::LineCounter::new(reader);
         let mut r = csv::ReaderBuilder::new()
             .flexible(true)
             .has_headers(true)
             .delimiter(delimiter)
-            .from_reader(reader);
+            .from_reader(counting);
         let header: Vec<String> = r.headers()?.iter().map(|h| h.trim().to_string()).collect();
         let read: Vec<_> = schema.columns.iter().filter(|c| c.is_read()).collect();
         let mut index = Vec::with_capacity(read.len());
@@ -586,14 +587,19 @@ impl Table {
         let mut errors = Vec::new();
         let mut rec = csv::StringRecord::new();
         let mut row = 0usize;
+        // The line and column of the last record's field holding a line break.
+        let mut spans_lines: Option<(usize, usize)> = None;
         loop {
+            let start = r.position().byte();
             match r.read_record(&mut rec) {
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(e) => {
                     // A broken record (bad UTF-8, …) is that row's error; keep reading.
-                    let line = e.position().map_or(0, |p| p.line());
-                    lines.push(line);
+                    let offset = e.position().map_or(start, |p| p.byte());
+                    let line = newlines.borrow_mut().line_of(offset);
+                    spans_lines = None;
+                    lines.push(line as u64);
                     for b in builders.iter_mut() {
                         b.push_missing();
                     }
@@ -609,8 +615,14 @@ impl Table {
                     continue;
                 }
             }
-            let line = rec.position().map_or(0, |p| p.line());
-            lines.push(line);
+            let line = newlines
+                .borrow_mut()
+                .line_of(rec.position().map_or(start, |p| p.byte()));
+            lines.push(line as u64);
+            spans_lines = rec
+                .iter()
+                .position(|f| f.contains('\n'))
+                .map(|col| (line, col));
             let mut err: Option<Error> = None;
             for ((c, j), b) in read.iter().zip(&index).zip(builders.iter_mut()) {
                 let Some(j) = *j else {
@@ -653,6 +665,21 @@ impl Table {
                 errors.push((row, e));
             }
             row += 1;
+        }
+        // A quote left open swallows the rest of the input into the last record: fail
+        // rather than lose the rows after it.
+        if let Some((line, col)) = spans_lines
+            && newlines.borrow().quote_open()
+        {
+            return Err(Error::parse(
+                format!("CSV line {line}"),
+                format!(
+                    "the quoted field in column `{}` is not closed before the end of the \
+                     file (an unterminated quote?), so every line after it would be read as \
+                     part of that field; close or remove the quote",
+                    header.get(col).map_or("?", String::as_str)
+                ),
+            ));
         }
         let mut names = Vec::new();
         let mut columns = Vec::new();
