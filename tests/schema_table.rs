@@ -31,6 +31,52 @@ fn config_field(json: &str) -> String {
 }
 
 #[test]
+fn schema_mistakes_that_would_pass_silently_are_refused() {
+    // Two names a header cannot tell apart (headers match ignoring case).
+    let case = config_field(
+        r#"{"columns": [{"name": "balance", "type": "number"}, {"name": "Balance", "type": "number"}]}"#,
+    );
+    assert!(
+        case.starts_with("columns[1] `Balance`") && case.contains("only in case"),
+        "{case}"
+    );
+    // A second column for a meaning the client's value reads once.
+    let aum = config_field(
+        r#"{"columns": [{"name": "a", "type": "number", "meaning": "aum"},
+                        {"name": "b", "type": "number", "meaning": "aum"}]}"#,
+    );
+    assert!(
+        aum.starts_with("columns[1] `b`.meaning") && aum.contains("`a`"),
+        "{aum}"
+    );
+    // Two survey columns are fine: that meaning only documents the column.
+    assert!(
+        Schema::from_json(
+            r#"{"columns": [{"name": "a", "type": "number", "meaning": "survey"},
+                        {"name": "b", "type": "number", "meaning": "survey"}]}"#
+        )
+        .is_ok()
+    );
+    // A range rule that can never fire, and a level that is not declared.
+    let band = config_field(
+        r#"{"columns": [{"name": "x", "type": "number"}],
+            "warnings": [{"name": "odd", "column": "x", "min": 10, "max": 1}]}"#,
+    );
+    assert!(
+        band.starts_with("warnings[0] `odd`") && band.contains("never"),
+        "{band}"
+    );
+    let level = config_field(
+        r#"{"columns": [{"name": "seg", "type": "category", "levels": ["BRN", "DIG"]}],
+            "warnings": [{"name": "branch", "column": "seg", "levels": ["BRN", "zzz"]}]}"#,
+    );
+    assert!(
+        level.starts_with("warnings[0] `branch`.levels") && level.contains("`zzz`"),
+        "{level}"
+    );
+}
+
+#[test]
 fn validation_names_the_column_at_fault() {
     let dup = config_field(
         r#"{"columns": [{"name": "a", "type": "number"}, {"name": "a", "type": "number"}]}"#,
@@ -175,6 +221,30 @@ fn a_header_naming_a_read_column_twice_is_refused() {
     // A column the schema does not read may repeat.
     let csv = "id,balance,calls,plan,opened,active,x,x\nA,1,2,basic,2020-01-01,y,1,2\n";
     assert!(Table::read_csv(csv.as_bytes(), &schema()).is_ok());
+}
+
+#[test]
+fn a_short_row_is_its_rows_error_even_when_only_unread_columns_are_absent() {
+    // Line 3 lacks `note`, which the schema does not read; line 4 is cut after `plan`.
+    // The header's trailing delimiter names no column, so rows need not repeat it.
+    let csv = "id,balance,calls,plan,opened,active,note,\n\
+               A,1,2,basic,2020-01-01,y,x\n\
+               B,1,2,basic,2020-01-01,y\n\
+               C,1,2,basic\n";
+    let t = Table::read_csv(csv.as_bytes(), &schema()).unwrap();
+    let errs: Vec<_> = t
+        .row_errors()
+        .iter()
+        .map(|(r, e)| (*r, e.to_string()))
+        .collect();
+    assert_eq!(errs.len(), 2, "{errs:?}");
+    assert_eq!(errs[0].0, 1);
+    assert!(
+        errs[0].1.contains("line 3") && errs[0].1.contains("6 fields"),
+        "{errs:?}"
+    );
+    assert_eq!(errs[1].0, 2);
+    assert!(errs[1].1.contains("line 4"), "{errs:?}");
 }
 
 #[test]

@@ -797,8 +797,22 @@ impl Schema {
             if c.name.trim().is_empty() {
                 return Err(Error::config(format!("columns[{i}].name"), "is empty"));
             }
-            if self.columns[..i].iter().any(|d| d.name == c.name) {
-                return Err(Error::config(at(""), "is declared twice"));
+            if let Some(d) = self.columns[..i]
+                .iter()
+                .find(|d| d.name.eq_ignore_ascii_case(&c.name))
+            {
+                return Err(Error::config(
+                    at(""),
+                    if d.name == c.name {
+                        "is declared twice".to_string()
+                    } else {
+                        format!(
+                            "differs from column `{}` only in case; a header is matched to \
+                             names ignoring case, so both would read the same column",
+                            d.name
+                        )
+                    },
+                ));
             }
             match c.role {
                 Role::Id => ids += 1,
@@ -855,6 +869,22 @@ impl Schema {
                 {
                     return Err(Error::config(at(".meaning"), "a second as_of column"));
                 }
+            } else if let Some(m) = c.meaning
+                && matches!(
+                    m,
+                    Meaning::Aum
+                        | Meaning::MarginRate
+                        | Meaning::AnnualMargin
+                        | Meaning::MonthlyRevenue
+                        | Meaning::DedicatedAdvisor
+                )
+                && let Some(d) = self.columns[..i].iter().find(|d| d.meaning == Some(m))
+            {
+                // The client's value reads one column per meaning.
+                return Err(Error::config(
+                    at(".meaning"),
+                    format!("{m:?} is already the meaning of column `{}`", d.name),
+                ));
             } else if let Some(m) = c.meaning
                 && !c.kind.is_numeric()
             {
@@ -952,6 +982,17 @@ impl Schema {
                 if w.min.is_none() && w.max.is_none() {
                     return Err(Error::config(at, "needs min, max or levels"));
                 }
+                if let (Some(lo), Some(hi)) = (w.min, w.max)
+                    && lo > hi
+                {
+                    return Err(Error::config(
+                        at,
+                        format!(
+                            "fires where min <= value <= max, so min {lo} above max {hi} never \
+                             fires; for values outside a band, write two rules"
+                        ),
+                    ));
+                }
                 if !numeric {
                     return Err(Error::config(
                         at,
@@ -969,6 +1010,17 @@ impl Schema {
                 return Err(Error::config(
                     at,
                     "levels apply to category or boolean columns, without min/max",
+                ));
+            } else if let Some(declared) = &c.levels
+                && let Some(l) = w.levels.iter().find(|l| !declared.contains(l))
+            {
+                return Err(Error::config(
+                    format!("{at}.levels"),
+                    format!(
+                        "`{l}` is not a declared level of `{}` ({}), so the rule would never fire",
+                        c.name,
+                        declared.join(", ")
+                    ),
                 ));
             }
         }

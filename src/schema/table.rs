@@ -587,6 +587,12 @@ impl Table {
         let mut errors = Vec::new();
         let mut rec = csv::StringRecord::new();
         let mut row = 0usize;
+        // Fields up to the header's last named one (a trailing delimiter in the header
+        // names nothing, and rows need not repeat it).
+        let named_fields = header
+            .iter()
+            .rposition(|h| !h.is_empty())
+            .map_or(0, |k| k + 1);
         // The line and column of the last record's field holding a line break.
         let mut spans_lines: Option<(usize, usize)> = None;
         loop {
@@ -651,6 +657,15 @@ impl Table {
                         Error::invalid(format!("line {line}: {}", c.name), cell, why)
                     });
                 }
+            }
+            if err.is_none() && rec.len() < named_fields {
+                // A short row (a shifted or truncated one), even where only columns the
+                // schema does not read are absent.
+                err = Some(Error::invalid(
+                    format!("line {line}"),
+                    format!("{} fields", rec.len()),
+                    format!("the header has {named_fields}"),
+                ));
             }
             if err.is_none() && rec.iter().skip(header.len()).any(|c| !c.trim().is_empty()) {
                 // Cells past the header's end (empty ones, from trailing delimiters, are
