@@ -266,23 +266,46 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             not_assessed.len()
         );
     }
-    let mut ok: Vec<_> = assessed.iter().filter_map(|a| a.as_ref().ok()).collect();
-    ok.sort_by(|a, b| {
-        let key = |x: &&wealthscore::schema::TableAssessment| {
-            x.expected_value_lost.unwrap_or(x.churn_probability)
-        };
-        key(b).total_cmp(&key(a)).then(a.row.cmp(&b.row))
-    });
-    println!("\nclients to call first:");
-    for a in ok.iter().take(10) {
-        let mut lines = pipeline.describe(a);
-        // Say once at the end what was not assessed.
-        lines = lines
-            .lines()
-            .filter(|l| !l.starts_with("not assessed"))
-            .map(|l| format!("  {l}\n"))
-            .collect();
-        println!("{lines}");
+    // Money and probabilities do not share a ranking: clients with a value go by expected
+    // value lost, those without one (no margin, or a negative one) by probability.
+    let (mut valued, mut unvalued): (Vec<_>, Vec<_>) = assessed
+        .iter()
+        .filter_map(|a| a.as_ref().ok())
+        .partition(|a| a.expected_value_lost.is_some());
+    let by = |key: fn(&wealthscore::schema::TableAssessment) -> f64| {
+        move |a: &&wealthscore::schema::TableAssessment,
+              b: &&wealthscore::schema::TableAssessment| {
+            key(b).total_cmp(&key(a)).then(a.row.cmp(&b.row))
+        }
+    };
+    valued.sort_by(by(|a| a.expected_value_lost.unwrap_or(0.0)));
+    unvalued.sort_by(by(|a| a.churn_probability));
+    let show = |list: &[&wealthscore::schema::TableAssessment], n: usize| {
+        for a in list.iter().take(n) {
+            // Say once at the end what was not assessed.
+            let lines: String = pipeline
+                .describe(a)
+                .lines()
+                .filter(|l| !l.starts_with("not assessed"))
+                .map(|l| format!("  {l}\n"))
+                .collect();
+            println!("{lines}");
+        }
+    };
+    if valued.is_empty() {
+        println!("\nclients to call first (by churn probability: no client has a value):");
+        show(&unvalued, 10);
+    } else {
+        println!("\nclients to call first (by expected value lost):");
+        show(&valued, 10);
+        if !unvalued.is_empty() {
+            println!(
+                "{} clients have no value (no margin, or a negative one), ranked by churn \
+                 probability; the riskiest:",
+                unvalued.len()
+            );
+            show(&unvalued, 3);
+        }
     }
     for n in pipeline.not_assessed() {
         println!("not assessed: {n}");

@@ -322,7 +322,9 @@ impl ColumnSpec {
     /// What a boolean cell of this column may be, for errors.
     pub(crate) fn flag_spellings(&self) -> String {
         if self.true_values.is_empty() && self.false_values.is_empty() {
-            return "is not yes/no, true/false or 1/0".into();
+            return "is not yes/no, y/n, true/false, t/f or 1/0; for other spellings, list \
+                    them in the column's true_values and false_values"
+                .into();
         }
         format!(
             "is not one of true_values {:?}, false_values {:?}, yes/no, true/false or 1/0",
