@@ -649,6 +649,27 @@ fn for_feature(
     }
 }
 
+/// Per-thread buffers of [`FittedPipeline::assess`].
+struct RowScratch {
+    buf: Vec<f64>,
+    errs: Vec<Option<Error>>,
+    fs: FillScratch,
+    contrib: Vec<f64>,
+    by_column: Vec<f64>,
+}
+
+impl RowScratch {
+    fn new(p: usize, n_sources: usize) -> Self {
+        RowScratch {
+            buf: vec![0.0; CHUNK * p],
+            errs: vec![None; CHUNK],
+            fs: FillScratch::default(),
+            contrib: vec![0.0; p],
+            by_column: vec![0.0; n_sources],
+        }
+    }
+}
+
 /// Working columns of [`FittedPipeline::fill`], kept from chunk to chunk (fresh ones per
 /// chunk cost an allocation and a page fault each).
 #[derive(Default)]
@@ -1849,40 +1870,57 @@ impl FittedPipeline {
         let bound = self.bind(table)?;
         let n = table.n_rows();
         let p = self.n_features();
-        let mut out = Vec::with_capacity(n);
-        let mut buf = vec![0.0; CHUNK * p];
-        let mut errs: Vec<Option<Error>> = vec![None; CHUNK];
-        let mut fs = FillScratch::default();
-        let mut contrib = vec![0.0; p];
-        let mut by_column = vec![0.0; self.sources.n_sources()];
-        let mut start = 0;
-        while start < n {
+        let ns = self.sources.n_sources();
+        // Chunks are independent: with the `parallel` feature they spread over the cores
+        // (a forest's exact explanations cost most per row), results kept in row order.
+        let chunk = |sc: &mut RowScratch, start: usize| {
             let end = (start + CHUNK).min(n);
             let m = end - start;
+            let RowScratch {
+                buf,
+                errs,
+                fs,
+                contrib,
+                by_column,
+            } = sc;
             self.fill_rows(
                 &bound,
                 table,
                 start..end,
                 &mut buf[..m * p],
                 &mut errs[..m],
-                &mut fs,
+                fs,
             );
-            for r in 0..m {
-                out.push(match errs[r].take() {
+            (0..m)
+                .map(|r| match errs[r].take() {
                     Some(e) => Err(e),
                     None => self.assess_features(
                         &bound,
                         table,
                         start + r,
                         &buf[r * p..(r + 1) * p],
-                        &mut contrib,
-                        &mut by_column,
+                        contrib,
+                        by_column,
                     ),
-                });
-            }
-            start = end;
-        }
-        Ok(out)
+                })
+                .collect::<Vec<_>>()
+        };
+        let starts = (0..n).step_by(CHUNK);
+        #[cfg(feature = "parallel")]
+        let parts: Vec<Vec<_>> = {
+            use rayon::prelude::*;
+            starts
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .map_init(|| RowScratch::new(p, ns), chunk)
+                .collect()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let parts: Vec<Vec<_>> = {
+            let mut sc = RowScratch::new(p, ns);
+            starts.map(|start| chunk(&mut sc, start)).collect()
+        };
+        Ok(parts.into_iter().flatten().collect())
     }
 
     fn assess_features(
