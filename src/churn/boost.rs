@@ -448,7 +448,7 @@ impl Classifier for BoostedModel {
         check::same_len("contributions", self.n_features(), contrib.len())?;
         let z = self.margin(x)?;
         contrib.iter_mut().for_each(|c| *c = 0.0);
-        tree::tree_shap(&arrays(&self.data), &self.packed.nodes, x, 1.0, contrib);
+        tree::tree_shap(&arrays(&self.data), &self.packed, x, 1.0, contrib);
         Ok(sigmoid(z))
     }
 

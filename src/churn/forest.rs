@@ -328,7 +328,7 @@ impl Classifier for ForestModel {
         let prob = self.predict_one(x)?;
         contrib.iter_mut().for_each(|c| *c = 0.0);
         let w = 1.0 / self.n_trees() as f64;
-        tree::tree_shap(&arrays(&self.data), &self.packed.nodes, x, w, contrib);
+        tree::tree_shap(&arrays(&self.data), &self.packed, x, w, contrib);
         Ok(prob)
     }
 

@@ -6,17 +6,12 @@
 //! leaf. A row goes left when `x[feature] <= threshold`. `cover` is the training weight
 //! that reached the node (the children's covers add up to the parent's).
 
+use std::sync::OnceLock;
+
 use crate::error::{Error, Result};
 
 /// Deepest tree allowed in either ensemble.
 pub(crate) const MAX_DEPTH: usize = 40;
-
-/// Path buffer length TreeSHAP needs for trees of depth `d` (Lundberg et al. 2020,
-/// Algorithm 2: one path of at most `d + 1` elements per recursion level).
-const fn path_len(d: usize) -> usize {
-    (d + 2) * (d + 3) / 2
-}
-const PATH_LEN: usize = path_len(MAX_DEPTH);
 
 /// A node packed into 16 bytes, so that a visit touches one cache line. A leaf points at
 /// itself (`left` = its own index) with an infinite threshold.
@@ -504,162 +499,270 @@ fn walk_block<T>(
     }
 }
 
-#[derive(Debug, Clone, Copy, Default)]
-struct PathElement {
-    feature: i64,
-    zero_fraction: f64,
-    one_fraction: f64,
-    pweight: f64,
+/// Most Gauss–Legendre points a tree needs (trees are at most [`MAX_DEPTH`] deep).
+const QMAX: usize = MAX_DEPTH.div_ceil(2);
+// `tree_shap` lists the rule lengths 1..=QMAX.
+const _: () = assert!(QMAX == 20);
+
+/// Gauss–Legendre nodes and weights on [0, 1] for 1 to [`QMAX`] points, rule `n` at
+/// offset `n(n − 1)/2`. Our own: the classic Newton iteration on Legendre polynomials is
+/// a dozen lines, and we need the rules once, at these sizes only.
+fn rules() -> &'static [(f64, f64)] {
+    // A fixed array: the first explanation allocates nothing either.
+    static RULES: OnceLock<[(f64, f64); QMAX * (QMAX + 1) / 2]> = OnceLock::new();
+    RULES.get_or_init(|| {
+        let mut all = [(0.0, 0.0); QMAX * (QMAX + 1) / 2];
+        for n in 1..=QMAX {
+            gauss_legendre(&mut all[n * (n - 1) / 2..n * (n + 1) / 2]);
+        }
+        all
+    })
+}
+
+/// The Gauss–Legendre rule on [0, 1] of `rule.len()` points into `rule`: exact for
+/// polynomials of degree `2n − 1`.
+fn gauss_legendre(rule: &mut [(f64, f64)]) {
+    let n = rule.len();
+    let nf = n as f64;
+    for i in 0..n.div_ceil(2) {
+        let mut z = (std::f64::consts::PI * (i as f64 + 0.75) / (nf + 0.5)).cos();
+        let mut dp = 1.0;
+        for _ in 0..100 {
+            let (mut p1, mut p2) = (1.0, 0.0);
+            for j in 1..=n {
+                let p3 = p2;
+                p2 = p1;
+                let jf = j as f64;
+                p1 = ((2.0 * jf - 1.0) * z * p2 - (jf - 1.0) * p3) / jf;
+            }
+            dp = nf * (z * p1 - p2) / (z * z - 1.0);
+            let dz = p1 / dp;
+            z -= dz;
+            if dz.abs() <= 1e-16 {
+                break;
+            }
+        }
+        let w = 1.0 / ((1.0 - z * z) * dp * dp);
+        rule[i] = ((1.0 - z) / 2.0, w);
+        rule[n - 1 - i] = ((1.0 + z) / 2.0, w);
+    }
 }
 
 /// Adds `scale ×` the path-dependent TreeSHAP values of every tree of `a` at `x` into
-/// `phi` (Lundberg, Erion et al. 2020, "From local explanations to global understanding
-/// with explainable AI for trees", Algorithm 2). Per tree they add up to the leaf value
-/// reached minus the tree's expected value. Cost O(L D²) per tree of L leaves and depth
-/// D; allocates nothing (the path lives on the stack).
-pub(crate) fn tree_shap(a: &Arrays<'_>, nodes: &[Node], x: &[f64], scale: f64, phi: &mut [f64]) {
-    let mut path = [PathElement::default(); PATH_LEN];
-    for &r in a.roots {
-        recurse(
-            a, nodes, x, phi, scale, r as usize, 0, &mut path, 0, 1.0, 1.0, -1,
-        );
-    }
-}
-
-fn extend_path(path: &mut [PathElement], depth: usize, zero: f64, one: f64, feature: i64) {
-    path[depth] = PathElement {
-        feature,
-        zero_fraction: zero,
-        one_fraction: one,
-        pweight: if depth == 0 { 1.0 } else { 0.0 },
-    };
-    let d1 = (depth + 1) as f64;
-    for i in (0..depth).rev() {
-        path[i + 1].pweight += one * path[i].pweight * (i + 1) as f64 / d1;
-        path[i].pweight = zero * path[i].pweight * (depth - i) as f64 / d1;
-    }
-}
-
-fn unwind_path(path: &mut [PathElement], depth: usize, index: usize) {
-    let one = path[index].one_fraction;
-    let zero = path[index].zero_fraction;
-    let mut next_one = path[depth].pweight;
-    let d1 = (depth + 1) as f64;
-    for i in (0..depth).rev() {
-        if one != 0.0 {
-            let tmp = path[i].pweight;
-            path[i].pweight = next_one * d1 / ((i + 1) as f64 * one);
-            next_one = tmp - path[i].pweight * zero * (depth - i) as f64 / d1;
-        } else {
-            path[i].pweight = path[i].pweight * d1 / (zero * (depth - i) as f64);
+/// `phi`: the Shapley values of Lundberg, Erion et al. 2020 ("From local explanations to
+/// global understanding with explainable AI for trees", Algorithm 2 computes the same
+/// numbers in O(L D²)). Per tree they add up to the leaf value reached minus the tree's
+/// expected value.
+///
+/// A leaf of value `v` whose path holds the distinct features `D`, each with its
+/// cover share `z_j` and whether `x` follows it `o_j`, gives feature `i`
+/// `v (o_i − z_i) Σ_S |S|! (|D| − 1 − |S|)! / |D|! Π_S o_j Π_rest z_j`, which is
+/// `v (o_i − z_i) ∫₀¹ Π_{j ≠ i} (z_j (1 − t) + o_j t) dt`, a polynomial of degree below the
+/// tree's depth, so a Gauss–Legendre rule of ⌈depth / 2⌉ points integrates it exactly
+/// (the idea of Yu et al. 2022, "Linear TreeShap"). The products grow down the tree and
+/// the leaf sums come back up, so a tree costs O(nodes × depth / 2) and allocates nothing.
+pub(crate) fn tree_shap(a: &Arrays<'_>, packed: &Packed, x: &[f64], scale: f64, phi: &mut [f64]) {
+    let all = rules();
+    for (&r, depth) in a.roots.iter().zip(&packed.tree_depth) {
+        let n = usize::from(depth.deepest).div_ceil(2);
+        let Some(rule) = all.get(n * n.saturating_sub(1) / 2..n * (n + 1) / 2) else {
+            continue;
+        };
+        let (nodes, root) = (&packed.nodes[..], r as usize);
+        // Fixed-size arrays per rule length, so the loops over points unroll.
+        macro_rules! by_points {
+            ($($k:literal)*) => {
+                match n {
+                    $($k => Shap::<$k>::new(a, nodes, x, &mut *phi, scale, rule).run(root),)*
+                    _ => {} // a lone leaf explains nothing
+                }
+            };
         }
-    }
-    for i in index..depth {
-        path[i].feature = path[i + 1].feature;
-        path[i].zero_fraction = path[i + 1].zero_fraction;
-        path[i].one_fraction = path[i + 1].one_fraction;
+        by_points!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20);
     }
 }
 
-fn unwound_path_sum(path: &[PathElement], depth: usize, index: usize) -> f64 {
-    let one = path[index].one_fraction;
-    let zero = path[index].zero_fraction;
-    let mut next_one = path[depth].pweight;
-    let d1 = (depth + 1) as f64;
-    let mut total = 0.0;
-    for i in (0..depth).rev() {
-        if one != 0.0 {
-            let tmp = next_one * d1 / ((i + 1) as f64 * one);
-            total += tmp;
-            next_one = path[i].pweight - tmp * zero * (depth - i) as f64 / d1;
-        } else if zero != 0.0 {
-            total += path[i].pweight / zero / ((depth - i) as f64 / d1);
-        }
-    }
-    total
-}
-
-#[allow(clippy::too_many_arguments)] // the recursion state of Algorithm 2, as published
-fn recurse(
-    a: &Arrays<'_>,
-    nodes: &[Node],
-    x: &[f64],
-    phi: &mut [f64],
-    scale: f64,
-    node: usize,
-    depth: usize,
-    buf: &mut [PathElement],
-    parent_start: usize,
+/// A split's feature, its path entry `slot` (already on the path when `seen`) and that
+/// entry's shares above the split.
+#[derive(Clone, Copy)]
+struct Entry {
+    f: u32,
+    slot: usize,
+    seen: bool,
     zero: f64,
     one: f64,
-    feature: i64,
-) {
-    // This level's path starts after the parent's (depth + 1 elements were the parent's).
-    let start = parent_start + depth;
-    let (head, tail) = buf.split_at_mut(start);
-    let path = &mut tail[..depth + 1];
-    if depth > 0 {
-        path[..depth].copy_from_slice(&head[parent_start..parent_start + depth]);
-    }
-    extend_path(path, depth, zero, one, feature);
-    let nd = nodes[node];
-    if nd.left as usize == node {
-        let v = a.value[node] * scale;
-        for i in 1..=depth {
-            let w = unwound_path_sum(path, depth, i);
-            let el = path[i];
-            phi[el.feature as usize] += w * (el.one_fraction - el.zero_fraction) * v;
+}
+
+/// One tree's TreeSHAP walk with an `N`-point rule: the distinct features of the current
+/// path with their merged cover shares and directions (a feature split twice on a path
+/// counts once, its shares multiplied), and per feature the leaf sums of deeper splits on
+/// it, which belong to those splits.
+struct Shap<'a, 'b, const N: usize> {
+    a: &'b Arrays<'a>,
+    nodes: &'b [Node],
+    x: &'b [f64],
+    phi: &'b mut [f64],
+    scale: f64,
+    /// The rule's nodes and weights.
+    t: [f64; N],
+    w: [f64; N],
+    /// `w / (1 − t)`.
+    w_off: [f64; N],
+    feat: [u32; MAX_DEPTH],
+    zero: [f64; MAX_DEPTH],
+    one: [f64; MAX_DEPTH],
+    acc: [[f64; N]; MAX_DEPTH],
+    len: usize,
+}
+
+impl<'a, 'b, const N: usize> Shap<'a, 'b, N> {
+    fn new(
+        a: &'b Arrays<'a>,
+        nodes: &'b [Node],
+        x: &'b [f64],
+        phi: &'b mut [f64],
+        scale: f64,
+        rule: &[(f64, f64)],
+    ) -> Self {
+        let mut s = Shap {
+            a,
+            nodes,
+            x,
+            phi,
+            scale,
+            t: [0.0; N],
+            w: [0.0; N],
+            w_off: [0.0; N],
+            feat: [0; MAX_DEPTH],
+            zero: [0.0; MAX_DEPTH],
+            one: [0.0; MAX_DEPTH],
+            acc: [[0.0; N]; MAX_DEPTH],
+            len: 0,
+        };
+        for (q, &(t, w)) in rule.iter().enumerate().take(N) {
+            s.t[q] = t;
+            s.w[q] = w;
+            s.w_off[q] = w / (1.0 - t);
         }
-        return;
+        s
     }
-    let f = nd.feature as usize;
-    let l = nd.left as usize;
-    let (hot, cold) = if x[f] > nd.threshold {
-        (l + 1, l)
-    } else {
-        (l, l + 1)
-    };
-    let w = a.cover[node];
-    let hot_zero = a.cover[hot] / w;
-    let cold_zero = a.cover[cold] / w;
-    let (mut in_zero, mut in_one) = (1.0, 1.0);
-    let mut depth = depth;
-    // A feature already split on above: undo its earlier extension and carry its fractions.
-    if let Some(k) = (1..=depth).find(|&k| path[k].feature == f as i64) {
-        in_zero = path[k].zero_fraction;
-        in_one = path[k].one_fraction;
-        unwind_path(path, depth, k);
-        depth -= 1;
+
+    fn run(mut self, root: usize) {
+        let mut h = [0.0; N];
+        self.visit(root, &[1.0; N], &mut h);
     }
-    let child_depth = depth + 1;
-    recurse(
-        a,
-        nodes,
-        x,
-        phi,
-        scale,
-        hot,
-        child_depth,
-        buf,
-        start,
-        hot_zero * in_zero,
-        in_one,
-        f as i64,
-    );
-    recurse(
-        a,
-        nodes,
-        x,
-        phi,
-        scale,
-        cold,
-        child_depth,
-        buf,
-        start,
-        cold_zero * in_zero,
-        0.0,
-        f as i64,
-    );
+
+    /// Visits the subtree at `node`, reached with path product `prod` at each quadrature
+    /// node, and writes into `h` the sum over its leaves of value × path product.
+    fn visit(&mut self, node: usize, prod: &[f64; N], h: &mut [f64; N]) {
+        let nd = self.nodes[node];
+        if nd.left as usize == node {
+            let v = self.a.value[node];
+            for q in 0..N {
+                h[q] = v * prod[q];
+            }
+            return;
+        }
+        let f = nd.feature;
+        let l = nd.left as usize;
+        let right = self.x.get(f as usize).is_some_and(|&v| v > nd.threshold);
+        let hot = l + usize::from(right);
+        let seen = (0..self.len).find(|&k| self.feat[k] == f);
+        let slot = seen.unwrap_or(self.len);
+        if slot >= MAX_DEPTH {
+            return; // deeper than `pack` allows
+        }
+        let old = (self.zero[slot], self.one[slot], self.acc[slot]);
+        let inv_cover = 1.0 / self.a.cover[node];
+        let mut hot_h = [0.0; N];
+        let mut cold_h = [0.0; N];
+        let at = Entry {
+            f,
+            slot,
+            seen: seen.is_some(),
+            zero: old.0,
+            one: old.1,
+        };
+        self.edge::<false>(hot, inv_cover, at, prod, &mut hot_h);
+        self.edge::<true>(2 * l + 1 - hot, inv_cover, at, prod, &mut cold_h);
+        for q in 0..N {
+            h[q] = hot_h[q] + cold_h[q];
+        }
+        // An earlier split on `f` owns these leaves no more.
+        (self.zero[slot], self.one[slot], self.acc[slot]) = old;
+        if seen.is_some() {
+            for q in 0..N {
+                self.acc[slot][q] += h[q];
+            }
+        }
+    }
+
+    /// The edge to `child` (the row's way, or off it when `COLD`) of the split `at`; its
+    /// leaf sums into `h`.
+    #[inline(always)]
+    fn edge<const COLD: bool>(
+        &mut self,
+        child: usize,
+        inv_cover: f64,
+        at: Entry,
+        prod: &[f64; N],
+        h: &mut [f64; N],
+    ) {
+        let Entry {
+            f,
+            slot,
+            seen,
+            zero: z_old,
+            one: o_old,
+        } = at;
+        let share = self.a.cover[child] * inv_cover;
+        let (z, o) = match (seen, COLD) {
+            (true, _) => (z_old * share, if COLD { 0.0 } else { o_old }),
+            (false, true) => (share, 0.0),
+            (false, false) => (share, 1.0),
+        };
+        let mut pc = [0.0; N];
+        for q in 0..N {
+            let t = self.t[q];
+            pc[q] = prod[q] * (z * (1.0 - t) + o * t);
+        }
+        if seen {
+            // The feature's earlier factor gives way to the merged one; it is positive
+            // (covers are, and t < 1).
+            for q in 0..N {
+                let t = self.t[q];
+                pc[q] /= z_old * (1.0 - t) + o_old * t;
+            }
+        }
+        self.feat[slot] = f;
+        self.zero[slot] = z;
+        self.one[slot] = o;
+        self.acc[slot] = [0.0; N];
+        if !seen {
+            self.len += 1;
+        }
+        self.visit(child, &pc, h);
+        if !seen {
+            self.len -= 1;
+        }
+        // The leaves below whose last split on `f` is this one.
+        let mut sum = 0.0;
+        if COLD {
+            // o = 0: the factor is z (1 − t), so one division, not N.
+            for q in 0..N {
+                sum += self.w_off[q] * (h[q] - self.acc[slot][q]);
+            }
+            sum /= z;
+        } else {
+            for q in 0..N {
+                let t = self.t[q];
+                sum += self.w[q] * (h[q] - self.acc[slot][q]) / (z * (1.0 - t) + o * t);
+            }
+        }
+        if let Some(p) = self.phi.get_mut(f as usize) {
+            *p += self.scale * (o - z) * sum;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -683,7 +786,7 @@ mod tests {
         let mut s = splits.iter().cycle();
         while i < feature.len() {
             let &(f, t, share, split) = s.next().unwrap_or(&(0, 0.0, 0.5, false));
-            if split && depth[i] < max_depth {
+            if split && depth[i] < max_depth && feature.len() < 600 {
                 let l = feature.len();
                 feature[i] = f % n_features as u16;
                 threshold[i] = t;
@@ -755,7 +858,7 @@ mod tests {
             let a = Arrays { roots: &roots, feature: &feature, threshold: &threshold, left: &left, value: &value, cover: &cover };
             let packed = pack(&a, m, 1, 1_000_000).unwrap();
             let mut phi = vec![0.0; m];
-            tree_shap(&a, &packed.nodes, &x[..m], 1.0, &mut phi);
+            tree_shap(&a, &packed, &x[..m], 1.0, &mut phi);
             let expect = brute_force(&a, &x[..m], m);
             for (p, e) in phi.iter().zip(&expect) {
                 prop_assert!((p - e).abs() < 1e-9, "treeshap {phi:?} vs brute force {expect:?}");
@@ -764,6 +867,94 @@ mod tests {
             let fx = value[leaf(&packed.nodes, 0, &x[..m])];
             let total: f64 = phi.iter().sum();
             prop_assert!((total - (fx - packed.expected[0])).abs() < 1e-9);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(60))]
+        /// Deep trees that split few features many times (a feature repeats on a path,
+        /// up to the deepest tree `pack` accepts): the rule of up to 20 points against
+        /// brute force.
+        #[test]
+        fn tree_shap_equals_brute_force_on_deep_trees(
+            m in 1usize..7,
+            max_depth in 6usize..=MAX_DEPTH,
+            splits in prop::collection::vec((0u16..7, 0.0f64..1.0, 0.02f64..0.98, prop::bool::weighted(0.95)), 1..80),
+            x in prop::collection::vec(0.0f64..1.0, 7),
+        ) {
+            let (feature, threshold, left, value, cover) = random_tree(m, max_depth, &splits);
+            let roots = [0u32];
+            let a = Arrays { roots: &roots, feature: &feature, threshold: &threshold, left: &left, value: &value, cover: &cover };
+            let packed = pack(&a, m, 1, 1_000_000).unwrap();
+            let mut phi = vec![0.0; m];
+            tree_shap(&a, &packed, &x[..m], 1.0, &mut phi);
+            let expect = brute_force(&a, &x[..m], m);
+            for (p, e) in phi.iter().zip(&expect) {
+                prop_assert!((p - e).abs() < 1e-9, "treeshap {phi:?} vs brute force {expect:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn quadrature_rules_integrate_their_degree_exactly() {
+        // ∫₀¹ t^k dt = 1 / (k + 1), a closed form, for every k up to 2n − 1.
+        for n in 1..=QMAX {
+            let rule = &rules()[n * (n - 1) / 2..n * (n + 1) / 2];
+            assert!(rule.iter().all(|&(t, w)| t > 0.0 && t < 1.0 && w > 0.0));
+            for k in 0..2 * n {
+                let got: f64 = rule.iter().map(|&(t, w)| w * t.powi(k as i32)).sum();
+                assert!(
+                    (got - 1.0 / (k + 1) as f64).abs() < 1e-14,
+                    "n {n} k {k}: {got}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_chain_as_deep_as_allowed_is_explained_exactly() {
+        // A chain of MAX_DEPTH splits cycling over 5 features: split node i has the leaf
+        // i + 1 on its left and the next split i + 2 on its right, so one path holds
+        // every split.
+        let m = 5;
+        let (mut feature, mut threshold, mut left, mut value, mut cover) =
+            (vec![], vec![], vec![], vec![], vec![]);
+        let mut c = 1_000.0;
+        for d in 0..MAX_DEPTH {
+            let i = feature.len();
+            feature.extend([(d % m) as u16, 0]);
+            threshold.extend([0.1 + 0.02 * d as f64, 0.0]);
+            left.extend([i as u32 + 1, 0]);
+            value.extend([0.0, (d as f64 * 0.37).sin()]);
+            cover.extend([c, c * 0.3]);
+            c *= 0.7;
+        }
+        feature.push(0);
+        threshold.push(0.0);
+        left.push(0);
+        value.push(2.0);
+        cover.push(c);
+        let roots = [0u32];
+        let a = Arrays {
+            roots: &roots,
+            feature: &feature,
+            threshold: &threshold,
+            left: &left,
+            value: &value,
+            cover: &cover,
+        };
+        let packed = pack(&a, m, 1, 1_000_000).unwrap();
+        assert_eq!(packed.tree_depth[0].deepest as usize, MAX_DEPTH);
+        for x in [[0.0, 0.5, 1.0, 0.3, 0.9], [1.0; 5], [0.0; 5]] {
+            let mut phi = vec![0.0; m];
+            tree_shap(&a, &packed, &x, 1.0, &mut phi);
+            let expect = brute_force(&a, &x, m);
+            for (p, e) in phi.iter().zip(&expect) {
+                assert!(
+                    (p - e).abs() < 1e-9,
+                    "treeshap {phi:?} vs brute force {expect:?}"
+                );
+            }
         }
     }
 
