@@ -615,6 +615,9 @@ struct Shap<'a, 'b, const N: usize> {
     len: usize,
 }
 
+// Each loop runs over the N points of several fixed-size arrays at once; an index reads
+// plainer than zips of three or four.
+#[allow(clippy::needless_range_loop)]
 impl<'a, 'b, const N: usize> Shap<'a, 'b, N> {
     fn new(
         a: &'b Arrays<'a>,
