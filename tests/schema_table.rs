@@ -248,6 +248,28 @@ fn a_short_row_is_its_rows_error_even_when_only_unread_columns_are_absent() {
 }
 
 #[test]
+fn text_that_is_not_utf8_matters_only_in_a_column_the_schema_reads() {
+    // A Windows-1252 export: `é` is the single byte 0xE9. The unread column `Région`
+    // (header and cells) is ignored; in the read column `plan` it is its row's error.
+    let mut csv = b"id,balance,calls,plan,opened,active,R\xe9gion\n".to_vec();
+    csv.extend_from_slice(b"A,1,2,basic,2020-01-01,y,Montr\xe9al\n");
+    csv.extend_from_slice(b"B,1,2,b\xe9sic,2020-01-01,y,Qu\xe9bec\n");
+    csv.extend_from_slice(b"C,3,4,premium,2020-01-01,n,Laval\n");
+    let t = Table::read_csv(&csv[..], &schema()).unwrap();
+    assert_eq!(t.n_rows(), 3);
+    let errs: Vec<_> = t
+        .row_errors()
+        .iter()
+        .map(|(r, e)| (*r, e.to_string()))
+        .collect();
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].0, 1);
+    for part in ["line 3", "plan", "UTF-8", "iconv"] {
+        assert!(errs[0].1.contains(part), "{part}: {errs:?}");
+    }
+}
+
+#[test]
 fn crlf_files_name_the_physical_line_of_a_bad_row() {
     // Line 3 holds `zz` for a number: the same line with `\r\n` and `\n` endings.
     for eol in ["\r\n", "\n"] {

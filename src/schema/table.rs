@@ -544,7 +544,13 @@ impl Table {
             .has_headers(true)
             .delimiter(delimiter)
             .from_reader(counting);
-        let header: Vec<String> = r.headers()?.iter().map(|h| h.trim().to_string()).collect();
+        // Bytes, not text: a name or cell that is not UTF-8 (a Windows-1252 export, say)
+        // matters only in a column the schema reads.
+        let header: Vec<String> = r
+            .byte_headers()?
+            .iter()
+            .map(|h| String::from_utf8_lossy(h).trim().to_string())
+            .collect();
         let read: Vec<_> = schema.columns.iter().filter(|c| c.is_read()).collect();
         let mut index = Vec::with_capacity(read.len());
         let mut absent = Vec::new();
@@ -585,7 +591,7 @@ impl Table {
         let mut builders: Vec<Builder> = read.iter().map(|c| Builder::new(c, schema.csv)).collect();
         let mut lines = Vec::new();
         let mut errors = Vec::new();
-        let mut rec = csv::StringRecord::new();
+        let mut rec = csv::ByteRecord::new();
         let mut row = 0usize;
         // Fields up to the header's last named one (a trailing delimiter in the header
         // names nothing, and rows need not repeat it).
@@ -597,11 +603,11 @@ impl Table {
         let mut spans_lines: Option<(usize, usize)> = None;
         loop {
             let start = r.position().byte();
-            match r.read_record(&mut rec) {
+            match r.read_byte_record(&mut rec) {
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(e) => {
-                    // A broken record (bad UTF-8, …) is that row's error; keep reading.
+                    // A broken record is that row's error; keep reading.
                     let offset = e.position().map_or(start, |p| p.byte());
                     let line = newlines.borrow_mut().line_of(offset);
                     spans_lines = None;
@@ -627,7 +633,7 @@ impl Table {
             lines.push(line as u64);
             spans_lines = rec
                 .iter()
-                .position(|f| f.contains('\n'))
+                .position(|f| f.contains(&b'\n'))
                 .map(|col| (line, col));
             let mut err: Option<Error> = None;
             for ((c, j), b) in read.iter().zip(&index).zip(builders.iter_mut()) {
@@ -642,6 +648,18 @@ impl Table {
                             format!("line {line}"),
                             format!("{} fields", rec.len()),
                             format!("the header has {}; `{}` is absent", header.len(), c.name),
+                        )
+                    });
+                    continue;
+                };
+                let Ok(cell) = std::str::from_utf8(cell) else {
+                    b.push_missing();
+                    err.get_or_insert_with(|| {
+                        Error::invalid(
+                            format!("line {line}: {}", c.name),
+                            String::from_utf8_lossy(cell),
+                            "the cell is not UTF-8 text: save the file as UTF-8 (from a \
+                             Windows export: `iconv -f WINDOWS-1252 -t UTF-8`)",
                         )
                     });
                     continue;
@@ -667,7 +685,12 @@ impl Table {
                     format!("the header has {named_fields}"),
                 ));
             }
-            if err.is_none() && rec.iter().skip(header.len()).any(|c| !c.trim().is_empty()) {
+            if err.is_none()
+                && rec
+                    .iter()
+                    .skip(header.len())
+                    .any(|c| !c.trim_ascii().is_empty())
+            {
                 // Cells past the header's end (empty ones, from trailing delimiters, are
                 // fine): the row is shifted, or a cell holds the delimiter unquoted.
                 err = Some(Error::invalid(
