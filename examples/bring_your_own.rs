@@ -34,6 +34,21 @@ use wealthscore::schema::{
 };
 use wealthscore::synth::{PortfolioConfig, SynthDrift, core_banking, generate};
 
+/// `println!` that ends the program quietly when the reader has gone (`| head`), where
+/// `println!` would panic.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout(), $($t)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+            eprintln!("error: cannot write the output: {e}");
+            std::process::exit(1);
+        }
+    }};
+}
+
 struct Args {
     schema: Option<String>,
     data: Option<String>,
@@ -119,7 +134,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             )?;
             let f = std::io::BufWriter::new(std::fs::File::create(&path)?);
             core_banking::write_csv(f, &p, &core_banking::ExportConfig::default())?;
-            println!(
+            out!(
                 "wrote a synthetic core-banking export of {n} clients to {}",
                 path.display()
             );
@@ -170,22 +185,22 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         schema.validate()?;
     }
     let table = Table::read_csv_path(&data_path, &schema)?;
-    println!(
+    out!(
         "read {} rows of {data_path} with schema `{}` ({} rows with errors)",
         table.n_rows(),
         schema.name,
         table.row_errors().len()
     );
     for (_, e) in table.row_errors().iter().take(3) {
-        println!("  {e}");
+        out!("  {e}");
     }
 
     let (train, test) = split(&args, &schema, &table)?;
-    println!("train {} rows, test {} rows", train.len(), test.len());
+    out!("train {} rows, test {} rows", train.len(), test.len());
     let model = ModelParams::from_name(&args.model)?;
     if let ModelParams::Auto(sp) = &model {
         // Selection fits every candidate on every fold: say so before the wait.
-        println!(
+        out!(
             "selecting among {} candidates by {}-fold cross-validation on {} rows: {} fits, \
              typically 10 s to a minute on two cores",
             sp.candidates.len(),
@@ -202,7 +217,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         print!("{}", sel.to_text());
     }
     let mut pipeline = fitted.pipeline;
-    println!(
+    out!(
         "fitted {} on {} rows ({} skipped) and {} features in {:.2?}",
         args.model,
         pipeline.fit_summary().rows,
@@ -233,21 +248,26 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     // Say why rows were not scored, not only how many.
     for e in failed.iter().take(3) {
-        println!("  not scored: {e}");
+        out!("  not scored: {e}");
     }
     let failed = failed.len();
     let auc = roc_auc(&p, &y).map_err(|e| format!("the test split cannot be scored: {e}"))?;
-    println!(
+    out!(
         "test AUC {auc:.4}  ({} rows scored, {failed} failed)",
         p.len()
     );
-    println!(
+    out!(
         "\n{:>6} {:>8} {:>9} {:>7} {:>6} {:>9}",
-        "decile", "clients", "churners", "rate", "lift", "captured"
+        "decile",
+        "clients",
+        "churners",
+        "rate",
+        "lift",
+        "captured"
     );
     // Deciles, or fewer groups on a small test split.
     for r in lift_table(&p, &y, p.len().clamp(1, 10))? {
-        println!(
+        out!(
             "{:>6} {:>8} {:>9} {:>6.1}% {:>6.2} {:>8.1}%",
             r.group,
             r.clients,
@@ -261,7 +281,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let assessed = pipeline.assess(&test_table)?;
     let not_assessed: Vec<_> = assessed.iter().filter_map(|a| a.as_ref().err()).collect();
     if let Some(e) = not_assessed.first() {
-        println!(
+        out!(
             "\n{} test rows could not be assessed and are not in the list; the first: {e}",
             not_assessed.len()
         );
@@ -289,17 +309,17 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                 .filter(|l| !l.starts_with("not assessed"))
                 .map(|l| format!("  {l}\n"))
                 .collect();
-            println!("{lines}");
+            out!("{lines}");
         }
     };
     if valued.is_empty() {
-        println!("\nclients to call first (by churn probability: no client has a value):");
+        out!("\nclients to call first (by churn probability: no client has a value):");
         show(&unvalued, 10);
     } else {
-        println!("\nclients to call first (by expected value lost):");
+        out!("\nclients to call first (by expected value lost):");
         show(&valued, 10);
         if !unvalued.is_empty() {
-            println!(
+            out!(
                 "{} clients have no value (no margin, or a negative one), ranked by churn \
                  probability; the riskiest:",
                 unvalued.len()
@@ -308,10 +328,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     for n in pipeline.not_assessed() {
-        println!("not assessed: {n}");
+        out!("not assessed: {n}");
     }
     if args.out_of_time.is_some() {
-        println!("\nout of time, per month of the as_of column:");
+        out!("\nout of time, per month of the as_of column:");
         print!(
             "{}",
             pipeline.backtest(&train_table, &test_table)?.to_text()
@@ -339,7 +359,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     };
     let path = out_dir.join(format!("{stem}.{}.pipeline.json", args.model));
     pipeline.save(&path)?;
-    println!(
+    out!(
         "\nwrote the fitted pipeline to {} (fingerprint {}, schema hash {})",
         path.display(),
         pipeline.fingerprint(),
@@ -357,7 +377,7 @@ fn split(
 ) -> Result<(Vec<usize>, Vec<usize>), Box<dyn std::error::Error>> {
     if let Some(cutoff) = &args.out_of_time {
         let s = wealthscore::schema::out_of_time(schema, table, cutoff)?;
-        println!(
+        out!(
             "out-of-time split on `{}` at {cutoff} ({} rows without a date left out)",
             s.column,
             s.undated.len()
@@ -400,7 +420,7 @@ fn split(
             }
         }
         if neither > 0 {
-            println!("{neither} rows of the data are on neither side of {path}, left out");
+            out!("{neither} rows of the data are on neither side of {path}, left out");
         }
         if train.is_empty() || test.is_empty() {
             return Err(format!(
@@ -425,7 +445,7 @@ fn split(
         .filter(|&i| table.row_error(i).is_none() && col.number(i).is_none())
         .count();
     if unlabelled > 0 {
-        println!(
+        out!(
             "{unlabelled} rows without a `{}` value left out",
             label.name
         );
