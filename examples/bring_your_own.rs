@@ -194,6 +194,23 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     for (_, e) in table.row_errors().iter().take(3) {
         out!("  {e}");
     }
+    // A client listed twice can land on both sides of the split and flatter the test.
+    if let Some(id) = schema.id_column()
+        && let Some(ids) = table.column(&id.name)
+    {
+        let mut seen = std::collections::HashSet::new();
+        let repeated: Vec<String> = (0..table.n_rows())
+            .filter_map(|i| ids.display(i))
+            .filter(|v| !seen.insert(v.clone()))
+            .collect();
+        if let Some(first) = repeated.first() {
+            out!(
+                "warning: {} rows repeat the `{}` of an earlier row (the first: `{first}`)",
+                repeated.len(),
+                id.name
+            );
+        }
+    }
 
     let (train, test) = split(&args, &schema, &table)?;
     out!("train {} rows, test {} rows", train.len(), test.len());
@@ -400,12 +417,35 @@ fn split(
             ))?;
         let side = header
             .iter()
-            .position(|h| h == "split")
+            .position(|h| h.trim().eq_ignore_ascii_case("split"))
             .ok_or(format!("{path}: no `split` column"))?;
-        let mut sides = HashMap::new();
-        for rec in r.records() {
+        let mut sides: HashMap<String, String> = HashMap::new();
+        for (k, rec) in r.records().enumerate() {
             let rec = rec?;
-            sides.insert(rec[key].trim().to_string(), rec[side].trim().to_string());
+            let line = k + 2;
+            let (Some(id_value), Some(side_value)) = (rec.get(key), rec.get(side)) else {
+                return Err(format!("{path} line {line}: fewer fields than the header").into());
+            };
+            let (id_value, side_value) = (id_value.trim(), side_value.trim().to_lowercase());
+            if side_value != "train" && side_value != "test" {
+                return Err(format!(
+                    "{path} line {line}: side `{side_value}` of id `{id_value}` is neither \
+                     `train` nor `test`"
+                )
+                .into());
+            }
+            match sides.get(id_value) {
+                Some(before) if *before != side_value => {
+                    return Err(format!(
+                        "{path} line {line}: id `{id_value}` is on both sides of the split"
+                    )
+                    .into());
+                }
+                Some(_) => {}
+                None => {
+                    sides.insert(id_value.to_string(), side_value);
+                }
+            }
         }
         let (mut train, mut test, mut neither) = (Vec::new(), Vec::new(), 0);
         for i in 0..table.n_rows() {
