@@ -649,11 +649,13 @@ fn for_feature(
     }
 }
 
-/// Per-thread buffers of [`FittedPipeline::assess`].
+/// Per-thread buffers of the row paths ([`FittedPipeline::transform`], `predict`,
+/// `assess`): a chunk's features and row errors, and what scoring it needs.
 struct RowScratch {
     buf: Vec<f64>,
     errs: Vec<Option<Error>>,
     fs: FillScratch,
+    probs: Vec<f64>,
     contrib: Vec<f64>,
     by_column: Vec<f64>,
 }
@@ -664,6 +666,7 @@ impl RowScratch {
             buf: vec![0.0; CHUNK * p],
             errs: vec![None; CHUNK],
             fs: FillScratch::default(),
+            probs: vec![0.0; CHUNK],
             contrib: vec![0.0; p],
             by_column: vec![0.0; n_sources],
         }
@@ -1783,36 +1786,34 @@ impl FittedPipeline {
     /// table; a bad row is an error of that row only.
     pub fn transform(&self, table: &Table) -> Result<Transformed> {
         let bound = self.bind(table)?;
-        let n = table.n_rows();
         let p = self.n_features();
-        let mut x = Vec::with_capacity(n * p);
-        let mut rows = Vec::with_capacity(n);
-        let mut errors = Vec::new();
-        let mut buf = vec![0.0; CHUNK * p];
-        let mut errs: Vec<Option<Error>> = vec![None; CHUNK];
-        let mut fs = FillScratch::default();
-        let mut start = 0;
-        while start < n {
-            let end = (start + CHUNK).min(n);
-            let m = end - start;
-            self.fill_rows(
-                &bound,
-                table,
-                start..end,
-                &mut buf[..m * p],
-                &mut errs[..m],
-                &mut fs,
-            );
-            for r in 0..m {
-                match errs[r].take() {
+        let parts = self.chunked(&bound, table, |sc, start, m| {
+            let (mut rows, mut x, mut errors) = (Vec::new(), Vec::new(), Vec::new());
+            for (r, (e, xr)) in sc.errs[..m]
+                .iter_mut()
+                .zip(sc.buf.chunks_exact(p))
+                .enumerate()
+            {
+                match e.take() {
                     Some(e) => errors.push((start + r, e)),
                     None => {
                         rows.push(start + r);
-                        x.extend_from_slice(&buf[r * p..(r + 1) * p]);
+                        x.extend_from_slice(xr);
                     }
                 }
             }
-            start = end;
+            (rows, x, errors)
+        });
+        let n_good = parts.iter().map(|(rows, _, _)| rows.len()).sum();
+        let (mut rows, mut x, mut errors) = (
+            Vec::with_capacity(n_good),
+            Vec::with_capacity(n_good * p),
+            Vec::new(),
+        );
+        for (r, xs, e) in parts {
+            rows.extend(r);
+            x.extend(xs);
+            errors.extend(e);
         }
         let x = Array2::from_shape_vec((rows.len(), p), x)
             .map_err(|e| Error::model(format!("feature matrix: {e}")))?;
@@ -1823,104 +1824,94 @@ impl FittedPipeline {
     /// affects the others.
     pub fn predict(&self, table: &Table) -> Result<Vec<Result<f64>>> {
         let bound = self.bind(table)?;
-        let n = table.n_rows();
         let p = self.n_features();
-        let mut out = Vec::with_capacity(n);
-        let mut buf = vec![0.0; CHUNK * p];
-        let mut probs = vec![0.0; CHUNK];
-        let mut errs: Vec<Option<Error>> = vec![None; CHUNK];
-        let mut fs = FillScratch::default();
-        let model = self.body.model.classifier();
-        let mut start = 0;
-        while start < n {
-            let end = (start + CHUNK).min(n);
-            let m = end - start;
-            self.fill_rows(
-                &bound,
-                table,
-                start..end,
-                &mut buf[..m * p],
-                &mut errs[..m],
-                &mut fs,
-            );
+        let parts = self.chunked(&bound, table, |sc, start, m| {
+            let model = self.body.model.classifier();
+            let (xs, probs) = (&sc.buf[..m * p], &mut sc.probs[..m]);
             let batch = match &self.body.model {
-                ChurnModel::Logistic(lr) => lr.predict_into(&buf[..m * p], &mut probs[..m]),
-                ChurnModel::Forest(f) => f.predict_into(&buf[..m * p], &mut probs[..m]),
-                ChurnModel::Boosted(b) => b.predict_into(&buf[..m * p], &mut probs[..m]),
+                ChurnModel::Logistic(lr) => lr.predict_into(xs, probs),
+                ChurnModel::Forest(f) => f.predict_into(xs, probs),
+                ChurnModel::Boosted(b) => b.predict_into(xs, probs),
                 _ => Err(Error::model("no batch path")),
             };
             let batch_ok = batch.is_ok();
-            for r in 0..m {
-                out.push(match errs[r].take() {
+            (0..m)
+                .map(|r| match sc.errs[r].take() {
                     Some(e) => Err(e),
-                    None if batch_ok => Ok(probs[r]),
+                    None if batch_ok => Ok(sc.probs[r]),
                     None => model
-                        .predict_one(&buf[r * p..(r + 1) * p])
+                        .predict_one(&sc.buf[r * p..(r + 1) * p])
                         .map_err(|e| e.within(|f| format!("{}: {f}", table.row_label(start + r)))),
-                });
-            }
-            start = end;
-        }
-        Ok(out)
+                })
+                .collect::<Vec<_>>()
+        });
+        Ok(parts.into_iter().flatten().collect())
     }
 
     /// The assessment of every row, in order; a bad row yields its error and never affects
     /// the others.
     pub fn assess(&self, table: &Table) -> Result<Vec<Result<TableAssessment>>> {
         let bound = self.bind(table)?;
-        let n = table.n_rows();
         let p = self.n_features();
-        let ns = self.sources.n_sources();
-        // Chunks are independent: with the `parallel` feature they spread over the cores
-        // (a forest's exact explanations cost most per row), results kept in row order.
-        let chunk = |sc: &mut RowScratch, start: usize| {
-            let end = (start + CHUNK).min(n);
-            let m = end - start;
-            let RowScratch {
-                buf,
-                errs,
-                fs,
-                contrib,
-                by_column,
-            } = sc;
-            self.fill_rows(
-                &bound,
-                table,
-                start..end,
-                &mut buf[..m * p],
-                &mut errs[..m],
-                fs,
-            );
+        let parts = self.chunked(&bound, table, |sc, start, m| {
             (0..m)
-                .map(|r| match errs[r].take() {
+                .map(|r| match sc.errs[r].take() {
                     Some(e) => Err(e),
                     None => self.assess_features(
                         &bound,
                         table,
                         start + r,
-                        &buf[r * p..(r + 1) * p],
-                        contrib,
-                        by_column,
+                        &sc.buf[r * p..(r + 1) * p],
+                        &mut sc.contrib,
+                        &mut sc.by_column,
                     ),
                 })
                 .collect::<Vec<_>>()
+        });
+        Ok(parts.into_iter().flatten().collect())
+    }
+
+    /// `per_chunk(scratch, start, m)` over the table's rows in chunks of [`CHUNK`], each
+    /// called once the chunk's `m` rows are filled into `scratch.buf` and `scratch.errs`.
+    /// Chunks are independent: with the `parallel` feature they spread over the cores (a
+    /// forest's exact explanations cost most per row); results come in row order.
+    fn chunked<T: Send>(
+        &self,
+        bound: &Bound<'_>,
+        table: &Table,
+        per_chunk: impl Fn(&mut RowScratch, usize, usize) -> T + Sync + Send,
+    ) -> Vec<T> {
+        let n = table.n_rows();
+        let p = self.n_features();
+        let ns = self.sources.n_sources();
+        let chunk = |sc: &mut RowScratch, start: usize| {
+            let end = (start + CHUNK).min(n);
+            let m = end - start;
+            self.fill_rows(
+                bound,
+                table,
+                start..end,
+                &mut sc.buf[..m * p],
+                &mut sc.errs[..m],
+                &mut sc.fs,
+            );
+            per_chunk(sc, start, m)
         };
         let starts = (0..n).step_by(CHUNK);
         #[cfg(feature = "parallel")]
-        let parts: Vec<Vec<_>> = {
+        {
             use rayon::prelude::*;
             starts
                 .collect::<Vec<_>>()
                 .into_par_iter()
                 .map_init(|| RowScratch::new(p, ns), chunk)
                 .collect()
-        };
+        }
         #[cfg(not(feature = "parallel"))]
-        let parts: Vec<Vec<_>> = {
+        {
             let mut sc = RowScratch::new(p, ns);
             starts.map(|start| chunk(&mut sc, start)).collect()
-        };
-        Ok(parts.into_iter().flatten().collect())
+        }
     }
 
     fn assess_features(
