@@ -270,6 +270,45 @@ fn text_that_is_not_utf8_matters_only_in_a_column_the_schema_reads() {
 }
 
 #[test]
+fn number_ids_must_read_back_as_written_and_values_stay_below_1e100() {
+    let schema = Schema::from_json(
+        r#"{"columns": [
+            {"name": "id", "type": "integer", "role": "id"},
+            {"name": "balance", "type": "number"}
+        ]}"#,
+    )
+    .unwrap();
+    // 2^53 + 7 = 9007199254740999 is not an f64: it would read as …1000. A leading zero
+    // would be dropped. 1e308 is a placeholder, not a balance.
+    let csv = "id,balance\n17,1e99\n00001975,1\n9007199254740999,1\n12.5,1\n18,1e308\n";
+    let t = Table::read_csv(csv.as_bytes(), &schema).unwrap();
+    let errs: Vec<_> = t
+        .row_errors()
+        .iter()
+        .map(|(r, e)| (*r, e.to_string()))
+        .collect();
+    assert_eq!(
+        errs.iter().map(|e| e.0).collect::<Vec<_>>(),
+        [1, 2, 3, 4],
+        "{errs:?}"
+    );
+    for (_, e) in &errs[..3] {
+        assert!(e.contains(r#""type": "text""#), "{e}");
+    }
+    assert!(
+        errs[3].1.contains("line 6") && errs[3].1.contains("1e100"),
+        "{errs:?}"
+    );
+    let ids = t.column("id").unwrap();
+    assert_eq!(ids.display(0).as_deref(), Some("17"));
+    // Huge values print in scientific notation, not as a hundred digits.
+    assert_eq!(
+        t.column("balance").unwrap().display(0).as_deref(),
+        Some("1e99")
+    );
+}
+
+#[test]
 fn crlf_files_name_the_physical_line_of_a_bad_row() {
     // Line 3 holds `zz` for a number: the same line with `\r\n` and `\n` endings.
     for eol in ["\r\n", "\n"] {

@@ -7,7 +7,9 @@
 //! 1. Deal the training rows into `folds` stratified folds (seeded).
 //! 2. For every candidate ([`Candidate`]), fit on each fold's complement and score the
 //!    fold: out-of-fold (OOF) probabilities for every training row, and one ROC AUC per
-//!    fold.
+//!    fold. A candidate that fails to fit on a fold (a constant column without a penalty,
+//!    a fold too small for its leaves) drops out, with its reason in
+//!    [`Selection::skipped`]; only when every candidate fails is selection an error.
 //! 3. If [`SelectionParams::blend`], every pair of candidates whose contributions are in
 //!    logit units (logistic, boosted) is also scored as the mean of their OOF logits.
 //! 4. The candidate or blend with the highest mean fold AUC wins (ties: the first listed;
@@ -412,6 +414,10 @@ pub struct Selection {
     pub calibration: Option<(CalibrationMethod, Vec<(CalibrationMethod, f64)>)>,
     /// The refitted winner.
     pub model: SelectedModel,
+    /// Candidates that could not be fitted on some fold, with the reason: they take no
+    /// part in the choice (for example a small fold too small for a forest's leaves).
+    #[serde(default)]
+    pub skipped: Vec<(String, String)>,
 }
 
 impl Selection {
@@ -427,6 +433,9 @@ impl Selection {
                 r.mean_auc,
                 r.sd_auc
             ));
+        }
+        for (name, why) in &self.skipped {
+            s.push_str(&format!("  {name:<48} skipped: {why}\n"));
         }
         s.push_str(&format!("chose {}: highest mean fold AUC", self.model.name));
         if let Some((m, tried)) = &self.calibration {
@@ -465,20 +474,46 @@ pub fn select(
     let n = y.len();
     // OOF probabilities per candidate.
     let mut oof = vec![vec![0.0; n]; params.candidates.len()];
+    // A candidate that fails on a fold drops out; only when all do is it an error.
+    let mut failed: Vec<Option<Error>> = vec![None; params.candidates.len()];
     for (train, test) in &folds {
         let xtr = select_rows(x, train)?;
         let ytr: Vec<bool> = train.iter().map(|&i| y[i]).collect();
         let xte = select_rows(x, test)?;
-        for (c, o) in params.candidates.iter().zip(oof.iter_mut()) {
-            let m = c
+        for ((c, o), f) in params
+            .candidates
+            .iter()
+            .zip(oof.iter_mut())
+            .zip(&mut failed)
+        {
+            if f.is_some() {
+                continue;
+            }
+            let p = c
                 .fit(xtr.view(), &ytr, &schema)
-                .map_err(|e| e.within(|f| format!("{}: {f}", c.name)))?;
-            let p = m.as_classifier().predict_proba(xte.view())?;
-            for (&i, &v) in test.iter().zip(p.iter()) {
-                o[i] = v;
+                .and_then(|m| m.as_classifier().predict_proba(xte.view()));
+            match p {
+                Ok(p) => {
+                    for (&i, &v) in test.iter().zip(p.iter()) {
+                        o[i] = v;
+                    }
+                }
+                Err(e) => *f = Some(e.within(|fl| format!("{}: {fl}", c.name))),
             }
         }
     }
+    if failed.iter().all(Option::is_some) {
+        if let Some(Some(e)) = failed.into_iter().next() {
+            return Err(e);
+        }
+        return Err(Error::config("candidates", "at least one is needed"));
+    }
+    let skipped: Vec<(String, String)> = params
+        .candidates
+        .iter()
+        .zip(&failed)
+        .filter_map(|(c, f)| Some((c.name.clone(), f.as_ref()?.to_string())))
+        .collect();
     let fold_auc = |scores: &[f64]| -> Result<Vec<f64>> {
         folds
             .iter()
@@ -494,6 +529,7 @@ pub fn select(
         .candidates
         .iter()
         .enumerate()
+        .filter(|&(k, _)| failed[k].is_none())
         .map(|(k, c)| (vec![k], c.name.clone(), oof[k].clone()))
         .collect();
     if params.blend {
@@ -501,7 +537,10 @@ pub fn select(
         for a in 0..k {
             for b in a + 1..k {
                 let (ca, cb) = (&params.candidates[a], &params.candidates[b]);
-                if !(ca.logit_units() && cb.logit_units()) {
+                if !(ca.logit_units() && cb.logit_units())
+                    || failed[a].is_some()
+                    || failed[b].is_some()
+                {
                     continue;
                 }
                 let s: Vec<f64> = oof[a]
@@ -570,5 +609,50 @@ pub fn select(
         results,
         calibration,
         model,
+        skipped,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::churn::logistic::LogisticParams;
+    use ndarray::Array2;
+
+    /// Two informative columns and a constant one: unpenalised logistic regression has no
+    /// unique solution there (a closed-form fact: the constant's coefficient is free), so
+    /// that candidate fails on every fold while the penalised one fits.
+    fn data() -> (Array2<f64>, Vec<bool>) {
+        let n = 200;
+        let x = Array2::from_shape_fn((n, 3), |(i, j)| match j {
+            0 => (i % 17) as f64,
+            1 => ((i * 7) % 13) as f64,
+            _ => 1.0,
+        });
+        let y = (0..n).map(|i| (i % 17) + ((i * 7) % 13) > 14).collect();
+        (x, y)
+    }
+
+    #[test]
+    fn a_candidate_that_cannot_fit_is_skipped_with_its_reason() {
+        let (x, y) = data();
+        let params = SelectionParams::default().with_candidates(vec![
+            Candidate::logistic("unpenalised", LogisticParams::default().with_l2(0.0)),
+            Candidate::logistic("penalised", LogisticParams::default()),
+        ]);
+        let s = select(&params, x.view(), &y, None).unwrap();
+        assert_eq!(s.model.name(), "penalised");
+        assert_eq!(s.results.len(), 1);
+        assert_eq!(s.skipped.len(), 1);
+        assert_eq!(s.skipped[0].0, "unpenalised");
+        assert!(s.skipped[0].1.contains("constant"), "{:?}", s.skipped);
+        assert!(s.to_text().contains("unpenalised"), "{}", s.to_text());
+        // When every candidate fails, the first one's error is the answer.
+        let params = SelectionParams::default().with_candidates(vec![Candidate::logistic(
+            "unpenalised",
+            LogisticParams::default().with_l2(0.0),
+        )]);
+        let e = select(&params, x.view(), &y, None).unwrap_err().to_string();
+        assert!(e.contains("unpenalised") && e.contains("constant"), "{e}");
+    }
 }

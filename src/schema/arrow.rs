@@ -104,7 +104,12 @@ fn texts(a: &dyn Array) -> Option<Vec<Option<&str>>> {
     a.as_string_view_opt().map(|s| s.iter().collect())
 }
 
-fn number_column(name: &str, a: &dyn Array, integer: bool) -> Result<(Column, CellErrors)> {
+fn number_column(
+    name: &str,
+    a: &dyn Array,
+    integer: bool,
+    id: bool,
+) -> Result<(Column, CellErrors)> {
     let n = a.len();
     let nulls = validity(a.logical_nulls().as_ref(), n);
     let values: Storage<f64> = if let Some(f) = a.as_primitive_opt::<Float64Type>() {
@@ -125,10 +130,8 @@ fn number_column(name: &str, a: &dyn Array, integer: bool) -> Result<(Column, Ce
         if nulls.as_ref().is_some_and(|m| !m.is_valid(i)) {
             continue;
         }
-        if !v.is_finite() {
-            errors.push(cell_error(i, name, v, "must be a finite number"));
-        } else if integer && v.fract() != 0.0 {
-            errors.push(cell_error(i, name, v, "is not a whole number"));
+        if let Some(why) = super::table::number_problem(v, integer, id) {
+            errors.push(cell_error(i, name, v, &why));
         }
     }
     Ok((Column::Number(Values::from_storage(values, nulls)?), errors))
@@ -427,8 +430,8 @@ impl Table {
             let a = batch.column(j).as_ref();
             let missing = &schema.missing_values;
             let (col, errs) = match c.kind {
-                ColumnType::Number => number_column(&c.name, a, false)?,
-                ColumnType::Integer => number_column(&c.name, a, true)?,
+                ColumnType::Number => number_column(&c.name, a, false, c.role == Role::Id)?,
+                ColumnType::Integer => number_column(&c.name, a, true, c.role == Role::Id)?,
                 ColumnType::Boolean => boolean_column(c, a, missing)?,
                 ColumnType::Date => date_column(&c.name, a, missing)?,
                 ColumnType::Category => category_column(&c.name, a, c.levels.as_deref(), missing)?,

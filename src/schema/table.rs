@@ -366,11 +366,46 @@ impl Column {
     }
 }
 
+/// Largest magnitude a number cell may hold. Far beyond any amount, count or rate, yet
+/// small enough that squares and products of two stay finite: a larger value is a
+/// sentinel or an overflow upstream, and would saturate a model or a lifetime value.
+pub const LARGEST_VALUE: f64 = 1e100;
+
+/// Largest whole number an f64 holds exactly: an id beyond it would change.
+const EXACT_INTEGER: f64 = 9_007_199_254_740_992.0;
+
+/// Why the value `v` of a number cell is refused, if it is: not finite, beyond
+/// [`LARGEST_VALUE`], a fraction in an `integer` column, or (in an `id` column) an id a
+/// number cannot hold exactly.
+pub(crate) fn number_problem(v: f64, integer: bool, id: bool) -> Option<String> {
+    if !v.is_finite() {
+        Some("must be a finite number".into())
+    } else if v.abs() > LARGEST_VALUE {
+        Some(
+            "is beyond ±1e100: a placeholder or an overflow upstream? List it in \
+             `missing_values`, or fix the export"
+                .into(),
+        )
+    } else if id && (v.fract() != 0.0 || v.abs() > EXACT_INTEGER) {
+        Some(format!(
+            "cannot be held exactly as a number id (whole numbers up to {EXACT_INTEGER:.0}): \
+             declare the id column `\"type\": \"text\"`"
+        ))
+    } else if integer && v.fract() != 0.0 {
+        Some("is not a whole number".into())
+    } else {
+        None
+    }
+}
+
 /// A number as a person reads it: whole numbers without decimals, others with up to four
 /// significant decimals.
 pub(crate) fn format_number(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
+    if x.fract() == 0.0 && x.abs() <= EXACT_INTEGER {
         format!("{x:.0}")
+    } else if x.abs() >= 1e15 {
+        // Not three hundred digits.
+        format!("{x:e}")
     } else if x.abs() >= 100.0 {
         format!("{x:.2}")
     } else {
@@ -871,6 +906,8 @@ enum Builder {
         values: Vec<f64>,
         flags: Vec<bool>,
         integer: bool,
+        /// An id column: its text must be the number's own (no leading zeros).
+        id: bool,
         format: CsvFormat,
     },
     Boolean {
@@ -908,6 +945,7 @@ impl Builder {
                 values: Vec::new(),
                 flags: Vec::new(),
                 integer: kind == ColumnType::Integer,
+                id: spec.role == Role::Id,
                 format,
             },
             ColumnType::Boolean => Builder::Boolean {
@@ -965,17 +1003,21 @@ impl Builder {
                 values,
                 flags,
                 integer,
+                id,
                 format,
             } => {
-                let v: f64 = format
-                    .normalise(cell)
-                    .parse()
-                    .map_err(|_| "is not a number".to_string())?;
-                if !v.is_finite() {
-                    return Err("must be a finite number".into());
+                let text = format.normalise(cell);
+                let v: f64 = text.parse().map_err(|_| "is not a number".to_string())?;
+                if let Some(why) = number_problem(v, *integer, *id) {
+                    return Err(why);
                 }
-                if *integer && v.fract() != 0.0 {
-                    return Err("is not a whole number".into());
+                // `007`, `1e3` or `12.0` would come back as another text.
+                if *id && format_number(v) != text.trim_start_matches('+') {
+                    return Err(format!(
+                        "would read back as `{}`: declare the id column \
+                         `\"type\": \"text\"` to keep ids as written",
+                        format_number(v)
+                    ));
                 }
                 values.push(v);
                 flags.push(true);
