@@ -62,6 +62,10 @@ struct Args {
     drift: bool,
 }
 
+const USAGE: &str = "usage: bring_your_own SCHEMA.json DATA.csv [--label COLUMN] \
+    [--split FILE | --out-of-time YYYY-MM-DD | --test-share 0.3] [--seed N] \
+    [--model logistic|forest|boosted|auto] | --synth N [--drift]";
+
 fn parse_args() -> Result<Args, String> {
     let mut a = Args {
         schema: None,
@@ -76,9 +80,17 @@ fn parse_args() -> Result<Args, String> {
         drift: false,
     };
     let mut it = std::env::args().skip(1);
+    let mut given = std::collections::HashSet::new();
     while let Some(arg) = it.next() {
+        if arg.starts_with("--") && !given.insert(arg.clone()) {
+            return Err(format!("{arg} is given twice"));
+        }
         let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
         match arg.as_str() {
+            "--help" | "-h" => {
+                out!("{USAGE}");
+                std::process::exit(0);
+            }
             "--label" => a.label = Some(value("--label")?),
             "--split" => a.split = Some(value("--split")?),
             "--out-of-time" => a.out_of_time = Some(value("--out-of-time")?),
@@ -90,7 +102,7 @@ fn parse_args() -> Result<Args, String> {
             "--seed" => {
                 a.seed = value("--seed")?
                     .parse()
-                    .map_err(|_| "--seed needs a number")?
+                    .map_err(|_| "--seed needs a whole number from 0 to 2^64 − 1")?
             }
             "--model" => a.model = value("--model")?,
             "--drift" => a.drift = true,
@@ -106,6 +118,16 @@ fn parse_args() -> Result<Args, String> {
             s if a.data.is_none() => a.data = Some(s.to_string()),
             s => return Err(format!("unexpected argument {s}")),
         }
+    }
+    let ways = ["--split", "--out-of-time", "--test-share"]
+        .into_iter()
+        .filter(|w| given.contains(*w))
+        .collect::<Vec<_>>();
+    if ways.len() > 1 {
+        return Err(format!(
+            "{} each choose the test rows: give one",
+            ways.join(" and ")
+        ));
     }
     Ok(a)
 }
@@ -149,12 +171,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         }
         (None, Some(s), Some(d)) => (s.clone(), d.clone()),
         _ => {
-            return Err(
-                "usage: bring_your_own SCHEMA.json DATA.csv [--label COLUMN] \
-                        [--split FILE | --out-of-time YYYY-MM-DD | --test-share 0.3] [--seed N] \
-                        [--model logistic|forest|boosted|auto] | --synth N [--drift]"
-                    .into(),
-            );
+            return Err(USAGE.into());
         }
     };
 
@@ -194,6 +211,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     for (_, e) in table.row_errors().iter().take(3) {
         out!("  {e}");
     }
+    read_errors_check(&table)?;
     // A client listed twice can land on both sides of the split and flatter the test.
     if let Some(id) = schema.id_column()
         && let Some(ids) = table.column(&id.name)
@@ -247,9 +265,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     // The test split is scored once: these figures go into the model card.
     pipeline.record_test(&test_table)?;
     let label = schema.label_column().ok_or("the schema has no label")?;
-    let label_col = test_table
-        .column(&label.name)
-        .ok_or("the data has no label column")?;
+    let label_col = test_table.column(&label.name).ok_or(format!(
+        "the data has no `{}` column (the label)",
+        label.name
+    ))?;
     let probs = pipeline.predict(&test_table)?;
     let (mut p, mut y) = (Vec::new(), Vec::new());
     let mut failed = Vec::new();
@@ -273,6 +292,20 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         "test AUC {auc:.4}  ({} rows scored, {failed} failed)",
         p.len()
     );
+    let churners = y.iter().filter(|&&v| v).count();
+    let stayers = y.len() - churners;
+    if churners.min(stayers) < 30 {
+        // Hanley & McNeil (1982), "The meaning and use of the area under a ROC curve".
+        let (a, n1, n0) = (auc, churners as f64, stayers as f64);
+        let (q1, q2) = (a / (2.0 - a), 2.0 * a * a / (1.0 + a));
+        let se = ((a * (1.0 - a) + (n1 - 1.0) * (q1 - a * a) + (n0 - 1.0) * (q2 - a * a))
+            / (n1 * n0))
+            .sqrt();
+        out!(
+            "warning: the test split holds {churners} churners and {stayers} others, so its AUC \
+             is uncertain: standard error ±{se:.3} (Hanley–McNeil)"
+        );
+    }
     out!(
         "\n{:>6} {:>8} {:>9} {:>7} {:>6} {:>9}",
         "decile",
@@ -475,9 +508,10 @@ fn split(
         return Ok((train, test));
     }
     let label = schema.label_column().ok_or("the schema has no label")?;
-    let col = table
-        .column(&label.name)
-        .ok_or("the data has no label column")?;
+    let col = table.column(&label.name).ok_or(format!(
+        "the data has no `{}` column (the label)",
+        label.name
+    ))?;
     let usable: Vec<usize> = (0..table.n_rows())
         .filter(|&i| table.row_error(i).is_none() && col.number(i).is_some())
         .collect();
@@ -512,4 +546,44 @@ fn split(
         tr.iter().map(|&k| usable[k]).collect(),
         te.iter().map(|&k| usable[k]).collect(),
     ))
+}
+
+/// Stops when most rows failed to read (one column or a format setting is likely wrong,
+/// and a model of the rest would mislead), and warns when many did.
+fn read_errors_check(table: &Table) -> Result<(), Box<dyn std::error::Error>> {
+    let (bad, n) = (table.row_errors().len(), table.n_rows());
+    if bad == 0 || n == 0 {
+        return Ok(());
+    }
+    // The column most errors name (`line 17: balance`).
+    let mut by_column: HashMap<String, usize> = HashMap::new();
+    for (_, e) in table.row_errors() {
+        if let wealthscore::Error::InvalidInput { field, .. } = e
+            && let Some((_, column)) = field.split_once(": ")
+        {
+            *by_column.entry(column.to_string()).or_default() += 1;
+        }
+    }
+    let worst = by_column
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+        .map(|(c, k)| format!("; {k} of them in column `{c}`"))
+        .unwrap_or_default();
+    let share = bad as f64 / n as f64;
+    if share > 0.5 {
+        return Err(format!(
+            "{bad} of {n} rows could not be read{worst}: a format setting is likely wrong \
+             (the schema's `csv` delimiter, decimal or thousands separator, the column's type \
+             or levels, dates not written YYYY-MM-DD, or the file's encoding); see the errors \
+             above"
+        )
+        .into());
+    }
+    if share > 0.05 {
+        out!(
+            "warning: {bad} of {n} rows ({:.0}%) could not be read and are left out{worst}",
+            100.0 * share
+        );
+    }
+    Ok(())
 }

@@ -1007,7 +1007,17 @@ impl Builder {
                 format,
             } => {
                 let text = format.normalise(cell);
-                let v: f64 = text.parse().map_err(|_| "is not a number".to_string())?;
+                let v: f64 = text.parse().map_err(|_| {
+                    if cell.contains([',', '.', ' ', '\''])
+                        && cell.chars().filter(char::is_ascii_digit).count() > 1
+                    {
+                        "is not a number: a thousands separator or a decimal comma? Set the \
+                         schema's `csv.thousands` or `csv.decimal`"
+                            .to_string()
+                    } else {
+                        "is not a number".to_string()
+                    }
+                })?;
                 if let Some(why) = number_problem(v, *integer, *id) {
                     return Err(why);
                 }
