@@ -1,18 +1,16 @@
-//! Physical line numbers and quote parity for the CSV readers. csv's own line count is
-//! one short for a record after a `\r\n` (it starts the record at the `\n`), and csv
-//! reads a quote left open to the end of the input as one long field without an error,
-//! so both are tallied here from the bytes read.
+//! Physical line numbers for the CSV readers: csv's own line count is one short for a
+//! record after a `\r\n` (it starts the record at the `\n`), so the lines are tallied
+//! here from the bytes read.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 /// Byte offsets of the `\n`s read so far and not yet passed, to turn a record's byte
-/// offset into its physical line, and the number of `"` read.
+/// offset into its physical line.
 #[derive(Default)]
 pub(crate) struct Newlines {
     pending: std::collections::VecDeque<u64>,
     passed: usize,
-    quotes: u64,
 }
 
 impl Newlines {
@@ -25,15 +23,9 @@ impl Newlines {
         }
         self.passed + 1
     }
-
-    /// Whether the input read so far holds an odd number of `"`: a quoted field is
-    /// still open (doubled quotes inside a field come in pairs).
-    pub(crate) fn quote_open(&self) -> bool {
-        self.quotes % 2 == 1
-    }
 }
 
-/// A reader that records where the newlines are and counts the quotes.
+/// A reader that records where the newlines are.
 pub(crate) struct LineCounter<R> {
     inner: R,
     offset: u64,
@@ -61,7 +53,6 @@ impl<R: std::io::Read> std::io::Read for LineCounter<R> {
             if b == b'\n' {
                 nl.pending.push_back(self.offset + i as u64);
             }
-            nl.quotes += u64::from(b == b'"');
         }
         self.offset += n as u64;
         Ok(n)

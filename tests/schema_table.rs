@@ -354,6 +354,35 @@ fn a_quote_left_open_fails_the_read_instead_of_swallowing_the_rows_after_it() {
     let t = Table::read_csv(csv.as_bytes(), &schema()).unwrap();
     assert_eq!(t.n_rows(), 2);
     assert!(t.row_errors().is_empty());
+    // A stray quote inside a cell (odd quotes in the file) before a closed multi-line
+    // field in the last row: nothing is swallowed, so nothing is refused.
+    let csv = "id,balance,calls,plan,opened,active,note\n\
+               A,1,2,basic,2020-01-01,y,a 12\" screen\n\
+               B,1,2,basic,2020-01-01,y,\"two\nlines\"\n";
+    let t = Table::read_csv(csv.as_bytes(), &schema()).unwrap();
+    assert_eq!(t.n_rows(), 2);
+    assert!(t.row_errors().is_empty(), "{:?}", t.row_errors());
+    // A quote opened on line 3 and closed by a stray one on line 5: lines 4 and 5 are
+    // inside line 3's cell. That row is an error saying so; line 6 reads.
+    let csv = "id,balance,calls,plan,opened,active,note\n\
+               A,1,2,basic,2020-01-01,y,ok\n\
+               B,1,2,basic,2020-01-01,y,\"said \"\"I will leave\n\
+               C,1,2,basic,2020-01-01,y,ok\n\
+               D,1,2,basic,2020-01-01,y,ok\"\n\
+               E,1,2,basic,2020-01-01,y,ok\n";
+    let t = Table::read_csv(csv.as_bytes(), &schema()).unwrap();
+    assert_eq!(t.n_rows(), 3);
+    let errs: Vec<_> = t
+        .row_errors()
+        .iter()
+        .map(|(r, e)| (*r, e.to_string()))
+        .collect();
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].0, 1);
+    assert!(
+        errs[0].1.contains("line 3: note") && errs[0].1.contains("2 lines shaped like rows"),
+        "{errs:?}"
+    );
 }
 
 #[test]

@@ -634,8 +634,9 @@ impl Table {
             .iter()
             .rposition(|h| !h.is_empty())
             .map_or(0, |k| k + 1);
-        // The line and column of the last record's field holding a line break.
-        let mut spans_lines: Option<(usize, usize)> = None;
+        // The line and column of the last record's field holding a line break, and the
+        // lines in it shaped like rows.
+        let mut spans_lines: Option<(usize, usize, usize)> = None;
         loop {
             let start = r.position().byte();
             match r.read_byte_record(&mut rec) {
@@ -666,10 +667,13 @@ impl Table {
                 .borrow_mut()
                 .line_of(rec.position().map_or(start, |p| p.byte()));
             lines.push(line as u64);
+            // A quoted field holding lines shaped like rows swallowed them: a quote was
+            // left open (parity of the quotes would also flag a stray `"` in a cell).
             spans_lines = rec
                 .iter()
-                .position(|f| f.contains(&b'\n'))
-                .map(|col| (line, col));
+                .enumerate()
+                .find(|(_, f)| f.contains(&b'\n'))
+                .map(|(col, f)| (line, col, rows_inside(f, delimiter, named_fields)));
             let mut err: Option<Error> = None;
             for ((c, j), b) in read.iter().zip(&index).zip(builders.iter_mut()) {
                 let Some(j) = *j else {
@@ -734,6 +738,23 @@ impl Table {
                     format!("the header has {}", header.len()),
                 ));
             }
+            if let Some((_, col, k)) = spans_lines
+                && k > 0
+            {
+                // Closed again by a later stray quote: the rows between are in this cell.
+                err = Some(Error::invalid(
+                    format!(
+                        "line {line}: {}",
+                        header.get(col).map_or("?", String::as_str)
+                    ),
+                    format!("a quoted field of {} lines", k + 1),
+                    format!(
+                        "the field holds {k} lines shaped like rows: a quote left open (or a \
+                         stray one) merged them into this cell, so they are not read; fix \
+                         the quote"
+                    ),
+                ));
+            }
             if let Some(e) = err {
                 errors.push((row, e));
             }
@@ -741,8 +762,8 @@ impl Table {
         }
         // A quote left open swallows the rest of the input into the last record: fail
         // rather than lose the rows after it.
-        if let Some((line, col)) = spans_lines
-            && newlines.borrow().quote_open()
+        if let Some((line, col, k)) = spans_lines
+            && k > 0
         {
             return Err(Error::parse(
                 format!("CSV line {line}"),
@@ -928,6 +949,19 @@ enum Builder {
         values: Vec<String>,
         flags: Vec<bool>,
     },
+}
+
+/// Lines after the first of a multi-line field that hold as many delimiters as a row of
+/// `named` fields (0 when rows have under three fields: too few to tell).
+fn rows_inside(field: &[u8], delimiter: u8, named: usize) -> usize {
+    if named < 3 {
+        return 0;
+    }
+    field
+        .split(|&b| b == b'\n')
+        .skip(1)
+        .filter(|l| l.iter().filter(|&&b| b == delimiter).count() + 1 >= named)
+        .count()
 }
 
 fn finish_flags(flags: &[bool]) -> Option<Validity> {
