@@ -411,6 +411,14 @@ pub enum Role {
     Info,
 }
 
+/// A value's name as the schema file spells it (`aum`, not `Aum`).
+fn wire(v: &impl Serialize) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|j| j.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
 /// A business meaning the assessment understands; a column may carry one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
@@ -885,14 +893,22 @@ impl Schema {
                 // The client's value reads one column per meaning.
                 return Err(Error::config(
                     at(".meaning"),
-                    format!("{m:?} is already the meaning of column `{}`", d.name),
+                    format!(
+                        "`{}` is already the meaning of column `{}`",
+                        wire(&m),
+                        d.name
+                    ),
                 ));
             } else if let Some(m) = c.meaning
                 && !c.kind.is_numeric()
             {
                 return Err(Error::config(
                     at(".meaning"),
-                    format!("{m:?} needs a numeric column, not {}", c.kind.name()),
+                    format!(
+                        "`{}` needs a numeric column, not {}",
+                        wire(&m),
+                        c.kind.name()
+                    ),
                 ));
             }
             if !(c.true_values.is_empty() && c.false_values.is_empty()) {

@@ -613,13 +613,19 @@ impl Table {
                 "CSV header",
                 absent.join(", "),
                 format!(
-                    "the schema{} reads these columns but the header lacks them{}",
+                    "the schema{} reads these columns but the header lacks them{}{}",
                     if schema.name.is_empty() {
                         String::new()
                     } else {
                         format!(" `{}`", schema.name)
                     },
-                    delimiter_hint(&header, schema.csv.delimiter)
+                    delimiter_hint(&header, schema.csv.delimiter),
+                    if header.iter().any(|h| h.contains('\u{FFFD}')) {
+                        "; the header holds text that is not UTF-8 (a Windows-1252 export?): \
+                         save the file as UTF-8, e.g. `iconv -f WINDOWS-1252 -t UTF-8`"
+                    } else {
+                        ""
+                    }
                 ),
             ));
         }
