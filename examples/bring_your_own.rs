@@ -4,7 +4,7 @@
 //! ```text
 //! cargo run --release --example bring_your_own -- SCHEMA.json DATA.csv \
 //!     [--label COLUMN] [--split FILE | --out-of-time YYYY-MM-DD | --test-share 0.3]
-//!     [--seed N] [--model logistic|forest|boosted|auto]
+//!     [--seed N] [--model logistic|forest|boosted|auto] [--out DIR]
 //! cargo run --release --example bring_your_own -- --synth 20000   # no outside data needed
 //! cargo run --release --example bring_your_own -- --synth 20000 --drift --out-of-time 2027-06-30
 //! ```
@@ -24,7 +24,7 @@
 //!
 //! Prints `test AUC 0.xxxx`, the lift table, the ten clients to call first with their
 //! reasons and actions, the model card, and writes the fitted pipeline (card included) to
-//! a file it names.
+//! a file it names, in `--out DIR` (default `target/bring_your_own` of this crate).
 
 use std::collections::HashMap;
 use wealthscore::churn::eval::{lift_table, roc_auc, stratified_split};
@@ -60,11 +60,12 @@ struct Args {
     model: String,
     synth: Option<usize>,
     drift: bool,
+    out: Option<String>,
 }
 
 const USAGE: &str = "usage: bring_your_own SCHEMA.json DATA.csv [--label COLUMN] \
     [--split FILE | --out-of-time YYYY-MM-DD | --test-share 0.3] [--seed N] \
-    [--model logistic|forest|boosted|auto] | --synth N [--drift]";
+    [--model logistic|forest|boosted|auto] [--out DIR] | --synth N [--drift] [--out DIR]";
 
 fn parse_args() -> Result<Args, String> {
     let mut a = Args {
@@ -78,6 +79,7 @@ fn parse_args() -> Result<Args, String> {
         model: "logistic".into(),
         synth: None,
         drift: false,
+        out: None,
     };
     let mut it = std::env::args().skip(1);
     let mut given = std::collections::HashSet::new();
@@ -106,6 +108,7 @@ fn parse_args() -> Result<Args, String> {
             }
             "--model" => a.model = value("--model")?,
             "--drift" => a.drift = true,
+            "--out" => a.out = Some(value("--out")?),
             "--synth" => {
                 a.synth = Some(
                     value("--synth")?
@@ -141,8 +144,10 @@ fn main() {
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let args = parse_args()?;
-    let out_dir =
-        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bring_your_own");
+    let out_dir = match &args.out {
+        Some(d) => std::path::PathBuf::from(d),
+        None => std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bring_your_own"),
+    };
     std::fs::create_dir_all(&out_dir)?;
     let (schema_path, data_path) = match (args.synth, &args.schema, &args.data) {
         (Some(n), _, _) => {
@@ -481,19 +486,28 @@ fn split(
             }
         }
         let (mut train, mut test, mut neither) = (Vec::new(), Vec::new(), 0);
+        let mut matched = std::collections::HashSet::new();
         for i in 0..table.n_rows() {
-            match ids
-                .display(i)
-                .and_then(|v| sides.get(&v))
+            let id_value = ids.display(i);
+            match id_value
+                .as_ref()
+                .and_then(|v| sides.get(v))
                 .map(String::as_str)
             {
                 Some("train") => train.push(i),
                 Some("test") => test.push(i),
                 _ => neither += 1,
             }
+            if let Some(v) = id_value {
+                matched.insert(v);
+            }
         }
         if neither > 0 {
             out!("{neither} rows of the data are on neither side of {path}, left out");
+        }
+        let unknown = sides.keys().filter(|k| !matched.contains(*k)).count();
+        if unknown > 0 {
+            out!("{unknown} ids of {path} are not in the data");
         }
         if train.is_empty() || test.is_empty() {
             return Err(format!(

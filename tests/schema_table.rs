@@ -46,7 +46,9 @@ fn schema_mistakes_that_would_pass_silently_are_refused() {
                         {"name": "b", "type": "number", "meaning": "aum"}]}"#,
     );
     assert!(
-        aum.starts_with("columns[1] `b`.meaning") && aum.contains("`a`") && aum.contains("`aum` is already"),
+        aum.starts_with("columns[1] `b`.meaning")
+            && aum.contains("`a`")
+            && aum.contains("`aum` is already"),
         "{aum}"
     );
     // Two survey columns are fine: that meaning only documents the column.
@@ -269,7 +271,9 @@ fn text_that_is_not_utf8_matters_only_in_a_column_the_schema_reads() {
     }
     // A read column whose header name is not UTF-8 is absent, and the error says why.
     let csv = b"id,balance,calls,pl\xe4n,opened,active\nA,1,2,basic,2020-01-01,y\n";
-    let e = Table::read_csv(&csv[..], &schema()).unwrap_err().to_string();
+    let e = Table::read_csv(&csv[..], &schema())
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("plan") && e.contains("not UTF-8"), "{e}");
 }
 
