@@ -237,6 +237,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     let (train, test) = split(&args, &schema, &table)?;
     out!("train {} rows, test {} rows", train.len(), test.len());
+    many_levels_check(&schema, &table, &train);
     let model = ModelParams::from_name(&args.model)?;
     if let ModelParams::Auto(sp) = &model {
         // Selection fits every candidate on every fold: say so before the wait.
@@ -600,4 +601,33 @@ fn read_errors_check(table: &Table) -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     Ok(())
+}
+
+/// Warns about one-hot columns with so many levels for the training rows that their
+/// features fit noise (a post code, a branch id), unless rare levels are pooled.
+fn many_levels_check(schema: &Schema, table: &Table, train: &[usize]) {
+    for c in &schema.columns {
+        let pooled = c
+            .transform
+            .iter()
+            .any(|t| matches!(t, wealthscore::schema::Transform::OneHot(o) if o.min_frequency > 1));
+        if c.role != Role::Feature || c.kind != ColumnType::Category || pooled {
+            continue;
+        }
+        let Some(col) = table.column(&c.name) else {
+            continue;
+        };
+        let levels: std::collections::HashSet<String> =
+            train.iter().filter_map(|&i| col.display(i)).collect();
+        if levels.len() > 50 && levels.len() * 20 > train.len() {
+            out!(
+                "warning: column `{}` has {} levels over {} training rows, under 20 rows a \
+                 level: its features can fit noise. Pool rare levels (`\"one_hot\": \
+                 {{\"min_frequency\": 20, \"unseen\": \"infrequent\"}}`) or drop it",
+                c.name,
+                levels.len(),
+                train.len()
+            );
+        }
+    }
 }
