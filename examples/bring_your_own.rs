@@ -416,10 +416,15 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let path = out_dir.join(format!("{stem}.{}.pipeline.json", args.model));
     pipeline.save(&path)?;
     out!(
-        "\nwrote the fitted pipeline to {} (fingerprint {}, schema hash {})",
+        "\nwrote the fitted pipeline to {} (fingerprint {}, schema hash {}: FNV-1a of the \
+         schema JSON, whose SHA-256 the card gives{})",
         path.display(),
         pipeline.fingerprint(),
-        pipeline.schema_hash()
+        pipeline.schema_hash(),
+        pipeline
+            .card()
+            .map(|c| format!(", {}", c.schema_sha256))
+            .unwrap_or_default()
     );
     Ok(())
 }
