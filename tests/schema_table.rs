@@ -407,6 +407,13 @@ fn a_row_with_cells_past_the_header_is_an_error_of_its_row() {
     assert_eq!(errs[0].0, 1);
     let e = errs[0].1.to_string();
     assert!(e.contains("line 3") && e.contains("7 fields"), "{e}");
+    // An unquoted decimal comma shifts every later cell, so `active` reads `basic`: the
+    // field count is named, not the cell the shift broke.
+    let csv = "id,balance,calls,plan,opened,active\n\
+               A,1,5,2,basic,2020-01-01,y\n";
+    let t = Table::read_csv(csv.as_bytes(), &schema()).unwrap();
+    let e = t.row_errors()[0].1.to_string();
+    assert!(e.contains("7 fields") && e.contains("decimal comma"), "{e}");
 }
 
 #[test]

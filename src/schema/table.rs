@@ -730,18 +730,22 @@ impl Table {
                     format!("the header has {named_fields}"),
                 ));
             }
-            if err.is_none()
-                && rec
-                    .iter()
-                    .skip(header.len())
-                    .any(|c| !c.trim_ascii().is_empty())
+            if rec
+                .iter()
+                .skip(header.len())
+                .any(|c| !c.trim_ascii().is_empty())
             {
                 // Cells past the header's end (empty ones, from trailing delimiters, are
-                // fine): the row is shifted, or a cell holds the delimiter unquoted.
+                // fine): the row is shifted, or a cell holds the delimiter unquoted. This
+                // says more than the cell that the shift made unreadable, so it wins.
                 err = Some(Error::invalid(
                     format!("line {line}"),
                     format!("{} fields", rec.len()),
-                    format!("the header has {}", header.len()),
+                    format!(
+                        "the header has {}: a cell holds the delimiter unquoted (a decimal \
+                         comma?), or the row is shifted",
+                        header.len()
+                    ),
                 ));
             }
             if let Some((_, col, k)) = spans_lines
