@@ -23,6 +23,14 @@ fn schema() -> Schema {
     .unwrap()
 }
 
+/// A table's row errors as (row, message).
+fn row_errors(t: &Table) -> Vec<(usize, String)> {
+    t.row_errors()
+        .iter()
+        .map(|(r, e)| (*r, e.to_string()))
+        .collect()
+}
+
 fn config_field(json: &str) -> String {
     match Schema::from_json(json) {
         Err(Error::InvalidConfig { field, reason }) => format!("{field}: {reason}"),
@@ -234,11 +242,7 @@ fn a_short_row_is_its_rows_error_even_when_only_unread_columns_are_absent() {
                B,1,2,basic,2020-01-01,y\n\
                C,1,2,basic\n";
     let t = Table::read_csv(csv.as_bytes(), &schema()).unwrap();
-    let errs: Vec<_> = t
-        .row_errors()
-        .iter()
-        .map(|(r, e)| (*r, e.to_string()))
-        .collect();
+    let errs = row_errors(&t);
     assert_eq!(errs.len(), 2, "{errs:?}");
     assert_eq!(errs[0].0, 1);
     assert!(
@@ -259,11 +263,7 @@ fn text_that_is_not_utf8_matters_only_in_a_column_the_schema_reads() {
     csv.extend_from_slice(b"C,3,4,premium,2020-01-01,n,Laval\n");
     let t = Table::read_csv(&csv[..], &schema()).unwrap();
     assert_eq!(t.n_rows(), 3);
-    let errs: Vec<_> = t
-        .row_errors()
-        .iter()
-        .map(|(r, e)| (*r, e.to_string()))
-        .collect();
+    let errs = row_errors(&t);
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert_eq!(errs[0].0, 1);
     for part in ["line 3", "plan", "UTF-8", "iconv"] {
@@ -290,11 +290,7 @@ fn number_ids_must_read_back_as_written_and_values_stay_below_1e100() {
     // would be dropped. 1e308 is a placeholder, not a balance.
     let csv = "id,balance\n17,1e99\n00001975,1\n9007199254740999,1\n12.5,1\n18,1e308\n";
     let t = Table::read_csv(csv.as_bytes(), &schema).unwrap();
-    let errs: Vec<_> = t
-        .row_errors()
-        .iter()
-        .map(|(r, e)| (*r, e.to_string()))
-        .collect();
+    let errs = row_errors(&t);
     assert_eq!(
         errs.iter().map(|e| e.0).collect::<Vec<_>>(),
         [1, 2, 3, 4],
@@ -380,11 +376,7 @@ fn a_quote_left_open_fails_the_read_instead_of_swallowing_the_rows_after_it() {
                E,1,2,basic,2020-01-01,y,ok\n";
     let t = Table::read_csv(csv.as_bytes(), &schema()).unwrap();
     assert_eq!(t.n_rows(), 3);
-    let errs: Vec<_> = t
-        .row_errors()
-        .iter()
-        .map(|(r, e)| (*r, e.to_string()))
-        .collect();
+    let errs = row_errors(&t);
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert_eq!(errs[0].0, 1);
     assert!(
@@ -440,11 +432,7 @@ fn bad_cells_are_errors_of_their_row_with_the_physical_line() {
                I,0,1\n";
     let t = Table::read_csv(csv.as_bytes(), &schema()).unwrap();
     assert_eq!(t.n_rows(), 9);
-    let errs: Vec<(usize, String)> = t
-        .row_errors()
-        .iter()
-        .map(|(r, e)| (*r, e.to_string()))
-        .collect();
+    let errs = row_errors(&t);
     let rows: Vec<usize> = errs.iter().map(|(r, _)| *r).collect();
     assert_eq!(rows, vec![2, 3, 4, 5, 6, 7, 8], "{errs:?}");
     assert!(

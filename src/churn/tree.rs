@@ -845,6 +845,35 @@ mod tests {
         phi
     }
 
+    /// The arrays of a single tree rooted at node 0.
+    fn one_tree(t: &TreeArrays) -> Arrays<'_> {
+        Arrays {
+            roots: &[0],
+            feature: &t.0,
+            threshold: &t.1,
+            left: &t.2,
+            value: &t.3,
+            cover: &t.4,
+        }
+    }
+
+    /// TreeSHAP and brute-force Shapley values of the random tree over `m` features at
+    /// `x`, with the margin f(x) − E f they should add up to.
+    fn shap_and_brute_force(
+        m: usize,
+        max_depth: usize,
+        splits: &[(u16, f64, f64, bool)],
+        x: &[f64],
+    ) -> (Vec<f64>, Vec<f64>, f64) {
+        let t = random_tree(m, max_depth, splits);
+        let a = one_tree(&t);
+        let packed = pack(&a, m, 1, 1_000_000).unwrap();
+        let mut phi = vec![0.0; m];
+        tree_shap(&a, &packed, x, 1.0, &mut phi);
+        let margin = t.3[leaf(&packed.nodes, 0, x)] - packed.expected[0];
+        (phi, brute_force(&a, x, m), margin)
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
         /// TreeSHAP equals the Shapley values of the path-dependent value function,
@@ -856,20 +885,13 @@ mod tests {
             splits in prop::collection::vec((0u16..6, 0.0f64..1.0, 0.05f64..0.95, prop::bool::weighted(0.8)), 1..40),
             x in prop::collection::vec(0.0f64..1.0, 6),
         ) {
-            let (feature, threshold, left, value, cover) = random_tree(m, max_depth, &splits);
-            let roots = [0u32];
-            let a = Arrays { roots: &roots, feature: &feature, threshold: &threshold, left: &left, value: &value, cover: &cover };
-            let packed = pack(&a, m, 1, 1_000_000).unwrap();
-            let mut phi = vec![0.0; m];
-            tree_shap(&a, &packed, &x[..m], 1.0, &mut phi);
-            let expect = brute_force(&a, &x[..m], m);
+            let (phi, expect, margin) = shap_and_brute_force(m, max_depth, &splits, &x[..m]);
             for (p, e) in phi.iter().zip(&expect) {
                 prop_assert!((p - e).abs() < 1e-9, "treeshap {phi:?} vs brute force {expect:?}");
             }
             // And they add up to f(x) − E f.
-            let fx = value[leaf(&packed.nodes, 0, &x[..m])];
             let total: f64 = phi.iter().sum();
-            prop_assert!((total - (fx - packed.expected[0])).abs() < 1e-9);
+            prop_assert!((total - margin).abs() < 1e-9);
         }
     }
 
@@ -885,13 +907,7 @@ mod tests {
             splits in prop::collection::vec((0u16..7, 0.0f64..1.0, 0.02f64..0.98, prop::bool::weighted(0.95)), 1..80),
             x in prop::collection::vec(0.0f64..1.0, 7),
         ) {
-            let (feature, threshold, left, value, cover) = random_tree(m, max_depth, &splits);
-            let roots = [0u32];
-            let a = Arrays { roots: &roots, feature: &feature, threshold: &threshold, left: &left, value: &value, cover: &cover };
-            let packed = pack(&a, m, 1, 1_000_000).unwrap();
-            let mut phi = vec![0.0; m];
-            tree_shap(&a, &packed, &x[..m], 1.0, &mut phi);
-            let expect = brute_force(&a, &x[..m], m);
+            let (phi, expect, _) = shap_and_brute_force(m, max_depth, &splits, &x[..m]);
             for (p, e) in phi.iter().zip(&expect) {
                 prop_assert!((p - e).abs() < 1e-9, "treeshap {phi:?} vs brute force {expect:?}");
             }
@@ -937,15 +953,8 @@ mod tests {
         left.push(0);
         value.push(2.0);
         cover.push(c);
-        let roots = [0u32];
-        let a = Arrays {
-            roots: &roots,
-            feature: &feature,
-            threshold: &threshold,
-            left: &left,
-            value: &value,
-            cover: &cover,
-        };
+        let t = (feature, threshold, left, value, cover);
+        let a = one_tree(&t);
         let packed = pack(&a, m, 1, 1_000_000).unwrap();
         assert_eq!(packed.tree_depth[0].deepest as usize, MAX_DEPTH);
         for x in [[0.0, 0.5, 1.0, 0.3, 0.9], [1.0; 5], [0.0; 5]] {
