@@ -61,25 +61,82 @@ struct Depth {
 /// With thresholds `t_0 < t_1 < …`, `x > t_k` exactly when more than `k` thresholds lie
 /// below `x`, so every row reaches the same leaf. A block of rows is then a few kB and
 /// stays in L1 next to the tree (as f64s it spilled to L2, and every step waited on it).
+///
+/// A block is binned column by column (feature `f` of row `r` at `f * stride + r`), so the
+/// top [`TOP`] levels of a tree can be walked for the whole block at once: each of their
+/// nodes is one compare over a byte column, which the compiler turns into vector
+/// instructions (16 or 32 rows a step) where a row-at-a-time walk pays a dependent load
+/// per level. Only the levels below are walked row by row.
 #[derive(Debug, Clone, PartialEq)]
 struct Binned {
     /// Distinct thresholds of feature `f`, ascending: `cuts[cut_start[f]..cut_start[f + 1]]`.
     cuts: Vec<f64>,
     cut_start: Vec<usize>,
     nodes: Vec<ByteNode>,
+    /// Rows of a block; a feature's column starts at `f * stride`.
+    stride: usize,
+    /// The top levels of each tree, in tree order.
+    tops: Vec<Top>,
 }
 
-/// A split on `bins[feature] > rank`; a leaf points at itself with rank 255, which no
-/// byte exceeds.
+/// A split on `bins[off + row] > rank` (`off` is the feature's column start); a leaf
+/// points at itself with rank 255, which no byte exceeds.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct ByteNode {
     left: u32,
-    feature: u16,
+    off: u16,
     rank: u8,
+}
+
+/// Levels of a tree walked column-wise over a block of rows.
+const TOP: usize = 5;
+
+/// A tree's first [`TOP`] levels as a complete tree in level order: slot `2^k − 1 + j`
+/// holds position `j` of level `k`. A leaf above the last level fills its slot and the
+/// slots below it with rank 255 (no row goes right), so a row's position at level
+/// [`TOP`] names the node it has reached, in `exit`.
+#[derive(Debug, Clone, PartialEq)]
+struct Top {
+    off: [u16; (1 << TOP) - 1],
+    rank: [u8; (1 << TOP) - 1],
+    exit: [u32; 1 << TOP],
+}
+
+impl Top {
+    fn of(nodes: &[ByteNode], root: u32) -> Option<Top> {
+        let mut t = Top {
+            off: [0; (1 << TOP) - 1],
+            rank: [u8::MAX; (1 << TOP) - 1],
+            exit: [root; 1 << TOP],
+        };
+        let mut at = [root; 1 << TOP];
+        for k in 0..TOP {
+            let width = 1 << k;
+            let mut below = [root; 1 << TOP];
+            for j in 0..width {
+                let i = at[j];
+                let n = *nodes.get(i as usize)?;
+                if n.left != i {
+                    t.off[width - 1 + j] = n.off;
+                    t.rank[width - 1 + j] = n.rank;
+                }
+                // A leaf's step leads to itself: both its slots below hold it.
+                below[2 * j] = n.left;
+                below[2 * j + 1] = if n.left == i { i } else { n.left + 1 };
+            }
+            at = below;
+        }
+        t.exit = at;
+        Some(t)
+    }
 }
 
 impl Binned {
     fn new(a: &Arrays<'_>, n_features: usize) -> Option<Binned> {
+        if n_features == 0 || n_features * LANES > BIN_BYTES {
+            return None;
+        }
+        let stride = (BIN_BYTES / n_features).min(BLOCK_ROWS);
         let mut by_feature: Vec<Vec<f64>> = vec![Vec::new(); n_features];
         for i in 0..a.left.len() {
             if a.left[i] != 0 {
@@ -106,7 +163,7 @@ impl Binned {
             nodes.push(if a.left[i] == 0 {
                 ByteNode {
                     left: i as u32,
-                    feature: 0,
+                    off: 0,
                     rank: u8::MAX,
                 }
             } else {
@@ -115,20 +172,29 @@ impl Binned {
                 let rank = mine.partition_point(|&c| c < a.threshold[i]);
                 ByteNode {
                     left: a.left[i],
-                    feature: a.feature[i],
+                    // Below BIN_BYTES = 2^14.
+                    off: u16::try_from(f * stride).ok()?,
                     rank: u8::try_from(rank).ok()?,
                 }
             });
         }
+        let tops = a
+            .roots
+            .iter()
+            .map(|&r| Top::of(&nodes, r))
+            .collect::<Option<Vec<_>>>()?;
         Some(Binned {
             cuts,
             cut_start,
             nodes,
+            stride,
+            tops,
         })
     }
 
-    /// Writes the byte of every value of the row-major block `xb` (`p` columns) into
-    /// `bins`, a feature at a time so that its thresholds stay in registers and cache.
+    /// Writes the byte of every value of the row-major block `xb` (`p` columns, at most
+    /// `stride` rows) into the columns of `bins`, a feature at a time so that its
+    /// thresholds stay in registers and cache.
     fn bin_block(&self, xb: &[f64], p: usize, bins: &mut [u8]) {
         for f in 0..p {
             let (Some(&s), Some(&e)) = (self.cut_start.get(f), self.cut_start.get(f + 1)) else {
@@ -137,11 +203,129 @@ impl Binned {
             let Some(cuts) = self.cuts.get(s..e) else {
                 return;
             };
+            let Some(col) = bins.get_mut(f * self.stride..(f + 1) * self.stride) else {
+                return;
+            };
             if cuts.is_empty() {
+                // Never read: no node splits on the feature.
                 continue;
             }
-            for (b, row) in bins.chunks_exact_mut(p).zip(xb.chunks_exact(p)) {
-                b[f] = count_below(cuts, row[f]);
+            for (b, row) in col.iter_mut().zip(xb.chunks_exact(p)) {
+                *b = count_below(cuts, row[f]);
+            }
+        }
+    }
+}
+
+impl Binned {
+    /// Adds to each `ob[r]` the leaf value row `r` of the binned block reaches in every
+    /// tree, in tree order. `pos` and `acc` are scratch of [`BLOCK_ROWS`] bytes.
+    fn walk_block(
+        &self,
+        tree_depth: &[Depth],
+        value: &[f64],
+        bins: &[u8; BIN_BYTES + BLOCK_ROWS],
+        ob: &mut [f64],
+        pos: &mut [u8; BLOCK_ROWS],
+        acc: &mut [u8; BLOCK_ROWS],
+    ) {
+        let m = ob.len().min(BLOCK_ROWS);
+        let (pos, acc) = (&mut pos[..m], &mut acc[..m]);
+        // Row `k` of the window `w` starting at a group's first row: column starts and
+        // rows stay below BIN_BYTES (a power of two), so the mask changes no index and
+        // leaves the compiler no bounds check, and the lane's row is a constant.
+        let step = |w: &[u8; BIN_BYTES], i: usize, k: usize| {
+            let n = self.nodes[i];
+            n.left as usize + usize::from(w[(usize::from(n.off) + k) & (BIN_BYTES - 1)] > n.rank)
+        };
+        for (top, d) in self.tops.iter().zip(tree_depth) {
+            // Each row's position in the top levels, all rows one level at a time.
+            pos.fill(0);
+            let levels = usize::from(d.deepest).min(TOP);
+            for k in 0..levels {
+                let width = 1usize << k;
+                acc.fill(0);
+                for j in 0..width {
+                    let rank = top.rank[width - 1 + j];
+                    if rank == u8::MAX {
+                        // A leaf above the bottom: its rows stay left.
+                        continue;
+                    }
+                    let off = usize::from(top.off[width - 1 + j]);
+                    let Some(col) = bins.get(off..off + m) else {
+                        continue;
+                    };
+                    let j = j as u8;
+                    for ((a, &p), &v) in acc.iter_mut().zip(pos.iter()).zip(col) {
+                        *a |= u8::from(p == j) & u8::from(v > rank);
+                    }
+                }
+                for (p, &a) in pos.iter_mut().zip(acc.iter()) {
+                    *p = 2 * *p + a;
+                }
+            }
+            let shift = TOP - levels;
+            let exit =
+                |r: usize| top.exit[(usize::from(pos[r]) << shift) & ((1 << TOP) - 1)] as usize;
+            let rest = usize::from(d.deepest).saturating_sub(TOP);
+            // No row reaches a leaf before the shallowest one.
+            let unchecked = if d.stop_early {
+                usize::from(d.shallowest).saturating_sub(TOP)
+            } else {
+                rest
+            };
+            let mut groups = ob.chunks_exact_mut(LANES);
+            for (g, o) in groups.by_ref().enumerate() {
+                let base = g * LANES;
+                let Some(Ok(w)) = bins
+                    .get(base..base + BIN_BYTES)
+                    .map(<&[u8; BIN_BYTES]>::try_from)
+                else {
+                    continue;
+                };
+                // Eight rows walk the levels below together for a fixed number of
+                // steps: their loads overlap instead of waiting on each other, and no
+                // branch depends on the data.
+                let mut idx: [usize; LANES] = std::array::from_fn(|k| exit(base + k));
+                for _ in 0..unchecked {
+                    for (k, i) in idx.iter_mut().enumerate() {
+                        *i = step(w, *i, k);
+                    }
+                }
+                for _ in unchecked..rest {
+                    // Leaf-wise trees are deep in places and shallow elsewhere: stop at
+                    // the group's own depth, once no lane moves.
+                    let mut moved = false;
+                    for (k, i) in idx.iter_mut().enumerate() {
+                        let next = step(w, *i, k);
+                        moved |= next != *i;
+                        *i = next;
+                    }
+                    if !moved {
+                        break;
+                    }
+                }
+                for (o, &i) in o.iter_mut().zip(&idx) {
+                    *o += value[i];
+                }
+            }
+            let done = m - m % LANES;
+            let Some(Ok(w)) = bins
+                .get(done..done + BIN_BYTES)
+                .map(<&[u8; BIN_BYTES]>::try_from)
+            else {
+                continue;
+            };
+            for (k, o) in groups.into_remainder().iter_mut().enumerate() {
+                let mut i = exit(done + k);
+                loop {
+                    let next = step(w, i, k);
+                    if next == i {
+                        break;
+                    }
+                    i = next;
+                }
+                *o += value[i];
             }
         }
     }
@@ -390,19 +574,18 @@ pub(crate) fn leaf_sums_into(
     }
     let depth = &packed.tree_depth;
     match &packed.binned {
-        Some(b) if p * LANES <= BIN_BYTES => {
-            let rows = (BIN_BYTES / p).min(BLOCK_ROWS);
-            let mut bins = [0u8; BIN_BYTES];
+        // Built for `p` features (always so: callers check the row width).
+        Some(b) if b.cut_start.len() == p + 1 && b.tops.len() == roots.len() => {
+            let rows = b.stride;
+            // A window of BIN_BYTES from any row of the block lies inside.
+            let mut bins = [0u8; BIN_BYTES + BLOCK_ROWS];
+            let mut pos = [0u8; BLOCK_ROWS];
+            let mut acc = [0u8; BLOCK_ROWS];
             for (k, (xb, ob)) in x.chunks(rows * p).zip(out.chunks_mut(rows)).enumerate() {
                 check_block(xb, p, k * rows)?;
-                let bb = &mut bins[..ob.len() * p];
-                b.bin_block(xb, p, bb);
+                b.bin_block(xb, p, &mut bins);
                 ob.fill(init);
-                let step = |i: usize, row: &[u8], at: usize| {
-                    let n = b.nodes[i];
-                    n.left as usize + usize::from(row[at + usize::from(n.feature)] > n.rank)
-                };
-                walk_block(roots, depth, value, bb, p, ob, step);
+                b.walk_block(depth, value, &bins, ob, &mut pos, &mut acc);
                 ob.iter_mut().for_each(|o| *o = finish(*o));
             }
         }
