@@ -77,6 +77,19 @@ struct Binned {
     stride: usize,
     /// The top levels of each tree, in tree order.
     tops: Vec<Top>,
+    /// For each small tree (see [`Binned::walk_block`]), its splits' range in `splits`.
+    whole: Vec<Option<(usize, usize)>>,
+    splits: Vec<Split>,
+}
+
+/// A split of a small tree walked whole over a block: rows at node `at` (numbered from
+/// the tree's root) move to `left + (bins[off + row] > rank)`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Split {
+    at: u8,
+    left: u8,
+    off: u16,
+    rank: u8,
 }
 
 /// A split on `bins[off + row] > rank` (`off` is the feature's column start); a leaf
@@ -132,7 +145,7 @@ impl Top {
 }
 
 impl Binned {
-    fn new(a: &Arrays<'_>, n_features: usize) -> Option<Binned> {
+    fn new(a: &Arrays<'_>, n_features: usize, tree_depth: &[Depth]) -> Option<Binned> {
         if n_features == 0 || n_features * LANES > BIN_BYTES {
             return None;
         }
@@ -183,12 +196,42 @@ impl Binned {
             .iter()
             .map(|&r| Top::of(&nodes, r))
             .collect::<Option<Vec<_>>>()?;
+        let mut whole = Vec::with_capacity(a.roots.len());
+        let mut splits = Vec::new();
+        for (t, &r) in a.roots.iter().enumerate() {
+            let r = r as usize;
+            let end = a.roots.get(t + 1).map_or(a.left.len(), |&e| e as usize);
+            let tree = nodes.get(r..end)?;
+            let n_splits = tree.iter().filter(|n| n.rank != u8::MAX).count();
+            let deepest = usize::from(tree_depth.get(t)?.deepest);
+            // A row-wise step costs about ten instructions a row, a split walked over a
+            // block about one (a vector compare and select per 16 rows): a tree with
+            // fewer than eight splits per level of depth is cheaper walked whole.
+            if tree.len() > 256 || n_splits > 8 * deepest {
+                whole.push(None);
+                continue;
+            }
+            let from = splits.len();
+            for (i, n) in tree.iter().enumerate() {
+                if n.rank != u8::MAX {
+                    splits.push(Split {
+                        at: u8::try_from(i).ok()?,
+                        left: u8::try_from(n.left as usize - r).ok()?,
+                        off: n.off,
+                        rank: n.rank,
+                    });
+                }
+            }
+            whole.push(Some((from, splits.len())));
+        }
         Some(Binned {
             cuts,
             cut_start,
             nodes,
             stride,
             tops,
+            whole,
+            splits,
         })
     }
 
@@ -203,14 +246,27 @@ impl Binned {
             let Some(cuts) = self.cuts.get(s..e) else {
                 return;
             };
-            let Some(col) = bins.get_mut(f * self.stride..(f + 1) * self.stride) else {
+            let rows = xb.len() / p;
+            let Some(col) = bins.get_mut(f * self.stride..f * self.stride + rows) else {
                 return;
             };
             if cuts.is_empty() {
                 // Never read: no node splits on the feature.
                 continue;
             }
-            for (b, row) in col.iter_mut().zip(xb.chunks_exact(p)) {
+            // Eight rows searched abreast: each search is a chain of dependent loads,
+            // eight chains overlap.
+            let mut rows = xb.chunks_exact(p * LANES);
+            let mut outs = col.chunks_exact_mut(LANES);
+            for (group, o) in rows.by_ref().zip(outs.by_ref()) {
+                let v: [f64; LANES] = std::array::from_fn(|k| group[k * p + f]);
+                o.copy_from_slice(&count_below_lanes(cuts, &v));
+            }
+            for (b, row) in outs
+                .into_remainder()
+                .iter_mut()
+                .zip(rows.remainder().chunks_exact(p))
+            {
                 *b = count_below(cuts, row[f]);
             }
         }
@@ -220,8 +276,10 @@ impl Binned {
 impl Binned {
     /// Adds to each `ob[r]` the leaf value row `r` of the binned block reaches in every
     /// tree, in tree order. `pos` and `acc` are scratch of [`BLOCK_ROWS`] bytes.
+    #[allow(clippy::too_many_arguments)]
     fn walk_block(
         &self,
+        roots: &[u32],
         tree_depth: &[Depth],
         value: &[f64],
         bins: &[u8; BIN_BYTES + BLOCK_ROWS],
@@ -238,7 +296,32 @@ impl Binned {
             let n = self.nodes[i];
             n.left as usize + usize::from(w[(usize::from(n.off) + k) & (BIN_BYTES - 1)] > n.rank)
         };
-        for (top, d) in self.tops.iter().zip(tree_depth) {
+        for (((top, d), whole), &root) in
+            self.tops.iter().zip(tree_depth).zip(&self.whole).zip(roots)
+        {
+            if let Some(&(from, to)) = whole.as_ref() {
+                // Each row's node, all rows one split at a time; children come after
+                // their parent, so one pass in node order takes every row to its leaf.
+                pos.fill(0);
+                for sp in self.splits.get(from..to).unwrap_or_default() {
+                    let off = usize::from(sp.off);
+                    let Some(col) = bins.get(off..off + m) else {
+                        continue;
+                    };
+                    // Rows at the node step by `left - at` plus the branch taken; the
+                    // others by 0 (wrapping bytes: the sum is the child's number).
+                    let d = sp.left.wrapping_sub(sp.at);
+                    for (p, &v) in pos.iter_mut().zip(col) {
+                        let here = u8::from(*p == sp.at).wrapping_neg();
+                        *p = p.wrapping_add(here & d.wrapping_add(u8::from(v > sp.rank)));
+                    }
+                }
+                let root = root as usize;
+                for (o, &p) in ob.iter_mut().zip(pos.iter()) {
+                    *o += value[root + usize::from(p)];
+                }
+                continue;
+            }
             // Each row's position in the top levels, all rows one level at a time.
             pos.fill(0);
             let levels = usize::from(d.deepest).min(TOP);
@@ -329,6 +412,21 @@ impl Binned {
             }
         }
     }
+}
+
+/// [`count_below`] for eight values at once.
+#[inline]
+fn count_below_lanes(cuts: &[f64], v: &[f64; LANES]) -> [u8; LANES] {
+    let mut base = [0usize; LANES];
+    let mut len = cuts.len();
+    while len > 1 {
+        let half = len / 2;
+        for (b, &x) in base.iter_mut().zip(v) {
+            *b = std::hint::select_unpredictable(x > cuts[*b + half - 1], *b + half, *b);
+        }
+        len -= half;
+    }
+    std::array::from_fn(|k| (base[k] + usize::from(v[k] > cuts[base[k]])) as u8)
 }
 
 /// How many of the ascending `cuts` (1 to 255 of them) lie below `v`: a binary search
@@ -480,11 +578,12 @@ pub(crate) fn pack(
             }
         })
         .collect();
+    let binned = Binned::new(a, n_features, &tree_depth);
     Ok(Packed {
         nodes,
         tree_depth,
         expected,
-        binned: Binned::new(a, n_features),
+        binned,
     })
 }
 
@@ -585,7 +684,7 @@ pub(crate) fn leaf_sums_into(
                 check_block(xb, p, k * rows)?;
                 b.bin_block(xb, p, &mut bins);
                 ob.fill(init);
-                b.walk_block(depth, value, &bins, ob, &mut pos, &mut acc);
+                b.walk_block(roots, depth, value, &bins, ob, &mut pos, &mut acc);
                 ob.iter_mut().for_each(|o| *o = finish(*o));
             }
         }
