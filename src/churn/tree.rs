@@ -271,9 +271,7 @@ impl Binned {
             }
         }
     }
-}
 
-impl Binned {
     /// Adds to each `ob[r]` the leaf value row `r` of the binned block reaches in every
     /// tree, in tree order. `pos` and `acc` are scratch of [`BLOCK_ROWS`] bytes.
     #[allow(clippy::too_many_arguments)]
@@ -308,12 +306,9 @@ impl Binned {
                     let Some(col) = bins.get(off..off + m) else {
                         continue;
                     };
-                    // Rows at the node step by `left - at` plus the branch taken; the
-                    // others by 0 (wrapping bytes: the sum is the child's number).
-                    let d = sp.left.wrapping_sub(sp.at);
                     for (p, &v) in pos.iter_mut().zip(col) {
-                        let here = u8::from(*p == sp.at).wrapping_neg();
-                        *p = p.wrapping_add(here & d.wrapping_add(u8::from(v > sp.rank)));
+                        let next = sp.left + u8::from(v > sp.rank);
+                        *p = if *p == sp.at { next } else { *p };
                     }
                 }
                 let root = root as usize;
