@@ -562,6 +562,27 @@ impl<'a> ClientRisk<'a> {
     }
 }
 
+/// Clients of a block for [`ActionCatalogue::best_columns`], client `r` at index `r` of
+/// each slice.
+#[derive(Clone, Copy)]
+pub(crate) struct ClientColumns<'a> {
+    pub(crate) probability: &'a [f64],
+    pub(crate) clv: &'a [f64],
+    pub(crate) tier: &'a [AssetTier],
+    pub(crate) dedicated_advisor: &'a [bool],
+    /// Cause `c`'s total of client `r` at `c as usize * m + r`, for `m` clients.
+    pub(crate) causes: &'a [f64],
+}
+
+/// Working buffers of [`ActionCatalogue::best_columns`], reused block after block.
+#[derive(Default)]
+pub(crate) struct BestScratch {
+    total: Vec<f64>,
+    fit: Vec<f64>,
+    best: Vec<f64>,
+    which: Vec<f64>,
+}
+
 /// One recommended action with its expected value.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -736,6 +757,89 @@ impl ActionCatalogue {
             }
         })?;
         Ok(best)
+    }
+
+    /// [`ActionCatalogue::best`] for every client of a block, an action at a time over
+    /// the clients so that the arithmetic vectorises: each client's additions run in the
+    /// same order as `best`'s, so the bits are the same. The caller has checked each
+    /// client as [`ClientRisk::validate`] does; each client's reasons are the cause totals
+    /// of [`ChurnCause::ALL`], in that order.
+    pub(crate) fn best_columns(
+        &self,
+        clients: &ClientColumns<'_>,
+        sc: &mut BestScratch,
+        out: &mut [Option<ActionKind>],
+    ) {
+        let m = out.len();
+        let ClientColumns {
+            probability,
+            clv,
+            tier,
+            dedicated_advisor,
+            causes,
+        } = *clients;
+        let (probability, clv, tier) = (&probability[..m], &clv[..m], &tier[..m]);
+        let dedicated_advisor = &dedicated_advisor[..m];
+        let cause = |c: ChurnCause| causes.get(c as usize * m..(c as usize + 1) * m);
+        // Adding +0.0 for a reason that is not positive leaves a sum of positives (never
+        // -0.0) as it is: the same bits as `Positives::of`, which skips it.
+        let positive = |v: f64| if v > 0.0 { v } else { 0.0 };
+        let fit_size = |v: &mut Vec<f64>, x: f64| {
+            v.clear();
+            v.resize(m, x);
+        };
+        fit_size(&mut sc.total, 0.0);
+        for vs in ChurnCause::ALL.into_iter().filter_map(cause) {
+            for (t, &v) in sc.total.iter_mut().zip(vs) {
+                *t += positive(v);
+            }
+        }
+        // 0 where no action is worth its cost yet: a worthwhile one beats it.
+        fit_size(&mut sc.best, 0.0);
+        // The best action's catalogue index, as an f64 so that it is selected in the
+        // same vector lanes as its value (-1 for none).
+        fit_size(&mut sc.which, -1.0);
+        for (k, (a, mask)) in self.actions.iter().zip(&self.masks).enumerate() {
+            if mask.causes == u32::MAX {
+                fit_size(&mut sc.fit, 1.0);
+            } else {
+                fit_size(&mut sc.fit, 0.0);
+                let addressed = ChurnCause::ALL
+                    .into_iter()
+                    .filter(|&c| mask.causes & (1 << c as u32) != 0);
+                for vs in addressed.filter_map(cause) {
+                    for (h, &v) in sc.fit.iter_mut().zip(vs) {
+                        *h += positive(v);
+                    }
+                }
+                for (h, &t) in sc.fit.iter_mut().zip(&sc.total) {
+                    *h = if t > 0.0 { *h / t } else { 1.0 };
+                }
+            }
+            let advisor = a.kind == ActionKind::DedicatedAdvisor;
+            let k = k as f64;
+            let rows = sc.best.iter_mut().zip(sc.which.iter_mut()).zip(&sc.fit);
+            for (r, ((best, which), &fit)) in rows.enumerate() {
+                let t = tier[r];
+                let offered =
+                    mask.tiers & (1 << t as u32) != 0 && !(advisor && dedicated_advisor[r]);
+                let cut = probability[r] * mask.effects[t as usize] * fit;
+                let value = cut * clv[r] - a.cost;
+                // Strictly greater, as `best` orders ties: the first one stays first.
+                // All ones where it leads: bit masks vectorise where an `if` branches.
+                let lead = u64::from(offered && value > *best).wrapping_neg();
+                *best = f64::from_bits((value.to_bits() & lead) | (best.to_bits() & !lead));
+                *which = f64::from_bits((k.to_bits() & lead) | (which.to_bits() & !lead));
+            }
+        }
+        for (o, &k) in out.iter_mut().zip(&sc.which) {
+            // A catalogue index, exactly, or -1 (which `get` turns into none).
+            *o = self
+                .actions
+                .get(k as usize)
+                .filter(|_| k >= 0.0)
+                .map(|a| a.kind);
+        }
     }
 
     /// Every action offered to the client whose expected value saved exceeds its cost,
@@ -945,6 +1049,89 @@ mod tests {
     use super::*;
     use rand::rngs::SmallRng;
     use rand::{RngExt, SeedableRng};
+
+    /// The column-at-a-time best action is `best`'s for every client, on catalogues
+    /// with random causes, tiers and costs and on clients with ties, zero, negative
+    /// and -0.0 reasons, at the edges of probability and value.
+    #[test]
+    fn best_columns_is_best_for_every_client() {
+        let mut rng = SmallRng::seed_from_u64(11);
+        let tiers = [
+            AssetTier::Mass,
+            AssetTier::MidNetWorth,
+            AssetTier::HighNetWorth,
+        ];
+        for round in 0..20 {
+            let mut actions = ActionCatalogue::default().actions;
+            for a in &mut actions {
+                a.addresses = ChurnCause::ALL
+                    .into_iter()
+                    .filter(|_| rng.random::<f64>() < 0.3)
+                    .collect();
+                a.tiers = tiers
+                    .into_iter()
+                    .filter(|_| rng.random::<f64>() < 0.6)
+                    .collect();
+                a.cost = rng.random::<f64>() * 500.0;
+                if round % 4 == 0 {
+                    // Every action to every cause at one cost and effect: values tie,
+                    // and at no cost a client of no value ties with no action.
+                    a.addresses.clear();
+                    a.cost = if round % 8 == 0 { 0.0 } else { 50.0 };
+                    a.effect = 0.2;
+                    a.measured.clear();
+                }
+            }
+            let catalogue = ActionCatalogue::new(actions).expect("a valid catalogue");
+            let m = 257;
+            let mut causes = vec![0.0; ChurnCause::ALL.len() * m];
+            for v in &mut causes {
+                *v = match rng.random_range(0..6) {
+                    0 => 0.0,
+                    1 => -0.0,
+                    2 => -rng.random::<f64>(),
+                    _ => rng.random::<f64>() * 2.0,
+                };
+            }
+            let probability: Vec<f64> = (0..m)
+                .map(|r| match r % 50 {
+                    0 => 0.0,
+                    1 => 1.0,
+                    _ => rng.random(),
+                })
+                .collect();
+            let clv: Vec<f64> = (0..m)
+                .map(|r| {
+                    if r % 37 == 0 {
+                        0.0
+                    } else {
+                        rng.random::<f64>() * 1e5
+                    }
+                })
+                .collect();
+            let tier: Vec<AssetTier> = (0..m).map(|_| tiers[rng.random_range(0..3)]).collect();
+            let advisor: Vec<bool> = (0..m).map(|_| rng.random()).collect();
+            let clients = ClientColumns {
+                probability: &probability,
+                clv: &clv,
+                tier: &tier,
+                dedicated_advisor: &advisor,
+                causes: &causes,
+            };
+            let mut out = vec![None; m];
+            catalogue.best_columns(&clients, &mut BestScratch::default(), &mut out);
+            let mut some = 0;
+            for r in 0..m {
+                let reasons = ChurnCause::ALL.map(|c| (c, causes[c as usize * m + r]));
+                let client = ClientRisk::new("", probability[r], clv[r], 0.0, &reasons, tier[r])
+                    .with_dedicated_advisor(advisor[r]);
+                let best = catalogue.best(&client).expect("a valid client");
+                assert_eq!(out[r], best.map(|a| a.kind), "round {round}, client {r}");
+                some += usize::from(best.is_some());
+            }
+            assert!(some > m / 4, "round {round}: {some} clients with an action");
+        }
+    }
 
     /// The gathered-positives fit is the per-reason fit to the bit, within and beyond
     /// the gathered capacity, with zero, negative and NaN contributions mixed in.

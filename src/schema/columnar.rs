@@ -7,7 +7,8 @@ use crate::churn::risk::RiskLevel;
 use crate::churn::{ChurnModel, sigmoid};
 use crate::client::ChurnCause;
 use crate::error::{Error, Result};
-use crate::retention::ActionKind;
+use crate::retention::{ActionKind, BestScratch, ClientColumns};
+use crate::segment::AssetTier;
 
 /// The assessment of every row of a table, one vector per output, index `i` for row `i`.
 /// Reuse one value across calls to [`FittedPipeline::assess_columns`]: it keeps its
@@ -191,6 +192,8 @@ struct Scratch {
     prob: Vec<f64>,
     /// Contribution per source, column-major.
     by_source: Vec<f64>,
+    /// Whether a source has had a term yet.
+    started: Vec<bool>,
     /// Positive contribution per cause, column-major.
     causes: Vec<f64>,
     best: Vec<f64>,
@@ -204,6 +207,7 @@ struct Scratch {
     values: Vec<Option<f64>>,
     /// The value columns ([`FittedPipeline::value_columns`]) of the chunk.
     value_columns: [Vec<Option<f64>>; 5],
+    value: ValueScratch,
     fill: FillScratch,
 }
 
@@ -216,7 +220,9 @@ impl Scratch {
         // `fill_columns` writes every cell.
         self.x.resize(p * m, 0.0);
         fit(&mut self.prob, m);
-        fit(&mut self.by_source, n_sources * m);
+        // Every cell is written before it is read: by the logistic sum, or by each
+        // assessed row (a row in error is never read).
+        self.by_source.resize(n_sources * m, 0.0);
         if outputs == Outputs::Full {
             fit(&mut self.causes, N_CAUSES * m);
         }
@@ -334,20 +340,41 @@ impl FittedPipeline {
                 let (intercept, coef, mean) = lr.contribution_terms();
                 let z = &mut sc.prob;
                 z.fill(intercept);
-                // -0.0 is the identity of addition, as in `SourceIndex::sum`.
-                sc.by_source.fill(-0.0);
+                // `SourceIndex::sum` starts each source at -0.0, the identity of
+                // addition: a source's first term is stored as it is, the same bits.
+                let started = &mut sc.started;
+                started.clear();
+                started.resize(ns, false);
                 for (j, ((&c, &mu), xs)) in
                     coef.iter().zip(mean).zip(sc.x.chunks_exact(m)).enumerate()
                 {
                     let s = sources.source_of(j).unwrap_or(0);
-                    let Some(bs) = sc.by_source.get_mut(s * m..(s + 1) * m) else {
+                    let (Some(bs), Some(first)) =
+                        (sc.by_source.get_mut(s * m..(s + 1) * m), started.get_mut(s))
+                    else {
                         continue;
                     };
-                    for ((zr, br), &v) in z.iter_mut().zip(bs.iter_mut()).zip(xs) {
-                        let t = c * (v - mu);
-                        *zr += t;
-                        *br += t;
+                    if std::mem::replace(first, true) {
+                        for ((zr, br), &v) in z.iter_mut().zip(bs.iter_mut()).zip(xs) {
+                            let t = c * (v - mu);
+                            *zr += t;
+                            *br += t;
+                        }
+                    } else {
+                        for ((zr, br), &v) in z.iter_mut().zip(bs.iter_mut()).zip(xs) {
+                            let t = c * (v - mu);
+                            *zr += t;
+                            *br = t;
+                        }
                     }
+                }
+                for (bs, _) in sc
+                    .by_source
+                    .chunks_exact_mut(m)
+                    .zip(started.iter())
+                    .filter(|(_, s)| !**s)
+                {
+                    bs.fill(-0.0);
                 }
                 for r in 0..m {
                     if sc.errs[r].is_some() {
@@ -438,57 +465,127 @@ impl FittedPipeline {
         }
 
         let columns = self.value_columns();
+        let meaning = |r: usize, j: Option<usize>| {
+            let j = j?;
+            let k = columns.iter().position(|c| *c == Some(j))?;
+            sc.value_columns.get(k)?.get(r).copied().flatten()
+        };
+        if outputs == Outputs::Full {
+            // Each row's value first, then the best action of every row with a value an
+            // action at a time; a row the catalogue would reject takes the row path below,
+            // which names its error.
+            let v = &mut sc.value;
+            v.prepare(m);
+            for r in 0..m {
+                if sc.errs[r].is_some() {
+                    continue;
+                }
+                let pr = sc.prob[r];
+                let base = self.value_base(&|j| meaning(r, j), pr);
+                let Some(clv) = base.clv else {
+                    continue;
+                };
+                v.clv[r] = clv;
+                v.has_value[r] = true;
+                v.tier[r] = base.asset_tier.unwrap_or(AssetTier::Mass);
+                v.advisor[r] = base.dedicated_advisor;
+                let causes_finite = (0..N_CAUSES).all(|c| {
+                    sc.causes
+                        .get(c * m + r)
+                        .is_some_and(|x: &f64| x.is_finite())
+                });
+                v.columns[r] = causes_finite
+                    && (0.0..=1.0).contains(&pr)
+                    && clv.is_finite()
+                    && clv >= 0.0
+                    && base.aum.is_finite()
+                    && base.aum >= 0.0;
+            }
+            let clients = ClientColumns {
+                probability: &sc.prob,
+                clv: &v.clv,
+                tier: &v.tier,
+                dedicated_advisor: &v.advisor,
+                causes: &sc.causes,
+            };
+            self.config()
+                .actions
+                .best_columns(&clients, &mut v.best, &mut v.action);
+        }
+
         let mut errors = Vec::new();
         let risk = &self.config().risk;
-        // Every cell is written (see `AssessmentColumns::reset`): the defaults first,
-        // then what each assessed row has.
-        part.valid.fill(false);
-        part.probability.fill(0.0);
-        part.risk_level.fill(None);
-        part.warnings.fill(0);
-        part.top_reason.fill(None);
-        part.top_reason_contribution.fill(0.0);
-        part.clv.fill(None);
-        part.expected_value_lost.fill(None);
-        part.best_action.fill(None);
+        // Every cell is written (see `AssessmentColumns::reset`), once.
         for r in 0..m {
             let i = start + r;
-            if let Some(e) = sc.errs[r].take() {
-                errors.push((i, e));
-                continue;
-            }
+            let mut assessed = sc.errs[r].take().map_or(Ok(()), Err);
             let pr = sc.prob[r];
-            if outputs == Outputs::Full {
-                let causes = ChurnCause::ALL.map(|c| (c, sc.causes[c as usize * m + r]));
-                let meaning = |j: Option<usize>| {
-                    let j = j?;
-                    let k = columns.iter().position(|c| *c == Some(j))?;
-                    sc.value_columns.get(k)?.get(r).copied().flatten()
-                };
-                // Only the best action is an output here.
-                match self.value_from(meaning, pr, &causes, false) {
-                    Ok((_, clv, actions)) => {
-                        part.warnings[r] = sc.warnings[r];
-                        part.clv[r] = clv;
-                        part.expected_value_lost[r] = clv.map(|c| c * pr);
-                        part.best_action[r] = actions[0].map(|a| a.kind);
-                    }
-                    Err(e) => {
-                        errors.push((i, e));
-                        continue;
+            let (mut clv, mut action) = (None, None);
+            if assessed.is_ok() && outputs == Outputs::Full {
+                let v = &sc.value;
+                // A row ranked a column at a time has a value; others with one take
+                // the row path.
+                if v.columns[r] {
+                    (clv, action) = (Some(v.clv[r]), v.action[r]);
+                } else if v.has_value[r] {
+                    let causes = ChurnCause::ALL.map(|c| (c, sc.causes[c as usize * m + r]));
+                    match self.value_from(|j| meaning(r, j), pr, &causes, false) {
+                        Ok((_, c, actions)) => (clv, action) = (c, actions[0].map(|a| a.kind)),
+                        Err(e) => assessed = Err(e),
                     }
                 }
             }
-            part.valid[r] = true;
-            part.probability[r] = pr;
-            part.risk_level[r] = Some(risk.level(pr));
-            if sc.top[r] >= 0.0 {
-                // A source index, exactly (there are fewer than 2^32 sources).
-                part.top_reason[r] = Some(sc.top[r] as u32);
-                part.top_reason_contribution[r] = sc.best[r];
-            }
+            let ok = match assessed {
+                Ok(()) => true,
+                Err(e) => {
+                    errors.push((i, e));
+                    false
+                }
+            };
+            let full = ok && outputs == Outputs::Full;
+            part.valid[r] = ok;
+            part.probability[r] = if ok { pr } else { 0.0 };
+            part.risk_level[r] = ok.then(|| risk.level(pr));
+            part.warnings[r] = if full { sc.warnings[r] } else { 0 };
+            part.clv[r] = clv;
+            part.expected_value_lost[r] = clv.map(|c| c * pr);
+            part.best_action[r] = action;
+            // A source index, exactly (there are fewer than 2^32 sources).
+            let reason = ok && sc.top[r] >= 0.0;
+            part.top_reason[r] = reason.then(|| sc.top[r] as u32);
+            part.top_reason_contribution[r] = if reason { sc.best[r] } else { 0.0 };
         }
         errors
+    }
+}
+
+/// Each row's lifetime value and what ranking its actions reads, column by column.
+#[derive(Default)]
+struct ValueScratch {
+    /// Whether the row has a lifetime value (then its actions are ranked).
+    has_value: Vec<bool>,
+    /// Whether the row's best action is taken from [`ValueScratch::action`] (else the
+    /// row path ranks it).
+    columns: Vec<bool>,
+    clv: Vec<f64>,
+    tier: Vec<AssetTier>,
+    advisor: Vec<bool>,
+    action: Vec<Option<ActionKind>>,
+    best: BestScratch,
+}
+
+impl ValueScratch {
+    fn prepare(&mut self, m: usize) {
+        fn fit<T: Clone>(v: &mut Vec<T>, m: usize, x: T) {
+            v.clear();
+            v.resize(m, x);
+        }
+        fit(&mut self.has_value, m, false);
+        fit(&mut self.columns, m, false);
+        fit(&mut self.clv, m, 0.0);
+        fit(&mut self.tier, m, AssetTier::Mass);
+        fit(&mut self.advisor, m, false);
+        fit(&mut self.action, m, None);
     }
 }
 

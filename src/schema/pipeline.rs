@@ -682,6 +682,8 @@ pub(super) struct FillScratch {
     flag: Vec<bool>,
     /// A byte per row to test in the inner loops, instead of a whole `Option<Error>`.
     bad: Vec<bool>,
+    /// Bin of each row's value.
+    bin: Vec<u32>,
     operand: Operand,
 }
 
@@ -691,7 +693,19 @@ impl FillScratch {
         self.present.resize(m, false);
         self.flag.resize(m, false);
         self.bad.resize(m, false);
+        self.bin.resize(m, 0);
     }
+}
+
+/// Whether every flag is set; without an early exit, so that it vectorises (a
+/// `contains` goes a byte at a time).
+fn all(flags: &[bool]) -> bool {
+    flags.iter().fold(true, |a, &f| a & f)
+}
+
+/// Whether no flag is set, as [`all`].
+fn all_false(flags: &[bool]) -> bool {
+    !flags.iter().fold(false, |a, &f| a | f)
 }
 
 /// Whether [`ln_1p_fast`] gives the log1p transform of `x` (a finite `x > -1`).
@@ -801,13 +815,43 @@ fn column_numbers(col: &Column, start: usize, out: &mut [Option<f64>]) {
     }
 }
 
-/// Columns of one table bound to a pipeline's schema.
 /// Asset tier, lifetime value and best actions ([`FittedPipeline::row_value`]).
 pub(super) type RowValue = (
     Option<AssetTier>,
     Option<f64>,
     [Option<RankedAction>; TOP_ACTIONS],
 );
+
+/// A row's asset tier, lifetime value and what its retention actions read besides.
+pub(super) struct ValueBase {
+    pub(super) asset_tier: Option<AssetTier>,
+    pub(super) clv: Option<f64>,
+    /// Assets, 0 when unknown or negative.
+    pub(super) aum: f64,
+    pub(super) dedicated_advisor: bool,
+}
+
+impl ValueBase {
+    /// The client the catalogue ranks actions for.
+    pub(super) fn client<'a>(
+        &self,
+        p: f64,
+        clv: f64,
+        causes: &'a [(ChurnCause, f64); N_CAUSES],
+    ) -> ClientRisk<'a> {
+        ClientRisk::new(
+            "",
+            p,
+            clv,
+            self.aum,
+            causes,
+            // Without assets the tier is unknown: only actions offered to the mass
+            // tier (in the default catalogue, those offered to every tier) qualify.
+            self.asset_tier.unwrap_or(AssetTier::Mass),
+        )
+        .with_dedicated_advisor(self.dedicated_advisor)
+    }
+}
 
 /// The numbers of one row's assessment ([`FittedPipeline::core_row`]).
 pub(super) struct RowCore {
@@ -1589,6 +1633,7 @@ impl FittedPipeline {
             present,
             flag,
             bad,
+            bin,
             operand,
         } = fs;
         let (vals, present, flag) = (&mut vals[..m], &mut present[..m], &mut flag[..m]);
@@ -1686,7 +1731,7 @@ impl FittedPipeline {
                     // through the steps in order), without branches where it can, so
                     // that the passes vectorise.
                     src.values(start, vals, present, operand);
-                    let any_missing = present.contains(&false);
+                    let any_missing = !all(present);
                     if any_missing {
                         let fill = fc.fill.unwrap_or(0.0).to_bits();
                         for (v, &p) in vals.iter_mut().zip(present.iter()) {
@@ -1719,7 +1764,7 @@ impl FittedPipeline {
                                     let y = ln_1p_fast(if ok { *x } else { 0.0 });
                                     *x = if ok { y } else { *x };
                                 }
-                                if flag.contains(&true) {
+                                if !all_false(flag) {
                                     for r in 0..m {
                                         if !flag[r] || bad[r] {
                                             continue;
@@ -1750,21 +1795,29 @@ impl FittedPipeline {
                     }
                     match encode {
                         Encode::Bins { edges, drop_first } => {
-                            for r in 0..end - start {
-                                if bad[r] {
+                            let bin = &mut bin[..m];
+                            // Edges increase (checked on load): with few of them, a
+                            // count of the edges below, an edge at a time over the
+                            // rows (it vectorises), is the partition point.
+                            if edges.len() <= 16 {
+                                bin.fill(0);
+                                for &e in edges {
+                                    for (b, &x) in bin.iter_mut().zip(xs.iter()) {
+                                        *b += u32::from(e < x);
+                                    }
+                                }
+                            } else {
+                                for (b, &x) in bin.iter_mut().zip(xs.iter()) {
+                                    // At most the number of edges, which is a u32.
+                                    *b = edges.partition_point(|e| *e < x) as u32;
+                                }
+                            }
+                            for r in 0..m {
+                                let b = bin[r] as usize;
+                                if bad[r] || (*drop_first && b == 0) {
                                     continue;
                                 }
-                                // Edges increase (checked on load): with few of them,
-                                // a branch-free count is the partition point.
-                                let x = xs[r];
-                                let b = if edges.len() <= 16 {
-                                    edges.iter().map(|e| usize::from(*e < x)).sum()
-                                } else {
-                                    edges.partition_point(|e| *e < x)
-                                };
-                                if !(*drop_first && b == 0) {
-                                    out[r * rs + (off + b - usize::from(*drop_first)) * cs] = 1.0;
-                                }
+                                out[r * rs + (off + b - usize::from(*drop_first)) * cs] = 1.0;
                             }
                         }
                         _ => {
@@ -2170,6 +2223,30 @@ impl FittedPipeline {
         causes: &[(ChurnCause, f64); N_CAUSES],
         all_actions: bool,
     ) -> Result<RowValue> {
+        let base = self.value_base(&meaning, p);
+        let actions = match base.clv {
+            Some(clv) => {
+                let client = base.client(p, clv, causes);
+                let catalogue = &self.body.config.actions;
+                if all_actions {
+                    catalogue.rank(&client)?
+                } else {
+                    let mut top = [None; TOP_ACTIONS];
+                    top[0] = catalogue.best(&client)?;
+                    top
+                }
+            }
+            None => [None; TOP_ACTIONS],
+        };
+        Ok((base.asset_tier, base.clv, actions))
+    }
+
+    /// The part of [`FittedPipeline::value_from`] before the actions are ranked.
+    pub(super) fn value_base(
+        &self,
+        meaning: &impl Fn(Option<usize>) -> Option<f64>,
+        p: f64,
+    ) -> ValueBase {
         let roles = &self.roles;
         let value = &self.body.schema.value;
         let aum = meaning(roles.aum).filter(|v| *v >= 0.0);
@@ -2191,31 +2268,12 @@ impl FittedPipeline {
         let clv = margin
             .filter(|m| *m >= 0.0)
             .and_then(|m| retention_clv(m, 1.0 - p, value.discount_rate).ok());
-        let actions = match clv {
-            Some(clv) => {
-                let client = ClientRisk::new(
-                    "",
-                    p,
-                    clv,
-                    aum.unwrap_or(0.0),
-                    causes,
-                    // Without assets the tier is unknown: only actions offered to the mass
-                    // tier (in the default catalogue, those offered to every tier) qualify.
-                    asset_tier.unwrap_or(AssetTier::Mass),
-                )
-                .with_dedicated_advisor(meaning(roles.dedicated_advisor).is_some_and(|v| v > 0.5));
-                let catalogue = &self.body.config.actions;
-                if all_actions {
-                    catalogue.rank(&client)?
-                } else {
-                    let mut top = [None; TOP_ACTIONS];
-                    top[0] = catalogue.best(&client)?;
-                    top
-                }
-            }
-            None => [None; TOP_ACTIONS],
-        };
-        Ok((asset_tier, clv, actions))
+        ValueBase {
+            asset_tier,
+            clv,
+            aum: aum.unwrap_or(0.0),
+            dedicated_advisor: meaning(roles.dedicated_advisor).is_some_and(|v| v > 0.5),
+        }
     }
 
     /// Names of the warning rules, indexed as in [`TableAssessment::warnings`].
