@@ -592,13 +592,21 @@ impl Source<'_> {
                 column_values(b, start, &mut tmp.vals, &mut tmp.present);
                 // The operations of `derive`: a zero divisor gives a non-finite quotient,
                 // which is undefined there too.
-                let f: fn(f64, f64, f64) -> f64 = match d {
-                    Derive::Difference(_) => |a, b, _| a - b,
-                    Derive::Ratio(_) => |a, b, _| a / b,
-                    Derive::RelativeChange(_) => |a, b, _| a / b - 1.0,
-                    Derive::MonthsSince(_) => |a, _, as_of| (as_of - a) / 30.4375,
-                };
-                combine(vals, present, &tmp.vals, &tmp.present, as_of, f);
+                // A closure per operation (not a function pointer), so that each
+                // loop inlines it and vectorises.
+                let (bv, bp) = (&tmp.vals[..], &tmp.present[..]);
+                match d {
+                    Derive::Difference(_) => combine(vals, present, bv, bp, as_of, |a, b, _| a - b),
+                    Derive::Ratio(_) => combine(vals, present, bv, bp, as_of, |a, b, _| a / b),
+                    Derive::RelativeChange(_) => {
+                        combine(vals, present, bv, bp, as_of, |a, b, _| a / b - 1.0)
+                    }
+                    Derive::MonthsSince(_) => {
+                        combine(vals, present, bv, bp, as_of, |a, _, as_of| {
+                            (as_of - a) / 30.4375
+                        })
+                    }
+                }
             }
         }
     }
@@ -897,11 +905,19 @@ impl Roles {
     }
 }
 
+/// A level with no one-hot slot of its own ([`Bound::code_slots`]).
+const NO_SLOT: u32 = u32::MAX;
+/// A level unseen at fit, or one past the slots a `u32` holds ([`Bound::code_slots`]).
+const UNSEEN: u32 = u32::MAX - 1;
+
 pub(super) struct Bound<'a> {
     /// Per schema column (by index), its source in the table (`None`: absent label).
     pub(super) sources: Vec<Option<Source<'a>>>,
     /// Per fitted column, the table level code → fitted level index (categories).
     level_maps: Vec<Vec<Option<usize>>>,
+    /// Per fitted column, the table level code → its one-hot slot, [`NO_SLOT`] for a
+    /// level without one (dropped first) or [`UNSEEN`] for a level unseen at fit.
+    code_slots: Vec<Vec<u32>>,
     /// Per fitted column, the schema column index.
     column_of: Vec<usize>,
 }
@@ -1552,8 +1568,9 @@ impl FittedPipeline {
             sources.push(source_of(schema, table, spec)?);
         }
         let mut level_maps = Vec::with_capacity(self.body.columns.len());
+        let mut code_slots = Vec::with_capacity(self.body.columns.len());
         let mut column_of = Vec::with_capacity(self.body.columns.len());
-        for fc in &self.body.columns {
+        for (c, fc) in self.body.columns.iter().enumerate() {
             let j = schema
                 .columns
                 .iter()
@@ -1568,11 +1585,23 @@ impl FittedPipeline {
                     .collect(),
                 _ => Vec::new(),
             };
+            code_slots.push(
+                map.iter()
+                    .map(|k| match k {
+                        Some(k) => match self.slots.get(c).and_then(|s| s.get(*k)) {
+                            Some(Some(s)) => u32::try_from(*s).unwrap_or(UNSEEN),
+                            _ => NO_SLOT,
+                        },
+                        None => UNSEEN,
+                    })
+                    .collect(),
+            );
             level_maps.push(map);
         }
         Ok(Bound {
             sources,
             level_maps,
+            code_slots,
             column_of,
         })
     }
@@ -1678,8 +1707,27 @@ impl FittedPipeline {
                     let Source::Read(Column::Category(cat)) = src else {
                         continue;
                     };
+                    // A known level of a present cell goes straight to its slot; the
+                    // rest (missing, unseen) are decided below.
+                    let codes = cat.codes().values().get(start..end).unwrap_or_default();
+                    let code_slots = &bound.code_slots[c];
+                    match cat.codes().validity() {
+                        Some(valid) if codes.len() == m => valid.flags_into(start, present),
+                        _ => present.fill(codes.len() == m),
+                    }
                     for r in 0..end - start {
                         if bad[r] {
+                            continue;
+                        }
+                        let known = codes
+                            .get(r)
+                            .filter(|_| present[r])
+                            .and_then(|&code| code_slots.get(code as usize))
+                            .filter(|&&s| s != UNSEEN);
+                        if let Some(&s) = known {
+                            if s != NO_SLOT {
+                                out[r * rs + (off + s as usize) * cs] = 1.0;
+                            }
                             continue;
                         }
                         let i = start + r;
@@ -1729,21 +1777,23 @@ impl FittedPipeline {
                 encode => {
                     // A pass per step over the chunk's values (each value still goes
                     // through the steps in order), without branches where it can, so
-                    // that the passes vectorise.
-                    src.values(start, vals, present, operand);
+                    // that the passes vectorise. A plain value in the column-major
+                    // layout is worked on where it ends, in its feature's column.
+                    let direct =
+                        rs == 1 && matches!(encode, Encode::Value) && off * cs + m <= out.len();
+                    let xs: &mut [f64] = match out.get_mut(off * cs..off * cs + m) {
+                        Some(col) if direct => col,
+                        _ => &mut *vals,
+                    };
+                    src.values(start, xs, present, operand);
                     let any_missing = !all(present);
                     if any_missing {
                         let fill = fc.fill.unwrap_or(0.0).to_bits();
-                        for (v, &p) in vals.iter_mut().zip(present.iter()) {
+                        for (v, &p) in xs.iter_mut().zip(present.iter()) {
                             // Bit masks vectorise where an `if` on a bool does not.
                             let keep = u64::from(p).wrapping_neg();
                             *v = f64::from_bits((v.to_bits() & keep) | (fill & !keep));
                         }
-                    }
-                    if fc.indicator {
-                        for_feature(out, rs, cs, off + enc, m, |r, o| {
-                            *o = f64::from(u8::from(!present.get(r).copied().unwrap_or(true)));
-                        });
                     }
                     if fc.fill.is_none() && any_missing {
                         for r in 0..m {
@@ -1753,7 +1803,6 @@ impl FittedPipeline {
                             }
                         }
                     }
-                    let xs = &mut *vals;
                     for step in &fc.steps {
                         match *step {
                             Step::Log1p => {
@@ -1793,37 +1842,48 @@ impl FittedPipeline {
                             }
                         }
                     }
-                    match encode {
-                        Encode::Bins { edges, drop_first } => {
-                            let bin = &mut bin[..m];
-                            // Edges increase (checked on load): with few of them, a
-                            // count of the edges below, an edge at a time over the
-                            // rows (it vectorises), is the partition point.
-                            if edges.len() <= 16 {
-                                bin.fill(0);
-                                for &e in edges {
-                                    for (b, &x) in bin.iter_mut().zip(xs.iter()) {
-                                        *b += u32::from(e < x);
-                                    }
-                                }
-                            } else {
+                    if let Encode::Bins { edges, .. } = encode {
+                        let bin = &mut bin[..m];
+                        // Edges increase (checked on load): with few of them, a count
+                        // of the edges below, an edge at a time over the rows (it
+                        // vectorises), is the partition point.
+                        if edges.len() <= 16 {
+                            bin.fill(0);
+                            for &e in edges {
                                 for (b, &x) in bin.iter_mut().zip(xs.iter()) {
-                                    // At most the number of edges, which is a u32.
-                                    *b = edges.partition_point(|e| *e < x) as u32;
+                                    *b += u32::from(e < x);
                                 }
                             }
-                            for r in 0..m {
-                                let b = bin[r] as usize;
-                                if bad[r] || (*drop_first && b == 0) {
-                                    continue;
-                                }
-                                out[r * rs + (off + b - usize::from(*drop_first)) * cs] = 1.0;
+                        } else {
+                            for (b, &x) in bin.iter_mut().zip(xs.iter()) {
+                                // At most the number of edges, which is a u32.
+                                *b = edges.partition_point(|e| *e < x) as u32;
                             }
                         }
+                    }
+                    if fc.indicator {
+                        for_feature(out, rs, cs, off + enc, m, |r, o| {
+                            *o = f64::from(u8::from(!present.get(r).copied().unwrap_or(true)));
+                        });
+                    }
+                    match encode {
+                        Encode::Bins { drop_first, .. } => {
+                            let df = usize::from(*drop_first);
+                            for r in 0..m {
+                                let b = bin[r] as usize;
+                                // No branch the data decides: a row without a one (bad,
+                                // or in the dropped first bin) writes the 0 its first
+                                // slot already holds.
+                                let one = !(bad[r] || b < df);
+                                out[r * rs + (off + b.saturating_sub(df)) * cs] =
+                                    f64::from(u8::from(one));
+                            }
+                        }
+                        _ if direct => {}
                         _ => {
                             // A bad row's features are never read, so no test per row.
                             for_feature(out, rs, cs, off, m, |r, o| {
-                                *o = xs.get(r).copied().unwrap_or(0.0);
+                                *o = vals.get(r).copied().unwrap_or(0.0);
                             });
                         }
                     }
