@@ -581,6 +581,10 @@ pub(crate) struct BestScratch {
     fit: Vec<f64>,
     best: Vec<f64>,
     which: Vec<f64>,
+    /// Each client's tier as 0, 1 or 2.
+    tier: Vec<f64>,
+    /// All ones where the client has a dedicated advisor.
+    advisor: Vec<u64>,
 }
 
 /// One recommended action with its expected value.
@@ -788,6 +792,14 @@ impl ActionCatalogue {
             v.clear();
             v.resize(m, x);
         };
+        sc.tier.clear();
+        sc.tier.extend(tier.iter().map(|&t| t as u8 as f64));
+        sc.advisor.clear();
+        sc.advisor.extend(
+            dedicated_advisor
+                .iter()
+                .map(|&a| u64::from(a).wrapping_neg()),
+        );
         fit_size(&mut sc.total, 0.0);
         for vs in ChurnCause::ALL.into_iter().filter_map(cause) {
             for (t, &v) in sc.total.iter_mut().zip(vs) {
@@ -813,21 +825,34 @@ impl ActionCatalogue {
                     }
                 }
                 for (h, &t) in sc.fit.iter_mut().zip(&sc.total) {
-                    *h = if t > 0.0 { *h / t } else { 1.0 };
+                    // Divided everywhere and selected, so that it vectorises.
+                    let q = *h / t;
+                    *h = if t > 0.0 { q } else { 1.0 };
                 }
             }
-            let advisor = a.kind == ActionKind::DedicatedAdvisor;
+            // Per tier, the effect and whether the action is offered (all ones); the
+            // tiers are 0, 1, 2 as f64, selected by compares that vectorise, where an
+            // index into the effects would gather.
+            let all = |b: bool| u64::from(b).wrapping_neg();
+            let [e0, e1, e2] = mask.effects.map(f64::to_bits);
+            let [o0, o1, o2] = [0, 1, 2].map(|t| all(mask.tiers & (1 << t) != 0));
+            let advisor = all(a.kind == ActionKind::DedicatedAdvisor);
             let k = k as f64;
             let rows = sc.best.iter_mut().zip(sc.which.iter_mut()).zip(&sc.fit);
-            for (r, ((best, which), &fit)) in rows.enumerate() {
-                let t = tier[r];
-                let offered =
-                    mask.tiers & (1 << t as u32) != 0 && !(advisor && dedicated_advisor[r]);
-                let cut = probability[r] * mask.effects[t as usize] * fit;
-                let value = cut * clv[r] - a.cost;
+            let per_client = sc
+                .tier
+                .iter()
+                .zip(&sc.advisor)
+                .zip(probability.iter().zip(clv));
+            for (((best, which), &fit), ((&t, &has_advisor), (&p, &clv))) in rows.zip(per_client) {
+                let (m0, m1) = (all(t == 0.0), all(t == 1.0));
+                let m2 = !(m0 | m1);
+                let effect = f64::from_bits((e0 & m0) | (e1 & m1) | (e2 & m2));
+                let offered = ((o0 & m0) | (o1 & m1) | (o2 & m2)) & !(advisor & has_advisor);
+                let value = p * effect * fit * clv - a.cost;
                 // Strictly greater, as `best` orders ties: the first one stays first.
                 // All ones where it leads: bit masks vectorise where an `if` branches.
-                let lead = u64::from(offered && value > *best).wrapping_neg();
+                let lead = offered & all(value > *best);
                 *best = f64::from_bits((value.to_bits() & lead) | (best.to_bits() & !lead));
                 *which = f64::from_bits((k.to_bits() & lead) | (which.to_bits() & !lead));
             }
