@@ -335,6 +335,7 @@ impl FittedPipeline {
         );
 
         // Probabilities and per-source contributions.
+        let mut top_reason_done = false;
         match self.model() {
             ChurnModel::Logistic(lr) => {
                 let (intercept, coef, mean) = lr.contribution_terms();
@@ -345,27 +346,29 @@ impl FittedPipeline {
                 let started = &mut sc.started;
                 started.clear();
                 started.resize(ns, false);
+                let source = |j: usize| sources.source_of(j).unwrap_or(0);
+                // When each source's features follow one another in source order, a
+                // source is complete at its last feature and enters the top-reason race
+                // there, in source order as below, while its sums are in cache.
+                top_reason_done = (1..p).all(|j| source(j - 1) <= source(j));
                 for (j, ((&c, &mu), xs)) in
                     coef.iter().zip(mean).zip(sc.x.chunks_exact(m)).enumerate()
                 {
-                    let s = sources.source_of(j).unwrap_or(0);
-                    let (Some(bs), Some(first)) =
+                    let s = source(j);
+                    let (Some(bs), Some(started)) =
                         (sc.by_source.get_mut(s * m..(s + 1) * m), started.get_mut(s))
                     else {
                         continue;
                     };
-                    if std::mem::replace(first, true) {
-                        for ((zr, br), &v) in z.iter_mut().zip(bs.iter_mut()).zip(xs) {
-                            let t = c * (v - mu);
-                            *zr += t;
-                            *br += t;
-                        }
-                    } else {
-                        for ((zr, br), &v) in z.iter_mut().zip(bs.iter_mut()).zip(xs) {
-                            let t = c * (v - mu);
-                            *zr += t;
-                            *br = t;
-                        }
+                    let first = !std::mem::replace(started, true);
+                    let last = top_reason_done && (j + 1 == p || source(j + 1) != s);
+                    let race = (s as f64, &mut sc.best[..], &mut sc.top[..]);
+                    let terms = Terms { c, mu, xs, z, bs };
+                    match (first, last) {
+                        (true, true) => terms.add::<true, true>(race),
+                        (true, false) => terms.add::<true, false>(race),
+                        (false, true) => terms.add::<false, true>(race),
+                        (false, false) => terms.add::<false, false>(race),
                     }
                 }
                 for (bs, _) in sc
@@ -416,18 +419,12 @@ impl FittedPipeline {
             }
         }
 
-        // The top reason: the first source of largest positive contribution, as
-        // `SourceIndex::top` ranks them.
-        // The index is carried as an f64 (exact below 2^53) so that value and index
-        // select in the same vector lanes, without branches.
-        for (s, bs) in sc.by_source.chunks_exact(m).enumerate() {
-            let s = s as f64;
-            for ((best, top), &v) in sc.best.iter_mut().zip(sc.top.iter_mut()).zip(bs) {
-                // All ones where `v` leads: bit masks, which the compiler vectorises where
-                // it would branch on an `if`.
-                let lead = u64::from(v > *best).wrapping_neg();
-                *best = f64::from_bits((v.to_bits() & lead) | (best.to_bits() & !lead));
-                *top = f64::from_bits((s.to_bits() & lead) | (top.to_bits() & !lead));
+        // The top reason, unless the sums above ran the race.
+        if !top_reason_done {
+            for (s, bs) in sc.by_source.chunks_exact(m).enumerate() {
+                for ((best, top), &v) in sc.best.iter_mut().zip(sc.top.iter_mut()).zip(bs) {
+                    race(v, s as f64, best, top);
+                }
             }
         }
 
@@ -586,6 +583,48 @@ impl ValueScratch {
         fit(&mut self.tier, m, AssetTier::Mass);
         fit(&mut self.advisor, m, false);
         fit(&mut self.action, m, None);
+    }
+}
+
+/// Source `s`'s contribution `v` against the lead so far: the first source of largest
+/// positive contribution wins, as `SourceIndex::top` ranks them. The index is carried
+/// as an f64 (exact below 2^53) so that value and index select in the same vector lanes;
+/// bit masks vectorise where an `if` would branch.
+#[inline(always)]
+fn race(v: f64, s: f64, best: &mut f64, top: &mut f64) {
+    let lead = u64::from(v > *best).wrapping_neg();
+    *best = f64::from_bits((v.to_bits() & lead) | (best.to_bits() & !lead));
+    *top = f64::from_bits((s.to_bits() & lead) | (top.to_bits() & !lead));
+}
+
+/// One logistic feature's terms `c (x - mu)` over a chunk, added to the linear sums `z`
+/// and its source's sums `bs` in feature order, as the row path adds them.
+struct Terms<'a> {
+    c: f64,
+    mu: f64,
+    xs: &'a [f64],
+    z: &'a mut [f64],
+    bs: &'a mut [f64],
+}
+
+impl Terms<'_> {
+    /// `FIRST`: the source's first term, stored (the row path adds it to -0.0, which
+    /// gives the same bits). `LAST`: the source is complete and races for the top
+    /// reason at once.
+    #[inline(always)]
+    fn add<const FIRST: bool, const LAST: bool>(
+        self,
+        (s, best, top): (f64, &mut [f64], &mut [f64]),
+    ) {
+        let rows = self.z.iter_mut().zip(self.bs.iter_mut()).zip(self.xs);
+        for (((zr, br), &v), (b, t)) in rows.zip(best.iter_mut().zip(top.iter_mut())) {
+            let term = self.c * (v - self.mu);
+            *zr += term;
+            *br = if FIRST { term } else { *br + term };
+            if LAST {
+                race(*br, s, b, t);
+            }
+        }
     }
 }
 
