@@ -219,9 +219,9 @@ impl Scratch {
         };
         // `fill_columns` writes every cell.
         self.x.resize(p * m, 0.0);
-        fit(&mut self.prob, m);
-        // Every cell is written before it is read: by the logistic sum, or by each
+        // Every cell is written before it is read: by the logistic sums, or by each
         // assessed row (a row in error is never read).
+        self.prob.resize(m, 0.0);
         self.by_source.resize(n_sources * m, 0.0);
         if outputs == Outputs::Full {
             fit(&mut self.causes, N_CAUSES * m);
@@ -230,7 +230,7 @@ impl Scratch {
         fit(&mut self.row, p);
         fit(&mut self.contrib, p);
         fit(&mut self.source_row, n_sources);
-        self.errs.clear();
+        // `fill_columns` sets every row's error; the last chunk took them all.
         self.errs.resize(m, None);
         self.top.clear();
         self.top.resize(m, NO_REASON);
@@ -387,12 +387,12 @@ impl FittedPipeline {
                     if zr.is_finite() {
                         sc.prob[r] = sigmoid(zr).clamp(0.0, 1.0);
                     } else {
-                        // A non-finite feature: the row path names it.
+                        // A non-finite feature or logit: the row path names the
+                        // feature, or gives the probability.
                         gather(&sc.x, m, r, &mut sc.row);
-                        if let Err(e) =
-                            self.row_probability(table, start + r, &sc.row, &mut sc.contrib)
-                        {
-                            sc.errs[r] = Some(e);
+                        match self.row_probability(table, start + r, &sc.row, &mut sc.contrib) {
+                            Ok(p) => sc.prob[r] = p,
+                            Err(e) => sc.errs[r] = Some(e),
                         }
                     }
                 }
