@@ -308,3 +308,50 @@ fn edge_shapes_match_the_row_path() {
         assert!(e.to_string().contains("plan"), "{e}");
     }
 }
+
+/// Rows the reader could not read, spread over three chunks (at a chunk's first and last
+/// row too): each is its own error at its index in both paths, every other row is
+/// assessed. The bad rows are the ones this test writes with a word for a number.
+#[test]
+fn reading_errors_in_several_chunks_stay_at_their_rows() {
+    let schema = Schema::from_json(
+        r#"{"columns": [
+          {"name": "left", "type": "boolean", "role": "label"},
+          {"name": "calls", "type": "number", "cause": "service"}]}"#,
+    )
+    .unwrap();
+    let bad = [7, 2047, 2048, 4100, 4999];
+    let mut csv = String::from("calls,left\n");
+    for i in 0..5000 {
+        if bad.contains(&i) {
+            csv += "many,no\n";
+        } else {
+            csv += &format!("{},{}\n", i % 9, i % 3 == 0);
+        }
+    }
+    let table = Table::read_csv(csv.as_bytes(), &schema).unwrap();
+    let fitted = FittedPipeline::fit(schema, &table, &PipelineConfig::default())
+        .unwrap()
+        .pipeline;
+    let mut out = AssessmentColumns::default();
+    fitted.assess_columns(&table, &mut out).unwrap();
+    let rows = fitted.assess(&table).unwrap();
+    let at: Vec<usize> = out.errors.iter().map(|(i, _)| *i).collect();
+    assert_eq!(at, bad);
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(out.valid[i], !bad.contains(&i), "row {i}");
+        assert_eq!(row.is_err(), bad.contains(&i), "row {i}");
+        if let Ok(a) = row {
+            assert_eq!(out.probability[i].to_bits(), a.churn_probability.to_bits());
+        }
+    }
+    // The reader's own error, not a later one (a cell it could not read is also missing).
+    for (i, e) in &out.errors {
+        let read = table.row_error(*i).unwrap().to_string();
+        assert_eq!(e.to_string(), read);
+        assert!(
+            read.contains(&format!("line {}", i + 2)) && read.contains("many"),
+            "{read}"
+        );
+    }
+}

@@ -910,6 +910,7 @@ const NO_SLOT: u32 = u32::MAX;
 /// A level unseen at fit, or one past the slots a `u32` holds ([`Bound::code_slots`]).
 const UNSEEN: u32 = u32::MAX - 1;
 
+/// Columns of one table bound to a pipeline's schema.
 pub(super) struct Bound<'a> {
     /// Per schema column (by index), its source in the table (`None`: absent label).
     pub(super) sources: Vec<Option<Source<'a>>>,
@@ -1680,10 +1681,17 @@ impl FittedPipeline {
                 for_feature(out, rs, cs, j, m, |_, o| *o = 0.0);
             }
         }
-        for (r, e) in errs.iter_mut().enumerate() {
-            *e = table.row_error(start + r).cloned();
-            if let Some(b) = bad.get_mut(r) {
-                *b = e.is_some();
+        // The chunk's reading errors, found once (they are sorted by row, one per row)
+        // rather than searched for row by row.
+        errs.fill(None);
+        bad.fill(false);
+        let read = table.row_errors();
+        let from = read.partition_point(|(i, _)| *i < start);
+        let to = read.partition_point(|(i, _)| *i < end);
+        for (i, e) in read.get(from..to).unwrap_or_default() {
+            if let (Some(slot), Some(b)) = (errs.get_mut(i - start), bad.get_mut(i - start)) {
+                *slot = Some(e.clone());
+                *b = true;
             }
         }
         let schema = &self.body.schema;
