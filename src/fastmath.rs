@@ -12,6 +12,23 @@ const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
 /// 1.5 × 2^52: adding it rounds a number below 2^51 in magnitude to an integer.
 const SHIFTER: f64 = 6_755_399_441_055_744.0;
 
+/// Whether `x` is a whole number in `[0, 2^51)`, with float operations only (adding 1.5 × 2^52
+/// rounds such an `x` to an integer), so a loop of these tests vectorises where a round
+/// trip through an integer does not.
+// `&` rather than `contains`, whose `&&` may branch.
+#[allow(clippy::manual_range_contains)]
+#[inline]
+pub(crate) fn is_small_whole(x: f64) -> bool {
+    (x >= 0.0) & (x < 2_251_799_813_685_248.0) & ((x + SHIFTER) - SHIFTER == x)
+}
+
+/// `x` as an index for a whole `x` in `[0, 2^51)`, through the bits of `x + 1.5 × 2^52`;
+/// any other `x` gives some number, never a panic.
+#[inline]
+pub(crate) fn small_whole_index(x: f64) -> usize {
+    (x + SHIFTER).to_bits().wrapping_sub(SHIFTER.to_bits()) as usize
+}
+
 /// `e^y` for `y <= 0` (0 below about −745, as libm).
 #[inline]
 pub(crate) fn exp_nonpos(y: f64) -> f64 {
@@ -98,6 +115,31 @@ mod tests {
             return 0;
         }
         (a.to_bits() as i64 - b.to_bits() as i64).unsigned_abs()
+    }
+
+    /// Against the definition: whole, at least 0, below 2^51.
+    #[test]
+    fn small_whole_numbers_and_their_indices() {
+        let top = 2f64.powi(51);
+        for x in [0.0, 1.0, 63.0, 64.0, 1e6, top - 1.0] {
+            assert!(is_small_whole(x), "{x}");
+            assert_eq!(small_whole_index(x), x as usize);
+        }
+        let odd = [
+            -0.5,
+            -1.0,
+            0.5,
+            63.5,
+            1e6 + 0.25,
+            top,
+            2.0 * top,
+            f64::NAN,
+            f64::INFINITY,
+        ];
+        for x in odd {
+            assert!(!is_small_whole(x), "{x}");
+        }
+        assert!(is_small_whole(-0.0));
     }
 
     /// Against the standard library (libm) over a logarithmic sweep and the edges.

@@ -216,6 +216,48 @@ fn probability_alive_batch_matches_rows_and_names_bad_cells() {
     assert!(m.probability_alive_batch(&data, &mut short).is_err());
 }
 
+/// The batch path packs the clients with repeat purchases and looks `ln(a / (b + x - 1))`
+/// up for small counts; rows of every kind, in runs that cross its 256-row blocks,
+/// must still equal the one-client function bit for bit: counts at and past the
+/// lookup's 64, counts of 2^51 and more (which the batch's quick check leaves to the
+/// full one), and whole blocks with no repeat purchase or only repeat purchases.
+#[test]
+fn probability_alive_batch_equals_rows_for_large_counts_and_zero_runs() {
+    let m = BgNbd::new(0.243, 4.414, 0.793, 2.426).unwrap();
+    let counts = [
+        0.0,
+        1.0,
+        63.0,
+        64.0,
+        65.0,
+        500.0,
+        1e6,
+        2f64.powi(51),
+        2f64.powi(52) + 2.0,
+    ];
+    let mut data = Vec::new();
+    for i in 0..3_000_usize {
+        let x = match i {
+            0..=299 => 0.0, // a block and more with no repeat purchase
+            300..=899 => 1.0 + (i % 7) as f64,
+            _ => counts[i % counts.len()],
+        };
+        let age = 20.0 + (i % 97) as f64;
+        let recency = if x == 0.0 {
+            0.0
+        } else {
+            age * ((i % 11) as f64 / 10.0)
+        };
+        data.push(RfmSummary::new(x, recency, age).unwrap());
+    }
+    let mut out = vec![f64::NAN; data.len()];
+    m.probability_alive_batch(&data, &mut out).unwrap();
+    for (i, s) in data.iter().enumerate() {
+        let one = m.probability_alive(s).unwrap();
+        assert_eq!(out[i].to_bits(), one.to_bits(), "row {i}: {s:?}");
+    }
+}
+
 #[test]
 fn conditional_expectation_batch_equals_rows() {
     let m = BgNbd::new(0.243, 4.414, 0.793, 2.426).unwrap();

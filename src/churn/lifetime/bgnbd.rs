@@ -12,7 +12,7 @@ use super::Fitted;
 use super::optim::{FitOptions, minimise};
 use super::special::{digamma, hyp2f1, ln_gamma};
 use crate::error::{Error, Result, check};
-use crate::fastmath::{exp_nonpos, ln_1p_fast};
+use crate::fastmath::{exp_nonpos, is_small_whole, ln_1p_fast, small_whole_index};
 
 /// Size of the `ln(a / (b + x - 1))` lookup in [`BgNbd::probability_alive_batch`].
 const LN_B_TABLE: usize = 64;
@@ -83,10 +83,8 @@ impl RfmSummary {
     #[inline]
     fn looks_valid(&self) -> bool {
         let (x, t, big_t) = (self.frequency, self.recency, self.age);
-        // Whole counts below 2^53 by a round trip through an integer (no libm call);
-        // anything else takes the full check, which decides.
-        let whole = (0.0..=9.007_199_254_740_992e15).contains(&x) && (x as i64) as f64 == x;
-        whole
+        // Anything else (a count of 2^51 or more) takes the full check, which decides.
+        is_small_whole(x)
             & (t >= 0.0)
             & (t <= big_t)
             & big_t.is_finite()
@@ -419,39 +417,58 @@ impl BgNbd {
             // A pass per step over blocks on the stack: the `ln_1p` and `exp` passes
             // have no call and no branch, so their iterations overlap (see `fastmath`);
             // each value goes through `p_alive_from_log_ratio`'s operations in its order.
+            // Clients with no repeat purchase (often half a book) are alive with
+            // probability 1, so the first pass packs the others and only they are computed.
             const BLOCK: usize = 256;
             let (mut g, mut coef, mut lab) = ([0.0; BLOCK], [0.0; BLOCK], [0.0; BLOCK]);
+            let mut freq = [0.0; BLOCK];
+            let mut pos = [0_u16; BLOCK];
             for (blk, (rows, out)) in rows.chunks(BLOCK).zip(out.chunks_mut(BLOCK)).enumerate() {
-                let n = rows.len();
+                // No branch in this pass: the checks are folded and the few rows they
+                // flag are looked at after it; a row is always written and kept by
+                // moving past it.
+                let (mut plausible, mut k) = (true, 0);
                 for (i, s) in rows.iter().enumerate() {
-                    if !s.looks_valid() {
-                        s.validate_at(&format!("[{}]", offset + blk * BLOCK + i))?;
-                    }
-                    let x = s.frequency;
-                    g[i] = (s.age - s.recency) / (self.alpha + s.recency);
-                    coef[i] = self.r + x;
-                    lab[i] = if x < LN_B_TABLE as f64 {
-                        ln_ab[x as usize]
-                    } else {
-                        ln_a - (self.b + x - 1.0).ln()
-                    };
+                    plausible &= s.looks_valid();
+                    pos[k] = i as u16;
+                    g[k] = s.age - s.recency;
+                    coef[k] = self.alpha + s.recency;
+                    freq[k] = s.frequency;
+                    k += usize::from(s.frequency != 0.0);
                 }
-                for v in &mut g[..n] {
-                    *v = ln_1p_fast(*v);
+                if !plausible {
+                    for (i, s) in rows.iter().enumerate() {
+                        if !s.looks_valid() {
+                            s.validate_at(&format!("[{}]", offset + blk * BLOCK + i))?;
+                        }
+                    }
+                }
+                let mut beyond = false;
+                for (((v, c), l), &x) in g[..k].iter_mut().zip(&mut coef).zip(&mut lab).zip(&freq) {
+                    *v = ln_1p_fast(*v / *c);
+                    *c = self.r + x;
+                    *l = ln_ab[small_whole_index(x).min(LN_B_TABLE - 1)];
+                    beyond |= x >= LN_B_TABLE as f64;
+                }
+                if beyond {
+                    for (l, &x) in lab[..k].iter_mut().zip(&freq) {
+                        if x >= LN_B_TABLE as f64 {
+                            *l = ln_a - (self.b + x - 1.0).ln();
+                        }
+                    }
                 }
                 // g becomes the log odds, lab the exponential.
-                for ((l, c), v) in lab[..n].iter_mut().zip(&coef).zip(&mut g[..n]) {
+                for ((l, c), v) in lab[..k].iter_mut().zip(&coef).zip(&mut g[..k]) {
                     *v = *l + c * *v;
                 }
-                for (e, v) in lab[..n].iter_mut().zip(&g) {
+                for (e, v) in lab[..k].iter_mut().zip(&g) {
                     *e = exp_nonpos(-v.abs());
                 }
-                for (((o, s), &lr), &e) in out.iter_mut().zip(rows).zip(&g).zip(&lab) {
-                    *o = if s.frequency == 0.0 {
-                        1.0
-                    } else {
-                        odds_to_alive(lr, e)
-                    };
+                out.fill(1.0);
+                for ((&i, &lr), &e) in pos[..k].iter().zip(&g).zip(&lab) {
+                    if let Some(o) = out.get_mut(usize::from(i)) {
+                        *o = odds_to_alive(lr, e);
+                    }
                 }
             }
             Ok(())
