@@ -258,6 +258,59 @@ fn probability_alive_batch_equals_rows_for_large_counts_and_zero_runs() {
     }
 }
 
+/// The batch CLV sums each distinct `(x, T)` once (over the cores under `parallel`) and
+/// takes P(alive) from the batch path: on the 2,357 CDNOW clients, repeated so that
+/// pairs recur far apart, every client must still get the one-client CLV bit for bit.
+#[test]
+fn clv_batch_over_distinct_pairs_equals_rows() {
+    let mut rdr =
+        csv::Reader::from_path("tests/data/cdnow/cdnow_customers_summary_with_transactions.csv")
+            .unwrap();
+    let cohort: Vec<RfmSummary> = rdr
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            let v = |i: usize| r[i].parse::<f64>().unwrap();
+            RfmSummary::new(v(1), v(2), v(3))
+                .unwrap()
+                .with_monetary(v(4))
+                .unwrap()
+        })
+        .collect();
+    let cohort: Vec<RfmSummary> = cohort
+        .iter()
+        .copied()
+        .cycle()
+        .take(3 * cohort.len())
+        .collect();
+    let bg = BgNbd::new(0.243, 4.414, 0.793, 2.426).unwrap();
+    let gg = GammaGamma::new(6.25, 3.74, 15.44).unwrap();
+    let opts = ClvOptions::default().with_periods_per_month(4.345);
+    let mut batch = vec![f64::NAN; cohort.len()];
+    customer_lifetime_value_batch(&bg, &gg, &cohort, &opts, &mut batch).unwrap();
+    for (i, (s, b)) in cohort.iter().zip(&batch).enumerate() {
+        let one = customer_lifetime_value(&bg, &gg, s, &opts).unwrap();
+        assert_eq!(b.to_bits(), one.to_bits(), "client {i}");
+    }
+}
+
+/// A Gamma-Gamma fit checks rows cheaply and names a bad one by its index.
+#[test]
+fn gamma_gamma_fit_names_the_bad_row() {
+    let mut data = cdnow_spend();
+    data[7].mean_value = 0.0;
+    match GammaGamma::fit(&data, &FitOptions::default()) {
+        Err(wealthscore::Error::InvalidInput { field, .. }) => assert_eq!(field, "mean_value[7]"),
+        other => panic!("unexpected {other:?}"),
+    }
+    let mut data = cdnow_spend();
+    data[11].frequency = 2.5;
+    match GammaGamma::fit(&data, &FitOptions::default()) {
+        Err(wealthscore::Error::InvalidInput { field, .. }) => assert_eq!(field, "frequency[11]"),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
 #[test]
 fn conditional_expectation_batch_equals_rows() {
     let m = BgNbd::new(0.243, 4.414, 0.793, 2.426).unwrap();

@@ -406,74 +406,112 @@ impl BgNbd {
     /// ```
     pub fn probability_alive_batch(&self, data: &[RfmSummary], out: &mut [f64]) -> Result<()> {
         check::same_len("out vs data", data.len(), out.len())?;
-        // ln(a / (b + x - 1)) for the small counts most clients have: two logs fewer
-        // per client.
+        let lut = self.ln_ab_table();
+        par_chunks(data, out, |offset, rows, out| {
+            self.p_alive_rows(&lut, offset, rows, out)
+        })
+    }
+
+    /// Calls `f(row, its P(alive), its out)` for every row of a batch, P(alive) computed
+    /// a chunk at a time by the batch path.
+    pub(super) fn with_p_alive(
+        &self,
+        data: &[RfmSummary],
+        out: &mut [f64],
+        mut f: impl FnMut(&RfmSummary, f64, &mut f64) -> Result<()>,
+    ) -> Result<()> {
+        const CHUNK: usize = 4096;
+        let lut = self.ln_ab_table();
+        let mut alive = vec![0.0; CHUNK.min(data.len())];
+        for (c, (rows, outs)) in data.chunks(CHUNK).zip(out.chunks_mut(CHUNK)).enumerate() {
+            let alive = &mut alive[..rows.len()];
+            self.p_alive_rows(&lut, c * CHUNK, rows, alive)?;
+            for ((s, o), &p) in rows.iter().zip(outs).zip(alive.iter()) {
+                f(s, p, o)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `ln(a / (b + x - 1))` for the small counts most clients have (two logs fewer per
+    /// client in the batch paths); entry 0 is unused.
+    fn ln_ab_table(&self) -> [f64; LN_B_TABLE] {
         let ln_a = self.a.ln();
         let mut ln_ab = [0.0_f64; LN_B_TABLE];
         for (k, v) in ln_ab.iter_mut().enumerate().skip(1) {
             *v = ln_a - (self.b + k as f64 - 1.0).ln();
         }
-        let run = |offset: usize, rows: &[RfmSummary], out: &mut [f64]| -> Result<()> {
-            // A pass per step over blocks on the stack: the `ln_1p` and `exp` passes
-            // have no call and no branch, so their iterations overlap (see `fastmath`);
-            // each value goes through `p_alive_from_log_ratio`'s operations in its order.
-            // Clients with no repeat purchase (often half a book) are alive with
-            // probability 1, so the first pass packs the others and only they are computed.
-            const BLOCK: usize = 256;
-            let (mut g, mut coef, mut lab) = ([0.0; BLOCK], [0.0; BLOCK], [0.0; BLOCK]);
-            let mut freq = [0.0; BLOCK];
-            let mut pos = [0_u16; BLOCK];
-            for (blk, (rows, out)) in rows.chunks(BLOCK).zip(out.chunks_mut(BLOCK)).enumerate() {
-                // No branch in this pass: the checks are folded and the few rows they
-                // flag are looked at after it; a row is always written and kept by
-                // moving past it.
-                let (mut plausible, mut k) = (true, 0);
+        ln_ab
+    }
+
+    /// P(alive) of `rows` into `out` (as long), bitwise [`BgNbd::probability_alive`];
+    /// `offset` is the index of `rows[0]` in the caller's batch, for naming a bad row.
+    fn p_alive_rows(
+        &self,
+        ln_ab: &[f64; LN_B_TABLE],
+        offset: usize,
+        rows: &[RfmSummary],
+        out: &mut [f64],
+    ) -> Result<()> {
+        let ln_a = self.a.ln();
+        // A pass per step over blocks on the stack: the `ln_1p` and `exp` passes
+        // have no call and no branch, so their iterations overlap (see `fastmath`);
+        // each value goes through `p_alive_from_log_ratio`'s operations in its order.
+        // Clients with no repeat purchase (often half a book) are alive with
+        // probability 1, so the first pass packs the others and only they are computed.
+        const BLOCK: usize = 256;
+        let (mut g, mut coef, mut lab) = ([0.0; BLOCK], [0.0; BLOCK], [0.0; BLOCK]);
+        let mut freq = [0.0; BLOCK];
+        let mut pos = [0_u16; BLOCK];
+        for (blk, (rows, out)) in rows.chunks(BLOCK).zip(out.chunks_mut(BLOCK)).enumerate() {
+            // No branch in this pass: the checks are folded and the few rows they
+            // flag are looked at after it; a row is always written and kept by
+            // moving past it.
+            let (mut plausible, mut k) = (true, 0);
+            for (i, s) in rows.iter().enumerate() {
+                plausible &= s.looks_valid();
+                pos[k] = i as u16;
+                g[k] = s.age - s.recency;
+                coef[k] = self.alpha + s.recency;
+                freq[k] = s.frequency;
+                k += usize::from(s.frequency != 0.0);
+            }
+            if !plausible {
                 for (i, s) in rows.iter().enumerate() {
-                    plausible &= s.looks_valid();
-                    pos[k] = i as u16;
-                    g[k] = s.age - s.recency;
-                    coef[k] = self.alpha + s.recency;
-                    freq[k] = s.frequency;
-                    k += usize::from(s.frequency != 0.0);
-                }
-                if !plausible {
-                    for (i, s) in rows.iter().enumerate() {
-                        if !s.looks_valid() {
-                            s.validate_at(&format!("[{}]", offset + blk * BLOCK + i))?;
-                        }
-                    }
-                }
-                let mut beyond = false;
-                for (((v, c), l), &x) in g[..k].iter_mut().zip(&mut coef).zip(&mut lab).zip(&freq) {
-                    *v = ln_1p_fast(*v / *c);
-                    *c = self.r + x;
-                    *l = ln_ab[small_whole_index(x).min(LN_B_TABLE - 1)];
-                    beyond |= x >= LN_B_TABLE as f64;
-                }
-                if beyond {
-                    for (l, &x) in lab[..k].iter_mut().zip(&freq) {
-                        if x >= LN_B_TABLE as f64 {
-                            *l = ln_a - (self.b + x - 1.0).ln();
-                        }
-                    }
-                }
-                // g becomes the log odds, lab the exponential.
-                for ((l, c), v) in lab[..k].iter_mut().zip(&coef).zip(&mut g[..k]) {
-                    *v = *l + c * *v;
-                }
-                for (e, v) in lab[..k].iter_mut().zip(&g) {
-                    *e = exp_nonpos(-v.abs());
-                }
-                out.fill(1.0);
-                for ((&i, &lr), &e) in pos[..k].iter().zip(&g).zip(&lab) {
-                    if let Some(o) = out.get_mut(usize::from(i)) {
-                        *o = odds_to_alive(lr, e);
+                    if !s.looks_valid() {
+                        s.validate_at(&format!("[{}]", offset + blk * BLOCK + i))?;
                     }
                 }
             }
-            Ok(())
-        };
-        par_chunks(data, out, run)
+            let mut beyond = false;
+            for (((v, c), l), &x) in g[..k].iter_mut().zip(&mut coef).zip(&mut lab).zip(&freq) {
+                *v = ln_1p_fast(*v / *c);
+                *c = self.r + x;
+                *l = ln_ab[small_whole_index(x).min(LN_B_TABLE - 1)];
+                beyond |= x >= LN_B_TABLE as f64;
+            }
+            if beyond {
+                for (l, &x) in lab[..k].iter_mut().zip(&freq) {
+                    if x >= LN_B_TABLE as f64 {
+                        *l = ln_a - (self.b + x - 1.0).ln();
+                    }
+                }
+            }
+            // g becomes the log odds, lab the exponential.
+            for ((l, c), v) in lab[..k].iter_mut().zip(&coef).zip(&mut g[..k]) {
+                *v = *l + c * *v;
+            }
+            for (e, v) in lab[..k].iter_mut().zip(&g) {
+                *e = exp_nonpos(-v.abs());
+            }
+            out.fill(1.0);
+            for ((&i, &lr), &e) in pos[..k].iter().zip(&g).zip(&lab) {
+                if let Some(o) = out.get_mut(usize::from(i)) {
+                    *o = odds_to_alive(lr, e);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Expected number of repeat transactions of a new client in `(0, t]`
@@ -536,8 +574,8 @@ impl BgNbd {
         check::non_negative("t", t)?;
         check::same_len("out vs data", data.len(), out.len())?;
         validate_rows(data)?;
-        let mut cache = PairCache::with_capacity(data.len().min(1 << 16));
-        for (s, o) in data.iter().zip(out.iter_mut()) {
+        let mut cache = PairCache::with_capacity(data.len().min(PAIRS_AT_START));
+        self.with_p_alive(data, out, |s, p, o| {
             let (x, age) = (s.frequency, s.age);
             let c = match cache.get(x, age) {
                 Some(v) => v,
@@ -547,9 +585,9 @@ impl BgNbd {
                     v
                 }
             };
-            *o = c * self.p_alive_unchecked(x, s.recency, age);
-        }
-        Ok(())
+            *o = c * p;
+            Ok(())
+        })
     }
 
     /// `Σ_i (c_i − c_{i−1}) / (1 + d)^i` over the months `i` of `opts`, where `c_i` is the
@@ -701,19 +739,23 @@ impl Distinct {
 
 /// A small open-addressing map from `(x, T)` to a cached value (a std `HashMap` with
 /// SipHash costs more than the work it saves here).
-pub(super) struct PairCache {
+/// Pairs a [`PairCache`] starts with: a book has far fewer distinct `(x, T)` than
+/// clients, and the table doubles when it fills.
+pub(super) const PAIRS_AT_START: usize = 1 << 10;
+
+pub(super) struct PairCache<V = f64> {
     keys: Vec<(u64, u64)>,
-    vals: Vec<f64>,
+    vals: Vec<V>,
     used: Vec<bool>,
     len: usize,
 }
 
-impl PairCache {
+impl<V: Copy + Default> PairCache<V> {
     pub(super) fn with_capacity(n: usize) -> Self {
         let cap = (2 * n.max(8)).next_power_of_two();
         PairCache {
             keys: vec![(0, 0); cap],
-            vals: vec![0.0; cap],
+            vals: vec![V::default(); cap],
             used: vec![false; cap],
             len: 0,
         }
@@ -725,7 +767,7 @@ impl PairCache {
         (h >> 32) as usize & (self.keys.len() - 1)
     }
 
-    pub(super) fn get(&self, x: f64, age: f64) -> Option<f64> {
+    pub(super) fn get(&self, x: f64, age: f64) -> Option<V> {
         let k = (x.to_bits(), age.to_bits());
         let mask = self.keys.len() - 1;
         let mut i = self.slot(k);
@@ -738,7 +780,7 @@ impl PairCache {
         None
     }
 
-    pub(super) fn insert(&mut self, x: f64, age: f64, v: f64) {
+    pub(super) fn insert(&mut self, x: f64, age: f64, v: V) {
         if 2 * (self.len + 1) > self.keys.len() {
             let mut bigger = PairCache::with_capacity(self.keys.len());
             for i in 0..self.keys.len() {

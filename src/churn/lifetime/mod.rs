@@ -202,7 +202,9 @@ pub fn customer_lifetime_value(
 ///
 /// The discounted expected transactions of a client known to be alive depend only on
 /// `(x, T)`, so their twelve (or `opts.months`) hypergeometric series are summed once
-/// per distinct pair; each client then costs its P(alive) and its expected spend.
+/// per distinct pair, over all cores under the `parallel` feature; each client then
+/// costs its P(alive) (by [`BgNbd::probability_alive_batch`]'s path) and its expected
+/// spend. The values are the same either way.
 ///
 /// ```
 /// use wealthscore::churn::lifetime::{
@@ -235,17 +237,36 @@ pub fn customer_lifetime_value_batch(
     for (s, o) in data.iter().zip(out.iter_mut()) {
         *o = spend.conditional_expected_mean_value_unchecked(s.frequency, s.monetary)?;
     }
-    let mut cache = bgnbd::PairCache::with_capacity(data.len().min(1 << 16));
-    for (s, o) in data.iter().zip(out.iter_mut()) {
-        let discounted = match cache.get(s.frequency, s.age) {
-            Some(v) => v,
+    // The distinct (x, T) in order of first appearance, and each row's; their sums are
+    // then worked out over all cores under `parallel` (the first failing pair is the
+    // first failing row's, as one by one).
+    let mut seen = bgnbd::PairCache::<usize>::with_capacity(data.len().min(bgnbd::PAIRS_AT_START));
+    let mut pairs = Vec::new();
+    let mut pair_of = Vec::with_capacity(data.len());
+    for s in data {
+        let k = match seen.get(s.frequency, s.age) {
+            Some(k) => k,
             None => {
-                let v = transactions.discounted_alive_transactions(s.frequency, s.age, opts)?;
-                cache.insert(s.frequency, s.age, v);
-                v
+                seen.insert(s.frequency, s.age, pairs.len());
+                pairs.push((s.frequency, s.age));
+                pairs.len() - 1
             }
         };
-        *o = *o * transactions.p_alive_row(s) * discounted;
+        pair_of.push(k);
     }
-    Ok(())
+    let sum = |&(x, age): &(f64, f64)| transactions.discounted_alive_transactions(x, age, opts);
+    #[cfg(feature = "parallel")]
+    let discounted: Vec<Result<f64>> = {
+        use rayon::prelude::*;
+        pairs.par_iter().with_min_len(64).map(sum).collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let discounted: Vec<Result<f64>> = pairs.iter().map(sum).collect();
+    let discounted = discounted.into_iter().collect::<Result<Vec<f64>>>()?;
+    let mut rows = pair_of.iter();
+    transactions.with_p_alive(data, out, |_, p, o| {
+        let d = rows.next().and_then(|&k| discounted.get(k)).copied();
+        *o = *o * p * d.ok_or_else(|| Error::model("a row's expected transactions are missing"))?;
+        Ok(())
+    })
 }
