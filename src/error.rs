@@ -505,7 +505,7 @@ pub(crate) mod check {
     pub(crate) fn weights(field: &str, w: &[f64], tol: f64) -> Result<()> {
         non_empty(field, w)?;
         for (i, &x) in w.iter().enumerate() {
-            non_negative(&format!("{field}[{i}]"), x)?;
+            non_negative_lazy(x, || format!("{field}[{i}]"))?;
         }
         let s: f64 = w.iter().sum();
         if (s - 1.0).abs() > tol {

@@ -77,9 +77,9 @@ impl PeriodFlow {
             left_from_joined: 0,
         };
         for (i, c) in clients.iter().enumerate() {
-            check::finite(&format!("clients[{i}].joined"), c.joined)?;
+            check::finite_lazy(c.joined, || format!("clients[{i}].joined"))?;
             if let Some(l) = c.left {
-                check::finite(&format!("clients[{i}].left"), l)?;
+                check::finite_lazy(l, || format!("clients[{i}].left"))?;
                 if l < c.joined {
                     return Err(Error::invalid(
                         format!("clients[{i}].left"),

@@ -35,7 +35,7 @@ fn check_inputs(scores: &[f64], y: &[bool]) -> Result<()> {
 fn check_probs(p: &[f64], y: &[bool]) -> Result<()> {
     check_inputs(p, y)?;
     for (i, &v) in p.iter().enumerate() {
-        check::probability(&format!("probabilities[{i}]"), v)?;
+        check::in_range_lazy(v, 0.0, 1.0, || format!("probabilities[{i}]"))?;
     }
     Ok(())
 }

@@ -61,7 +61,7 @@ fn resolve_weights(weights: Option<&[f64]>, n: usize) -> Result<Vec<f64>> {
         Some(w) => {
             check::same_len("weights vs data", n, w.len())?;
             for (i, &v) in w.iter().enumerate() {
-                check::non_negative(&format!("weights[{i}]"), v)?;
+                check::non_negative_lazy(v, || format!("weights[{i}]"))?;
             }
             if w.iter().sum::<f64>() <= 0.0 {
                 return Err(Error::invalid(

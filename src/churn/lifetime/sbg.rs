@@ -58,7 +58,7 @@ fn validate_survivors(s: &[f64], name: &str) -> Result<()> {
         ));
     }
     for (i, &v) in s.iter().enumerate() {
-        check::non_negative(&format!("{name}[{i}]"), v)?;
+        check::non_negative_lazy(v, || format!("{name}[{i}]"))?;
         if i > 0 && v > s[i - 1] {
             return Err(Error::invalid(
                 format!("{name}[{i}]"),

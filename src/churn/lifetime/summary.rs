@@ -102,7 +102,7 @@ fn group<K: Ord + Clone>(
 ) -> Result<DayTotals<K>> {
     let mut by: DayTotals<K> = BTreeMap::new();
     for (i, t) in transactions.iter().enumerate() {
-        check::finite(&format!("transactions[{i}].value"), t.value)?;
+        check::finite_lazy(t.value, || format!("transactions[{i}].value"))?;
         if keep(t.day) {
             *by.entry(t.customer.clone())
                 .or_default()
