@@ -551,15 +551,37 @@ impl<'a> ClientRisk<'a> {
         self
     }
 
+    /// [`rankable`], naming what breaks it.
     fn validate(&self) -> Result<()> {
+        let reasons_finite = self.reasons.iter().all(|(_, v)| v.is_finite());
+        if rankable(self.probability, self.clv, self.aum, reasons_finite) {
+            return Ok(());
+        }
         check::probability("probability", self.probability)?;
         check::non_negative("clv", self.clv)?;
         check::non_negative("aum", self.aum)?;
         for (i, (_, v)) in self.reasons.iter().enumerate() {
             check::finite_lazy(*v, || format!("reasons[{i}]"))?;
         }
-        Ok(())
+        Err(Error::invalid(
+            "client",
+            self.id,
+            "cannot be ranked (probability, clv, aum or reasons out of range)",
+        ))
     }
+}
+
+/// The rule a client must meet to be ranked, in one place: the row path's
+/// [`ClientRisk::validate`] names what breaks it, and the column path
+/// ([`ActionCatalogue::best_columns`]' caller) sends a client that breaks it to the row
+/// path.
+pub(crate) fn rankable(probability: f64, clv: f64, aum: f64, reasons_finite: bool) -> bool {
+    (0.0..=1.0).contains(&probability)
+        && clv.is_finite()
+        && clv >= 0.0
+        && aum.is_finite()
+        && aum >= 0.0
+        && reasons_finite
 }
 
 /// Clients of a block for [`ActionCatalogue::best_columns`], client `r` at index `r` of

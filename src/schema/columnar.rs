@@ -7,7 +7,7 @@ use crate::churn::risk::RiskLevel;
 use crate::churn::{ChurnModel, sigmoid};
 use crate::client::ChurnCause;
 use crate::error::{Error, Result};
-use crate::retention::{ActionKind, BestScratch, ClientColumns};
+use crate::retention::{ActionKind, BestScratch, ClientColumns, rankable};
 use crate::segment::AssetTier;
 
 /// The assessment of every row of a table, one vector per output, index `i` for row `i`.
@@ -491,12 +491,7 @@ impl FittedPipeline {
                         .get(c * m + r)
                         .is_some_and(|x: &f64| x.is_finite())
                 });
-                v.columns[r] = causes_finite
-                    && (0.0..=1.0).contains(&pr)
-                    && clv.is_finite()
-                    && clv >= 0.0
-                    && base.aum.is_finite()
-                    && base.aum >= 0.0;
+                v.columns[r] = rankable(pr, clv, base.aum, causes_finite);
             }
             let clients = ClientColumns {
                 probability: &sc.prob,
