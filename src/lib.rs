@@ -99,6 +99,7 @@ pub mod client;
 mod csvlines;
 pub mod error;
 mod fastmath;
+mod fresh;
 pub mod fuzzy;
 pub mod json;
 pub mod metrics;

