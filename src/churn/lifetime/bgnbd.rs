@@ -737,12 +737,12 @@ impl Distinct {
     }
 }
 
-/// A small open-addressing map from `(x, T)` to a cached value (a std `HashMap` with
-/// SipHash costs more than the work it saves here).
 /// Pairs a [`PairCache`] starts with: a book has far fewer distinct `(x, T)` than
 /// clients, and the table doubles when it fills.
 pub(super) const PAIRS_AT_START: usize = 1 << 10;
 
+/// A small open-addressing map from `(x, T)` to a cached value (a std `HashMap` with
+/// SipHash costs more than the work it saves here).
 pub(super) struct PairCache<V = f64> {
     keys: Vec<(u64, u64)>,
     vals: Vec<V>,
