@@ -574,18 +574,10 @@ impl BgNbd {
         check::non_negative("t", t)?;
         check::same_len("out vs data", data.len(), out.len())?;
         validate_rows(data)?;
-        let mut cache = PairCache::with_capacity(data.len().min(PAIRS_AT_START));
-        self.with_p_alive(data, out, |s, p, o| {
-            let (x, age) = (s.frequency, s.age);
-            let c = match cache.get(x, age) {
-                Some(v) => v,
-                None => {
-                    let v = self.conditional_unchecked(t, x, age)?;
-                    cache.insert(x, age, v);
-                    v
-                }
-            };
-            *o = c * p;
+        let c = per_pair(data, |x, age| self.conditional_unchecked(t, x, age))?;
+        let mut c = c.iter();
+        self.with_p_alive(data, out, |_, p, o| {
+            *o = c.next().ok_or_else(missing_pair)? * p;
             Ok(())
         })
     }
@@ -737,25 +729,63 @@ impl Distinct {
     }
 }
 
-/// Pairs a [`PairCache`] starts with: a book has far fewer distinct `(x, T)` than
-/// clients, and the table doubles when it fills.
-pub(super) const PAIRS_AT_START: usize = 1 << 10;
+/// `f(x, T)` for every row of a validated batch, worked out once per distinct `(x, T)`:
+/// over all cores under `parallel`, and the first failing pair is the first failing
+/// row's, as one row after another.
+pub(super) fn per_pair(
+    data: &[RfmSummary],
+    f: impl Fn(f64, f64) -> Result<f64> + Sync,
+) -> Result<Vec<f64>> {
+    // A book has far fewer distinct pairs than clients; the table doubles as it fills.
+    let mut seen = PairCache::with_capacity(data.len().min(1 << 10));
+    let mut pairs = Vec::new();
+    let mut pair_of = Vec::with_capacity(data.len());
+    for s in data {
+        let k = match seen.get(s.frequency, s.age) {
+            Some(k) => k,
+            None => {
+                seen.insert(s.frequency, s.age, pairs.len());
+                pairs.push((s.frequency, s.age));
+                pairs.len() - 1
+            }
+        };
+        pair_of.push(k);
+    }
+    let one = |&(x, age): &(f64, f64)| f(x, age);
+    #[cfg(feature = "parallel")]
+    let values: Vec<Result<f64>> = {
+        use rayon::prelude::*;
+        pairs.par_iter().with_min_len(64).map(one).collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let values: Vec<Result<f64>> = pairs.iter().map(one).collect();
+    let values = values.into_iter().collect::<Result<Vec<f64>>>()?;
+    pair_of
+        .iter()
+        .map(|&k| values.get(k).copied().ok_or_else(missing_pair))
+        .collect()
+}
 
-/// A small open-addressing map from `(x, T)` to a cached value (a std `HashMap` with
+/// The error for a row without its pair's value, which [`per_pair`] never leaves.
+pub(super) fn missing_pair() -> Error {
+    Error::model("a row's (x, T) value is missing")
+}
+
+/// A small open-addressing map from `(x, T)` to the pair's index (a std `HashMap` with
 /// SipHash costs more than the work it saves here).
-pub(super) struct PairCache<V = f64> {
+struct PairCache {
     keys: Vec<(u64, u64)>,
-    vals: Vec<V>,
+    vals: Vec<usize>,
     used: Vec<bool>,
     len: usize,
 }
 
-impl<V: Copy + Default> PairCache<V> {
-    pub(super) fn with_capacity(n: usize) -> Self {
+impl PairCache {
+    fn with_capacity(n: usize) -> Self {
         let cap = (2 * n.max(8)).next_power_of_two();
         PairCache {
             keys: vec![(0, 0); cap],
-            vals: vec![V::default(); cap],
+            vals: vec![0; cap],
             used: vec![false; cap],
             len: 0,
         }
@@ -767,7 +797,7 @@ impl<V: Copy + Default> PairCache<V> {
         (h >> 32) as usize & (self.keys.len() - 1)
     }
 
-    pub(super) fn get(&self, x: f64, age: f64) -> Option<V> {
+    fn get(&self, x: f64, age: f64) -> Option<usize> {
         let k = (x.to_bits(), age.to_bits());
         let mask = self.keys.len() - 1;
         let mut i = self.slot(k);
@@ -780,7 +810,7 @@ impl<V: Copy + Default> PairCache<V> {
         None
     }
 
-    pub(super) fn insert(&mut self, x: f64, age: f64, v: V) {
+    fn insert(&mut self, x: f64, age: f64, v: usize) {
         if 2 * (self.len + 1) > self.keys.len() {
             let mut bigger = PairCache::with_capacity(self.keys.len());
             for i in 0..self.keys.len() {

@@ -237,36 +237,12 @@ pub fn customer_lifetime_value_batch(
     for (s, o) in data.iter().zip(out.iter_mut()) {
         *o = spend.conditional_expected_mean_value_unchecked(s.frequency, s.monetary)?;
     }
-    // The distinct (x, T) in order of first appearance, and each row's; their sums are
-    // then worked out over all cores under `parallel` (the first failing pair is the
-    // first failing row's, as one by one).
-    let mut seen = bgnbd::PairCache::<usize>::with_capacity(data.len().min(bgnbd::PAIRS_AT_START));
-    let mut pairs = Vec::new();
-    let mut pair_of = Vec::with_capacity(data.len());
-    for s in data {
-        let k = match seen.get(s.frequency, s.age) {
-            Some(k) => k,
-            None => {
-                seen.insert(s.frequency, s.age, pairs.len());
-                pairs.push((s.frequency, s.age));
-                pairs.len() - 1
-            }
-        };
-        pair_of.push(k);
-    }
-    let sum = |&(x, age): &(f64, f64)| transactions.discounted_alive_transactions(x, age, opts);
-    #[cfg(feature = "parallel")]
-    let discounted: Vec<Result<f64>> = {
-        use rayon::prelude::*;
-        pairs.par_iter().with_min_len(64).map(sum).collect()
-    };
-    #[cfg(not(feature = "parallel"))]
-    let discounted: Vec<Result<f64>> = pairs.iter().map(sum).collect();
-    let discounted = discounted.into_iter().collect::<Result<Vec<f64>>>()?;
-    let mut rows = pair_of.iter();
+    let discounted = bgnbd::per_pair(data, |x, age| {
+        transactions.discounted_alive_transactions(x, age, opts)
+    })?;
+    let mut discounted = discounted.iter();
     transactions.with_p_alive(data, out, |_, p, o| {
-        let d = rows.next().and_then(|&k| discounted.get(k)).copied();
-        *o = *o * p * d.ok_or_else(|| Error::model("a row's expected transactions are missing"))?;
+        *o = *o * p * discounted.next().ok_or_else(bgnbd::missing_pair)?;
         Ok(())
     })
 }
