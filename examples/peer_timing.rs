@@ -93,6 +93,15 @@ fn lifetime(dir: &str, repeats: usize) -> Res<()> {
                 .and_then(|s| s.with_monetary(cols[3 * n + i]))
         })
         .collect::<Result<_, _>>()?;
+    let repeat_free = data.iter().filter(|s| s.frequency == 0.0).count();
+    let pairs: std::collections::HashSet<(u64, u64)> = data
+        .iter()
+        .map(|s| (s.frequency.to_bits(), s.age.to_bits()))
+        .collect();
+    println!(
+        "# {n} clients: {repeat_free} without a repeat purchase, {} distinct (x, T)",
+        pairs.len()
+    );
     let opts = FitOptions::default();
     let mut bg = None;
     let secs = best(repeats, || {
